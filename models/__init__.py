@@ -1,0 +1,1 @@
+"""The link-context classifier: features, training, evaluation, versioned artefacts, prediction."""

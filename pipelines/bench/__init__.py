@@ -1,0 +1,1 @@
+"""Benchmarks behind ``supplylinks bench``; see ``pipelines.commands.bench``."""

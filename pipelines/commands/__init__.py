@@ -1,0 +1,1 @@
+"""Sub-commands of the ``supplylinks`` CLI, one module each (see ``pipelines.cli``)."""

@@ -1,0 +1,64 @@
+"""Reading inputs from a local folder, ``s3://`` or ``https://`` with one call.
+
+Common Crawl is published both as ``s3://commoncrawl/`` and over HTTPS; a local mirror of
+the same layout (``data_samples/commoncrawl``) is just a folder. Nothing here knows Spark.
+"""
+
+from __future__ import annotations
+
+import os
+import urllib.request
+from typing import BinaryIO
+
+from pyarrow import fs as pafs
+
+#: Common Crawl's public bucket is read anonymously (no credentials involved).
+PUBLIC_BUCKETS = ("commoncrawl",)
+
+
+def join(root: str, *parts: str) -> str:
+    return "/".join([root.rstrip("/"), *(p.strip("/") for p in parts)])
+
+
+def _s3(uri: str) -> tuple[pafs.FileSystem, str]:
+    bucket = uri.removeprefix("s3://").split("/", 1)[0]
+    options: dict = {"region": os.environ.get("AWS_REGION", "us-east-1")}
+    if bucket in PUBLIC_BUCKETS:
+        options["anonymous"] = True
+    endpoint = os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL")
+    if endpoint:
+        scheme, _, host = endpoint.partition("://")
+        options.update(endpoint_override=host, scheme=scheme)
+    return pafs.S3FileSystem(**options), uri.removeprefix("s3://")
+
+
+def open_input(uri: str) -> BinaryIO:
+    """Open a file for streaming reads, wherever it lives."""
+    if uri.startswith(("http://", "https://")):
+        return urllib.request.urlopen(uri, timeout=120)  # noqa: S310 (user-configured root)
+    if uri.startswith(("s3://", "s3a://")):
+        filesystem, path = _s3(uri.replace("s3a://", "s3://", 1))
+        return filesystem.open_input_stream(path)
+    return open(uri.removeprefix("file://"), "rb")
+
+
+def read_bytes(uri: str) -> bytes:
+    with open_input(uri) as handle:
+        return handle.read()
+
+
+def exists(uri: str) -> bool:
+    if uri.startswith(("http://", "https://")):
+        try:
+            with open_input(uri):
+                return True
+        except OSError:
+            return False
+    if uri.startswith(("s3://", "s3a://")):
+        filesystem, path = _s3(uri.replace("s3a://", "s3://", 1))
+        return filesystem.get_file_info(path).type != pafs.FileType.NotFound
+    return os.path.exists(uri.removeprefix("file://"))
+
+
+def is_local(uri: str) -> bool:
+    return "://" not in uri or uri.startswith("file://")

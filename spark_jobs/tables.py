@@ -1,0 +1,221 @@
+"""The table registry: the one place that defines every Delta table of DESIGN.md.
+
+Name, Arrow schema, partition columns and Z-order columns live here; the Spark jobs
+(writers), the Dagster checks and the link-graph queries (readers) all import this module.
+It imports only ``pyarrow`` so that ``pipelines`` may use it without pulling in PySpark.
+
+Design note: DESIGN.md says every table is "partitioned by crawl" and that a partition write
+replaces its (crawl, segment) slice. The segment-grained tables are therefore physically
+partitioned by ``crawl`` *and* ``segment``: a write then replaces whole Delta partitions and
+Z-ordering touches only the slice just written, instead of rewriting the whole crawl 100
+times during a backfill. ``link_graph`` is built per crawl and partitioned by ``crawl``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+TIMESTAMP = pa.timestamp("us", tz="UTC")
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A Delta table: where it lives below the warehouse root and how it is laid out."""
+
+    name: str
+    schema: pa.Schema
+    partition_by: tuple[str, ...]
+    zorder_by: tuple[str, ...]
+    key: tuple[str, ...]
+    description: str
+
+    def path(self, warehouse: str) -> str:
+        """The table's location below a warehouse root (local folder or ``s3://`` URI)."""
+        return f"{warehouse.rstrip('/')}/{self.name}"
+
+    @property
+    def columns(self) -> list[str]:
+        return self.schema.names
+
+    def slice_predicate(self, **values: str | list[str]) -> str:
+        """SQL predicate selecting a slice, e.g. ``crawl = 'X' AND segment IN ('00','01')``.
+
+        Shared by the delta-rs and delta-spark writers (replace-where) and by readers.
+        Only partition columns are accepted, so a replace never rewrites more than its slice.
+        """
+        parts = []
+        for column, value in values.items():
+            if column not in self.partition_by:
+                raise ValueError(f"{column!r} is not a partition column of {self.name}")
+            items = value if isinstance(value, list | tuple) else [value]
+            if not items:
+                raise ValueError(f"empty value list for {column!r}")
+            quoted = ", ".join(_sql_string(v) for v in items)
+            parts.append(f"{column} IN ({quoted})" if len(items) > 1 else f"{column} = {quoted}")
+        return " AND ".join(parts)
+
+
+def _sql_string(value: str) -> str:
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+_SLICE = [pa.field("crawl", pa.string(), nullable=False), pa.field("segment", pa.string(), False)]
+
+PAGES = TableSpec(
+    name="pages",
+    schema=pa.schema(
+        [
+            pa.field("url", pa.string(), nullable=False),
+            pa.field("host", pa.string()),
+            pa.field("registered_domain", pa.string()),
+            pa.field("company_id", pa.string()),
+            pa.field("fetch_time", TIMESTAMP),
+            pa.field("status", pa.int32()),
+            pa.field("content_type", pa.string()),
+            pa.field("charset", pa.string()),
+            pa.field("lang", pa.string()),
+            pa.field("title", pa.string()),
+            pa.field("text_length", pa.int32()),
+            pa.field("link_count", pa.int32()),
+            pa.field("truncated", pa.bool_()),
+            pa.field("warc_filename", pa.string()),
+            pa.field("warc_record_offset", pa.int64()),
+            pa.field("warc_record_length", pa.int64()),
+            *_SLICE,
+        ]
+    ),
+    partition_by=("crawl", "segment"),
+    zorder_by=("registered_domain",),
+    key=("crawl", "url", "warc_filename", "warc_record_offset"),
+    description="One fetched HTML page of a crawl segment.",
+)
+
+HYPERLINKS = TableSpec(
+    name="hyperlinks",
+    schema=pa.schema(
+        [
+            pa.field("link_id", pa.string(), nullable=False),
+            pa.field("src_url", pa.string(), nullable=False),
+            pa.field("src_host", pa.string()),
+            pa.field("src_domain", pa.string()),
+            pa.field("dst_url", pa.string(), nullable=False),
+            pa.field("dst_host", pa.string()),
+            pa.field("dst_domain", pa.string()),
+            pa.field("internal", pa.bool_()),
+            pa.field("anchor_text", pa.string()),
+            pa.field("context", pa.string()),
+            pa.field("section_heading", pa.string()),
+            pa.field("page_path", pa.string()),
+            pa.field("region", pa.string()),
+            pa.field("rel", pa.string()),
+            pa.field("position", pa.int32()),
+            pa.field("lang", pa.string()),
+            pa.field("weak_label", pa.string()),
+            pa.field("weak_confidence", pa.float32()),
+            pa.field("weak_rule", pa.string()),
+            pa.field("fetch_time", TIMESTAMP),
+            pa.field("warc_filename", pa.string()),
+            *_SLICE,
+        ]
+    ),
+    partition_by=("crawl", "segment"),
+    zorder_by=("src_domain", "dst_domain"),
+    key=("crawl", "link_id"),
+    description="One outgoing hyperlink of a page with its context (internal: cheap fields).",
+)
+
+COMPANY_LINKS = TableSpec(
+    name="company_links",
+    schema=pa.schema(
+        [
+            pa.field("link_id", pa.string(), nullable=False),
+            pa.field("src_url", pa.string(), nullable=False),
+            pa.field("src_domain", pa.string(), nullable=False),
+            pa.field("src_company_id", pa.string(), nullable=False),
+            pa.field("dst_url", pa.string(), nullable=False),
+            pa.field("dst_domain", pa.string(), nullable=False),
+            pa.field("dst_company_id", pa.string()),
+            pa.field("anchor_text", pa.string()),
+            pa.field("context", pa.string()),
+            pa.field("section_heading", pa.string()),
+            pa.field("page_path", pa.string()),
+            pa.field("region", pa.string()),
+            pa.field("relation", pa.string(), nullable=False),
+            pa.field("confidence", pa.float32()),
+            pa.field("model_version", pa.string(), nullable=False),
+            pa.field("fetch_time", TIMESTAMP),
+            *_SLICE,
+        ]
+    ),
+    partition_by=("crawl", "segment"),
+    zorder_by=("src_domain", "dst_domain"),
+    key=("crawl", "link_id"),
+    description=(
+        "A cross-domain link whose source is a seed company site, with its relation label."
+    ),
+)
+
+LINK_GRAPH = TableSpec(
+    name="link_graph",
+    schema=pa.schema(
+        [
+            pa.field("src_company_id", pa.string(), nullable=False),
+            pa.field("src_domain", pa.string(), nullable=False),
+            pa.field("src_name", pa.string()),
+            pa.field("dst_company_id", pa.string()),
+            pa.field("dst_domain", pa.string(), nullable=False),
+            pa.field("dst_name", pa.string()),
+            pa.field("relation", pa.string(), nullable=False),
+            pa.field("links", pa.int64(), nullable=False),
+            pa.field("pages", pa.int64(), nullable=False),
+            pa.field("crawls", pa.int32(), nullable=False),
+            pa.field("mean_confidence", pa.float64()),
+            pa.field("first_crawl", pa.string()),
+            pa.field("last_crawl", pa.string()),
+            pa.field("crawl", pa.string(), nullable=False),
+        ]
+    ),
+    partition_by=("crawl",),
+    zorder_by=("src_domain", "dst_domain"),
+    key=("crawl", "src_domain", "dst_domain", "relation"),
+    description=(
+        "Company graph as of a crawl: one edge per (source company, target company or "
+        "registered domain, relation), with evidence aggregated over all crawls up to it."
+    ),
+)
+
+TABLES: dict[str, TableSpec] = {t.name: t for t in (PAGES, HYPERLINKS, COMPANY_LINKS, LINK_GRAPH)}
+
+
+def table(name: str) -> TableSpec:
+    """Look a table up by name, with a clear error for typos."""
+    try:
+        return TABLES[name]
+    except KeyError:
+        raise KeyError(f"unknown table {name!r}; known: {sorted(TABLES)}") from None
+
+
+def slices_predicate(spec: TableSpec, slices: dict[str, list[str] | None]) -> str:
+    """Predicate for several crawls at once: ``(crawl = 'A' AND segment IN (...)) OR ...``.
+
+    ``slices`` maps a crawl to its segments (``None`` for tables partitioned by crawl only).
+    """
+    if not slices:
+        raise ValueError("no slices to select")
+    terms = []
+    for crawl, segments in sorted(slices.items()):
+        if segments is None or "segment" not in spec.partition_by:
+            terms.append(spec.slice_predicate(crawl=crawl))
+        else:
+            terms.append(spec.slice_predicate(crawl=crawl, segment=list(segments)))
+    return terms[0] if len(terms) == 1 else " OR ".join(f"({t})" for t in terms)
+
+
+def slice_filters(spec: TableSpec, crawl: str, segments: list[str] | None) -> list[tuple]:
+    """The same slice as delta-rs partition filters (a conjunction), for OPTIMIZE and reads."""
+    filters: list[tuple] = [("crawl", "=", crawl)]
+    if segments is not None and "segment" in spec.partition_by:
+        filters.append(("segment", "in", list(segments)))
+    return filters

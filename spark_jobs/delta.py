@@ -10,7 +10,6 @@ The writer is chosen by configuration; there is no fallback from one to the othe
 
 from __future__ import annotations
 
-import shutil
 import time
 import uuid
 from collections.abc import Callable
@@ -27,6 +26,8 @@ from spark_jobs.tables import TableSpec, slice_filters, slices_predicate
 Slices = dict[str, list[str] | None]  # crawl -> segments (None: crawl-partitioned table)
 COMMIT_RETRIES = 8
 T = TypeVar("T")
+#: Commit-info key naming the Z-order columns of an OPTIMIZE commit (delta-rs writer).
+ZORDER_COMMIT_KEY = "supplylinks.zorder_by"
 
 
 @dataclass
@@ -78,7 +79,7 @@ def write_slices(
         try:
             report = _write_delta_rs(spec, path, predicate, staged, slices)
         finally:
-            remove_staged(staged)
+            storage.remove_tree(staged)
     else:
         raise ValueError(f"unknown Delta writer {writer!r}")
     report.seconds = round(time.monotonic() - started, 3)
@@ -96,11 +97,6 @@ def read_staged(spark: SparkSession, spec: TableSpec, staged: str) -> DataFrame:
     from pyspark.sql.pandas.types import from_arrow_schema
 
     return spark.read.schema(from_arrow_schema(spec.schema)).parquet(staged)
-
-
-def remove_staged(staged: str) -> None:
-    if storage.is_local(staged):
-        shutil.rmtree(staged.removeprefix("file://"), ignore_errors=True)
 
 
 def staged_batches(spec: TableSpec, staged: str) -> pa.RecordBatchReader:
@@ -159,9 +155,14 @@ def _write_delta_rs(
     )
 
 
+def zorder_commit_info(spec: TableSpec) -> dict[str, str]:
+    """Recorded on each OPTIMIZE commit, so a check can tell the Z-order ran on what columns."""
+    return {ZORDER_COMMIT_KEY: ",".join(spec.zorder_by)}
+
+
 def zorder_delta_rs(spec: TableSpec, path: str, slices: Slices) -> dict[str, Any]:
     """Z-order each touched partition; sums delta-rs's OPTIMIZE metrics."""
-    from deltalake import DeltaTable
+    from deltalake import CommitProperties, DeltaTable
 
     totals: dict[str, Any] = {
         "columns": list(spec.zorder_by),
@@ -172,7 +173,9 @@ def zorder_delta_rs(spec: TableSpec, path: str, slices: Slices) -> dict[str, Any
     for crawl, segments in sorted(slices.items()):
         metrics = _retrying(
             lambda crawl=crawl, segments=segments: DeltaTable(path).optimize.z_order(
-                list(spec.zorder_by), partition_filters=slice_filters(spec, crawl, segments)
+                list(spec.zorder_by),
+                partition_filters=slice_filters(spec, crawl, segments),
+                commit_properties=CommitProperties(custom_metadata=zorder_commit_info(spec)),
             )
         )
         totals["files_added"] += int(metrics.get("numFilesAdded", 0))
@@ -239,3 +242,43 @@ def _retrying(action: Callable[[], T]) -> T:
                 raise
             time.sleep(min(0.2 * 2**number, 5.0))
     raise AssertionError("unreachable")
+
+
+def read_slices(
+    spark: SparkSession, spec: TableSpec, warehouse: str, slices: Slices, *, reader: str
+) -> DataFrame:
+    """Read slices of a table as a DataFrame, with partition pruning on either engine.
+
+    Without delta-spark, the current snapshot's Parquet files come from the Delta log
+    (delta-rs) and Spark reads just those files; partition values come from their paths.
+    """
+    from pyspark.sql.pandas.types import from_arrow_schema
+
+    path = spec.path(warehouse)
+    if reader == "delta-spark":
+        return spark.read.format("delta").load(path).where(slices_predicate(spec, slices))
+    from deltalake import DeltaTable
+
+    schema = from_arrow_schema(spec.schema)
+    if not DeltaTable.is_deltatable(path):
+        return spark.createDataFrame([], schema)
+    table = DeltaTable(path)
+    files = []
+    for crawl, segments in sorted(slices.items()):
+        files += table.file_uris(partition_filters=slice_filters(spec, crawl, segments))
+    if not files:
+        return spark.createDataFrame([], schema)
+    return spark.read.schema(schema).option("basePath", path).parquet(*files)
+
+
+def table_crawls(spark: SparkSession, spec: TableSpec, warehouse: str, *, reader: str) -> list[str]:
+    """The crawls a table holds, from the Delta log (no data files are read)."""
+    path = spec.path(warehouse)
+    if reader == "delta-spark":
+        frame = spark.read.format("delta").load(path).select("crawl").distinct()
+        return sorted(row["crawl"] for row in frame.collect())
+    from deltalake import DeltaTable
+
+    if not DeltaTable.is_deltatable(path):
+        return []
+    return sorted({part["crawl"] for part in DeltaTable(path).partitions()})

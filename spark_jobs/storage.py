@@ -62,3 +62,19 @@ def exists(uri: str) -> bool:
 
 def is_local(uri: str) -> bool:
     return "://" not in uri or uri.startswith("file://")
+
+
+def remove_tree(uri: str) -> None:
+    """Delete a staging folder (best effort: a leftover never affects a Delta table)."""
+    if is_local(uri):
+        import shutil
+
+        shutil.rmtree(uri.removeprefix("file://"), ignore_errors=True)
+        return
+    from pyarrow import fs as pafs
+
+    try:
+        filesystem, path = pafs.FileSystem.from_uri(uri)
+        filesystem.delete_dir(path)
+    except OSError:
+        pass

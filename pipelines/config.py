@@ -1,0 +1,53 @@
+"""Deployment configuration: the one place that reads ``SUPPLYLINKS_*`` environment variables.
+
+Where the input comes from and where tables go is configuration, never code: point
+``SUPPLYLINKS_CC_ROOT`` at the public bucket (``s3://commoncrawl``) or at any local folder
+in the same layout, and ``SUPPLYLINKS_SEEDS`` at a seed-company CSV.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = REPO_ROOT / "data_samples"
+SAMPLE_CC_ROOT = SAMPLES / "commoncrawl"
+SAMPLE_SEEDS = SAMPLES / "seeds" / "companies.csv"
+#: Common Crawl publishes its list of crawls here; a local mirror has its own copy.
+PUBLIC_COLLINFO = "https://index.commoncrawl.org/collinfo.json"
+
+RUNTIMES = ("local", "emr", "emr-serverless", "databricks")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a deployment points at. Read once from the environment, overridable per run."""
+
+    warehouse: str
+    cc_root: str
+    seeds: str
+    runtime: str = "local"
+    model: str = "default"
+
+    @classmethod
+    def from_env(cls, environ: os._Environ | dict | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        runtime = env.get("SUPPLYLINKS_RUNTIME", "local")
+        if runtime not in RUNTIMES:
+            raise ValueError(f"SUPPLYLINKS_RUNTIME={runtime!r}; expected one of {RUNTIMES}")
+        return cls(
+            warehouse=_absolute(env.get("SUPPLYLINKS_WAREHOUSE", "warehouse")),
+            cc_root=_absolute(env.get("SUPPLYLINKS_CC_ROOT", str(SAMPLE_CC_ROOT))),
+            seeds=_absolute(env.get("SUPPLYLINKS_SEEDS", str(SAMPLE_SEEDS))),
+            runtime=runtime,
+            model=env.get("SUPPLYLINKS_MODEL", "default"),
+        )
+
+
+def _absolute(location: str) -> str:
+    """Local paths become absolute (jobs run in other working directories); URIs stay."""
+    if "://" in location:
+        return location
+    return str(Path(location).expanduser().resolve())

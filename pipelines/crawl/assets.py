@@ -1,0 +1,115 @@
+"""The crawl assets: ``pages``/``hyperlinks`` (extract), ``company_links`` (classify) and
+``link_graph`` (graph), each one Spark job launched over Pipes by ``SparkRuntime``."""
+
+from __future__ import annotations
+
+from dagster import (
+    AssetDep,
+    AssetExecutionContext,
+    AssetSpec,
+    BackfillPolicy,
+    MultiToSingleDimensionPartitionMapping,
+    asset,
+    multi_asset,
+)
+
+from pipelines.crawl.partitions import crawl_partitions, crawl_segment_partitions, slices_of
+from pipelines.crawl.resources import CrawlConfig
+from pipelines.runtimes import SparkRuntime
+from spark_jobs.tables import COMPANY_LINKS, HYPERLINKS, LINK_GRAPH, PAGES, TableSpec
+
+OWNERS = ["team:supplylinks"]
+GROUP = "crawl"
+#: Cluster start-up dominates remote cost: a backfill of many partitions is one Spark run.
+ONE_RUN_PER_BACKFILL = BackfillPolicy.single_run()
+
+
+def _table_metadata(spec: TableSpec) -> dict:
+    return {
+        "table": spec.name,
+        "partition_columns": ", ".join(spec.partition_by),
+        "zorder_columns": ", ".join(spec.zorder_by),
+        "columns": ", ".join(spec.columns),
+    }
+
+
+@multi_asset(
+    name="extract",
+    specs=[
+        AssetSpec(
+            PAGES.name,
+            description=PAGES.description,
+            kinds={"spark", "delta"},
+            owners=OWNERS,
+            group_name=GROUP,
+            metadata=_table_metadata(PAGES),
+        ),
+        AssetSpec(
+            HYPERLINKS.name,
+            description=HYPERLINKS.description,
+            kinds={"spark", "delta"},
+            owners=OWNERS,
+            group_name=GROUP,
+            metadata=_table_metadata(HYPERLINKS),
+        ),
+    ],
+    partitions_def=crawl_segment_partitions,
+    backfill_policy=ONE_RUN_PER_BACKFILL,
+    can_subset=False,
+)
+def extract(context: AssetExecutionContext, spark_runtime: SparkRuntime, crawl_config: CrawlConfig):
+    """Parse the WARC files of the crawl segments into pages and hyperlinks."""
+    slices = slices_of(context.partition_keys)
+    return spark_runtime.launch(context, "extract", crawl_config.extras(slices=slices))
+
+
+@asset(
+    name=COMPANY_LINKS.name,
+    description=COMPANY_LINKS.description,
+    partitions_def=crawl_segment_partitions,
+    backfill_policy=ONE_RUN_PER_BACKFILL,
+    deps=[AssetDep(HYPERLINKS.name), AssetDep("link_classifier")],
+    kinds={"spark", "delta"},
+    owners=OWNERS,
+    group_name=GROUP,
+    metadata=_table_metadata(COMPANY_LINKS),
+)
+def company_links(
+    context: AssetExecutionContext, spark_runtime: SparkRuntime, crawl_config: CrawlConfig
+):
+    """Label the cross-domain links of seed company sites with their relation.
+
+    Depends on ``link_classifier``: a newly trained model makes every partition stale, so a
+    backfill reclassifies them with the configured model (``crawl_config.model``).
+    """
+    slices = slices_of(context.partition_keys)
+    return spark_runtime.launch(context, "classify", crawl_config.extras(slices=slices))
+
+
+@asset(
+    name=LINK_GRAPH.name,
+    description=LINK_GRAPH.description,
+    partitions_def=crawl_partitions,
+    backfill_policy=ONE_RUN_PER_BACKFILL,
+    deps=[
+        AssetDep(
+            COMPANY_LINKS.name,
+            partition_mapping=MultiToSingleDimensionPartitionMapping(
+                partition_dimension_name="crawl"
+            ),
+        )
+    ],
+    kinds={"spark", "delta"},
+    owners=OWNERS,
+    group_name=GROUP,
+    metadata=_table_metadata(LINK_GRAPH),
+)
+def link_graph(
+    context: AssetExecutionContext, spark_runtime: SparkRuntime, crawl_config: CrawlConfig
+):
+    """Aggregate company links into the company graph as of each crawl."""
+    crawls = sorted(set(context.partition_keys))
+    return spark_runtime.launch(context, "graph", crawl_config.extras(crawls=crawls))
+
+
+crawl_assets = [extract, company_links, link_graph]

@@ -1,0 +1,29 @@
+"""The Dagster code location: ``dagster dev -m pipelines.definitions``."""
+
+from __future__ import annotations
+
+from dagster import Definitions
+
+from pipelines.config import Settings
+from pipelines.crawl.assets import crawl_assets
+from pipelines.crawl.checks import crawl_checks
+from pipelines.crawl.resources import CrawlConfig
+from pipelines.crawl.sensors import crawl_sensors
+from pipelines.runtimes import SparkRuntime
+
+
+def build_definitions(settings: Settings | None = None) -> Definitions:
+    """All assets, checks, sensors and resources for one deployment's settings."""
+    settings = settings or Settings.from_env()
+    return Definitions(
+        assets=[*crawl_assets],
+        asset_checks=[*crawl_checks],
+        sensors=[*crawl_sensors],
+        resources={
+            "spark_runtime": SparkRuntime(runtime=settings.runtime),
+            "crawl_config": CrawlConfig.from_settings(settings),
+        },
+    )
+
+
+defs = build_definitions()

@@ -1,0 +1,73 @@
+"""The local runtime: ``python spark_jobs/<job>.py`` under PySpark ``local[*]`` over Pipes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from dagster import Failure, PipesSubprocessClient
+
+import spark_jobs
+
+JOBS_DIR = Path(spark_jobs.__file__).resolve().parent
+SUPPORTED_JAVA = (17, 21)
+
+
+def job_script(job: str) -> Path:
+    """The entrypoint file of a Spark job (``spark_jobs/<job>.py``)."""
+    script = JOBS_DIR / f"{job}.py"
+    if not script.is_file():
+        raise ValueError(f"unknown Spark job {job!r}: {script} does not exist")
+    return script
+
+
+def java_version() -> int | None:
+    """The major version of the Java PySpark will use, or None when there is none."""
+    java_home = os.environ.get("JAVA_HOME")
+    java = str(Path(java_home) / "bin" / "java") if java_home else shutil.which("java")
+    if not java or not Path(java).exists():
+        return None
+    try:
+        out = subprocess.run([java, "-version"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    text = out.stderr + out.stdout
+    for token in text.replace('"', " ").split():
+        head = token.split(".")[0]
+        if head.isdigit() and "." in token:
+            major = int(head)
+            return int(token.split(".")[1]) if major == 1 else major
+    return None
+
+
+def require_java() -> None:
+    version = java_version()
+    if version is None:
+        raise Failure(
+            "Java was not found: PySpark 4 needs Java 17 or 21 (set JAVA_HOME or put `java` "
+            "on PATH; on Debian/Ubuntu: apt-get install openjdk-17-jre-headless)."
+        )
+    if version not in SUPPORTED_JAVA:
+        raise Failure(f"Java {version} found; PySpark 4 needs Java 17 or 21.")
+
+
+class LocalLauncher:
+    """Runs a job script as a subprocess; Pipes context and messages go through temp files."""
+
+    def __init__(self, env: Mapping[str, str] | None = None) -> None:
+        self.env = dict(env or {})
+
+    def run(self, context, job: str, extras: Mapping[str, Any]) -> Sequence[Any]:
+        require_java()
+        client = PipesSubprocessClient(env={**os.environ, **self.env})
+        invocation = client.run(
+            context=context,
+            command=[sys.executable, str(job_script(job))],
+            extras=dict(extras),
+        )
+        return invocation.get_results()

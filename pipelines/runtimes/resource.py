@@ -1,0 +1,61 @@
+"""``SparkRuntime``: the one resource assets use to run a Spark job, whatever the runtime."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from dagster import ConfigurableResource, Failure, MaterializeResult
+
+from pipelines.config import RUNTIMES
+
+#: The Delta writer each runtime uses unless configured otherwise (see spark_jobs.delta).
+DEFAULT_WRITERS = {
+    "local": "delta-rs",
+    "emr": "delta-spark",
+    "emr-serverless": "delta-spark",
+    "databricks": "delta-spark",
+}
+
+
+class SparkRuntime(ConfigurableResource):
+    """Where the Spark jobs run. Set per deployment (``SUPPLYLINKS_RUNTIME``) and per run
+    in the launchpad (``resources: spark_runtime: config: runtime: emr``)."""
+
+    runtime: str = "local"
+    delta_writer: str | None = None  # None: the runtime's default writer
+
+    def writer(self) -> str:
+        return self.delta_writer or DEFAULT_WRITERS[self.runtime]
+
+    def launch(self, context, job: str, extras: dict[str, Any]) -> Sequence[Any]:
+        """Run ``spark_jobs/<job>.py`` over Pipes and return its results.
+
+        Fails the run when the job did not report a materialization for every asset the
+        step was asked to materialize: a job that exits 0 without reporting is a defect.
+        """
+        if self.runtime not in RUNTIMES:
+            raise Failure(f"unknown runtime {self.runtime!r}; expected one of {RUNTIMES}")
+        extras = {**extras, "writer": self.writer(), "runtime": self.runtime}
+        context.log.info(f"launching Spark job {job!r} on the {self.runtime} runtime")
+        results = self._launcher().run(context, job, extras)
+        expected_materializations(context, results)
+        return results
+
+    def _launcher(self):
+        if self.runtime == "local":
+            from pipelines.runtimes.local import LocalLauncher
+
+            return LocalLauncher()
+        from pipelines.runtimes import remote  # EMR, EMR Serverless, Databricks
+
+        return remote.launcher_for(self)
+
+
+def expected_materializations(context, results: Sequence[Any]) -> None:
+    """Raise ``Failure`` unless every selected asset key got a MaterializeResult."""
+    reported = {r.asset_key for r in results if isinstance(r, MaterializeResult) and r.asset_key}
+    missing = [k for k in context.selected_asset_keys if k not in reported]
+    if missing:
+        names = ", ".join(k.to_user_string() for k in missing)
+        raise Failure(f"the Spark job reported no materialization for: {names}")

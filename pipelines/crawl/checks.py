@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from dagster import AssetCheckExecutionContext, AssetCheckResult, asset_check
+from dagster import AssetCheckResult, asset_check
 
 from pipelines.crawl.resources import CrawlConfig
 from pipelines.warehouse import open_table, query
@@ -154,7 +154,7 @@ def _result(problems: Problems, what: str) -> AssetCheckResult:
 
 def _check(asset: str, name: str, what: str, find: Callable[[CrawlConfig], Problems], doc: str):
     @asset_check(asset=asset, name=name, description=doc, blocking=False)
-    def check(context: AssetCheckExecutionContext, crawl_config: CrawlConfig) -> AssetCheckResult:
+    def check(context, crawl_config: CrawlConfig) -> AssetCheckResult:
         return _result(find(crawl_config), what)
 
     return check

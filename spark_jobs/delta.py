@@ -262,10 +262,7 @@ def read_slices(
     schema = from_arrow_schema(spec.schema)
     if not DeltaTable.is_deltatable(path):
         return spark.createDataFrame([], schema)
-    table = DeltaTable(path)
-    files = []
-    for crawl, segments in sorted(slices.items()):
-        files += table.file_uris(partition_filters=slice_filters(spec, crawl, segments))
+    files = DeltaTable(path).file_uris(file_pruning_predicate=slices_predicate(spec, slices))
     if not files:
         return spark.createDataFrame([], schema)
     return spark.read.schema(schema).option("basePath", path).parquet(*files)

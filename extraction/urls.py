@@ -1,0 +1,212 @@
+"""URLs, hosts and registered domains: the cheap, cached string work of the hot path.
+
+Pages carry ~200 links, most of them absolute or root-relative, many repeated on every page
+of a site (menus, footers). ``urllib.parse.urljoin`` on every link was measured to take most
+of an extraction's time, so :class:`Resolver` joins only what needs joining: absolute http(s)
+hrefs are normalised through an LRU cache, ``/path`` hrefs are glued to the base origin, and
+only genuinely relative hrefs (``../x``, ``x.html``, ``?q``) go through ``urljoin``.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+import tldextract
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_HOST_OK = re.compile(r"^[a-z0-9_.-]+$|^\[[0-9a-f:.]+\]$")
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+#: Schemes whose links never point at a web page; counted by name when dropped.
+_NON_WEB = {"javascript", "mailto", "tel", "data", "ftp", "file", "callto", "sms", "skype"}
+
+# The bundled public-suffix snapshot; an empty URL list and no cache dir mean no network ever.
+_EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+def _idna_host(host: str) -> str | None:
+    """Lower-case ASCII host (IDN labels to punycode), or None if it cannot be a host."""
+    host = host.strip().rstrip(".").lower()
+    if not host:
+        return None
+    if not host.isascii():
+        try:
+            host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            try:  # Python's idna codec is IDNA 2003; fall back label by label
+                host = ".".join(
+                    "xn--" + label.encode("punycode").decode("ascii")
+                    if not label.isascii()
+                    else label
+                    for label in host.split(".")
+                )
+            except UnicodeError:
+                return None
+    if not _HOST_OK.match(host) or ".." in host:
+        return None
+    return host
+
+
+@lru_cache(maxsize=131_072)
+def normalize_url(url: str) -> str | None:
+    """Canonical http(s) URL: lower-case scheme/host, punycode, no fragment/default port.
+
+    Returns None for other schemes and for anything that is not a usable URL.
+    """
+    url = url.strip()
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        if scheme not in _DEFAULT_PORTS:
+            return None
+        port = parts.port
+        raw_host = parts.hostname
+    except ValueError:  # bad port, bad IPv6 literal, ...
+        return None
+    if not raw_host:
+        return None
+    host = _idna_host(raw_host)
+    if host is None:
+        return None
+    netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
+    path = parts.path or "/"
+    if " " in path:
+        path = path.replace(" ", "%20")
+    return urlunsplit((scheme, netloc, path, parts.query, ""))
+
+
+def host_of(url: str) -> str | None:
+    """The lower-case host of a normalised or raw http(s) URL (None if there is none)."""
+    return _host_of(url)
+
+
+@lru_cache(maxsize=131_072)
+def _host_of(url: str) -> str | None:
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return None
+    return _idna_host(host) if host else None
+
+
+@lru_cache(maxsize=65_536)
+def registered_domain(host: str) -> str | None:
+    """Registered domain (``new.siemens.com`` -> ``siemens.com``) from the bundled PSL.
+
+    None for IP addresses, ``localhost`` and hosts whose suffix is not on the list.
+    """
+    if not host:
+        return None
+    host = host.lower().rstrip(".")
+    if host.startswith("[") or host.replace(".", "").isdigit():
+        return None
+    result = _EXTRACT(host)
+    return result.top_domain_under_public_suffix or None
+
+
+def url_path(url: str) -> str:
+    """The path of a URL (``/`` when empty); used by weak-label rules and tables."""
+    try:
+        return urlsplit(url).path or "/"
+    except ValueError:
+        return "/"
+
+
+def unusable_reason(href: str) -> str:
+    """Why :func:`resolve_url` refused ``href``: a short reason for skip counters."""
+    href = href.strip()
+    if not href:
+        return "empty_href"
+    match = _SCHEME.match(href)
+    if match:
+        scheme = match.group(1).lower()
+        if scheme in _NON_WEB:
+            return f"{scheme}_href"
+        if scheme not in _DEFAULT_PORTS:
+            return "other_scheme_href"
+    return "malformed_href"
+
+
+class Resolver:
+    """Resolves the hrefs of one page against its base URL (``<base href>`` or page URL).
+
+    ``resolve`` returns ``(url, host)`` or None. Hosts of relative links are the base host,
+    so callers can tell internal links without parsing the result again.
+    """
+
+    __slots__ = ("base", "host", "origin", "_base_nofrag")
+
+    def __init__(self, base: str) -> None:
+        normalized = normalize_url(base)
+        self.base = normalized or base
+        self.host = host_of(self.base) if normalized else None
+        scheme = self.base.split(":", 1)[0]
+        self.origin = f"{scheme}://{self.host}" if self.host else None
+        if normalized:
+            netloc = urlsplit(normalized).netloc
+            self.origin = f"{scheme}://{netloc}"
+        self._base_nofrag = self.base
+
+    def resolve(self, href: str) -> tuple[str, str] | None:
+        """Absolute normalised URL and host of ``href``, or None if unusable."""
+        first = href[:1]
+        if first == "/":
+            if href[1:2] == "/":  # protocol-relative
+                return _absolute(self.base.split(":", 1)[0] + ":" + href)
+            if self.origin is None or "/." in href or "\\" in href:
+                return self._join(href)
+            cut = href.find("#")
+            if cut >= 0:
+                href = href[:cut]
+            if " " in href:
+                href = href.replace(" ", "%20")
+            return (self.origin + href, self.host)
+        if first in ("h", "H") and (href[:7].lower() == "http://" or href[:8].lower() == "https:/"):
+            return _absolute(href)
+        if first == "#":
+            return (self._base_nofrag, self.host) if self.host else None
+        stripped = href.strip()
+        if stripped != href:
+            return self.resolve(stripped) if stripped else None
+        if _SCHEME.match(href):  # some other scheme, or http with odd spelling
+            return _absolute(href)
+        return self._join(href)
+
+    def _join(self, href: str) -> tuple[str, str] | None:
+        if self.host is None:
+            return None
+        try:
+            joined = urljoin(self.base, href)
+        except ValueError:
+            return None
+        return _absolute(joined)
+
+
+@lru_cache(maxsize=131_072)
+def _absolute(url: str) -> tuple[str, str] | None:
+    normalized = normalize_url(url)
+    if normalized is None:
+        return None
+    host = _host_of(normalized)
+    return (normalized, host) if host else None
+
+
+@lru_cache(maxsize=4096)
+def resolver_for(base: str) -> Resolver:
+    """A cached :class:`Resolver` per base URL (pages of one site share their base)."""
+    return Resolver(base)
+
+
+def resolve_url(href: str, base: str) -> str | None:
+    """Absolute normalised URL of ``href`` on a page at ``base``; None if unusable.
+
+    None for ``javascript:``, ``mailto:``, ``tel:``, ``data:`` and malformed hrefs
+    (:func:`unusable_reason` says which).
+    """
+    if not href or not href.strip():
+        return None
+    resolved = resolver_for(base).resolve(href)
+    return resolved[0] if resolved else None

@@ -1,15 +1,8 @@
-"""Shared fixtures: repository paths and one local Spark session per test module."""
+"""Shared fixtures: one local Spark session per test module (paths: ``tests.paths``)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-
-REPO_ROOT = Path(__file__).resolve().parents[1]
-SHARED = REPO_ROOT.parent / "shared"
-REAL_WARC = SHARED / "data" / "real_warc"
-SAMPLES = REPO_ROOT / "data_samples"
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,11 @@
+"""Where tests find the repository's samples and the shared real-world WARC files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = REPO_ROOT / "data_samples"
+#: ``../shared`` beside the repository (read-only real WARC files); absent on some machines.
+SHARED = REPO_ROOT.parent / "shared"
+REAL_WARC = SHARED / "data" / "real_warc"

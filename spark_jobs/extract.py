@@ -20,8 +20,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from dagster_pipes import PipesContext
-from extraction.commoncrawl import assign_segments, parse_warc_paths
 
+from extraction.commoncrawl import assign_segments, parse_warc_paths
 from spark_jobs import storage
 from spark_jobs.delta import new_staging_dir, write_slices
 from spark_jobs.params import JobParams

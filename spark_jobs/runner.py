@@ -63,8 +63,9 @@ def load_seed_rows(uri: str) -> list[dict[str, str]]:
 
 def seed_domains_frame(spark, seed_rows: list[dict[str, str]]):
     """Seed companies as a small (domain, company_id, primary_domain, name) DataFrame."""
-    from extraction.companies import SeedCompanies
     from pyspark.sql.types import StringType, StructField, StructType
+
+    from extraction.companies import SeedCompanies
 
     schema = StructType(
         [StructField(n, StringType()) for n in ("domain", "company_id", "primary_domain", "name")]

@@ -32,7 +32,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 def segments_with_files(cc_root: str, crawl: str) -> list[str]:
     """The segment keys of a crawl that hold WARC files in this Common Crawl root."""
     from extraction.commoncrawl import assign_segments, parse_warc_paths
-
     from spark_jobs import storage
 
     listing = storage.join(cc_root, "crawl-data", crawl, "warc.paths.gz")

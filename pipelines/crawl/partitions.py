@@ -10,6 +10,7 @@ from dagster import (
     MultiPartitionsDefinition,
     StaticPartitionsDefinition,
 )
+
 from extraction.commoncrawl import SEGMENT_KEYS
 
 crawl_partitions = DynamicPartitionsDefinition(name="crawl")

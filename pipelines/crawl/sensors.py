@@ -10,8 +10,8 @@ import os
 from pathlib import Path
 
 from dagster import DefaultSensorStatus, SensorEvaluationContext, SensorResult, SkipReason, sensor
-from extraction.commoncrawl import parse_collinfo
 
+from extraction.commoncrawl import parse_collinfo
 from pipelines.config import PUBLIC_COLLINFO
 from pipelines.crawl.partitions import crawl_partitions
 from pipelines.crawl.resources import CrawlConfig

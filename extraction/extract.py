@@ -1,0 +1,200 @@
+"""The per-record extraction shared by the Spark job, the CLI and the benchmark.
+
+``extract_record`` turns one HTML response into a ``pages`` row and ``hyperlinks`` rows
+whose keys are exactly the columns of ``spark_jobs.tables`` (minus ``crawl``/``segment``,
+which the caller adds). It is the hot path of a crawl-scale run: page-level values are
+computed once, internal links (most of a page) get cheap rows built from a template, and
+the context work (sentence, heading, weak label) runs only for links that leave the site.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from extraction.companies import SeedCompanies
+from extraction.html import MAX_PARSE_CHARS, parse_page
+from extraction.urls import normalize_url, registered_domain, url_path
+from extraction.warc import ReadStats, WarcRecord, iter_html_records
+from extraction.weak_labels import weak_label
+
+#: Column order of the rows (spark_jobs.tables.PAGES / HYPERLINKS minus crawl and segment);
+#: tests check these against the table registry, which extraction must not import.
+PAGE_COLUMNS = (
+    "url",
+    "host",
+    "registered_domain",
+    "company_id",
+    "fetch_time",
+    "status",
+    "content_type",
+    "charset",
+    "lang",
+    "title",
+    "text_length",
+    "link_count",
+    "truncated",
+    "warc_filename",
+    "warc_record_offset",
+    "warc_record_length",
+)
+LINK_COLUMNS = (
+    "link_id",
+    "src_url",
+    "src_host",
+    "src_domain",
+    "dst_url",
+    "dst_host",
+    "dst_domain",
+    "internal",
+    "anchor_text",
+    "context",
+    "section_heading",
+    "page_path",
+    "region",
+    "rel",
+    "position",
+    "lang",
+    "weak_label",
+    "weak_confidence",
+    "weak_rule",
+    "fetch_time",
+    "warc_filename",
+)
+
+
+@dataclass
+class ExtractStats(ReadStats):
+    """Read counts plus what extraction made of them (pages, links)."""
+
+    pages: int = 0
+    links: int = 0
+
+
+def extract_record(
+    record: WarcRecord, seeds: SeedCompanies | None = None, stats: ExtractStats | None = None
+) -> tuple[dict, list[dict]]:
+    """One HTML response -> (page row, link rows). Unusable hrefs are counted in ``stats``."""
+    parsed = parse_page(record.payload, record.url, record.charset)
+    src_url = normalize_url(record.url) or record.url
+    src_host = parsed.host
+    src_domain = registered_domain(src_host) if src_host else None
+    company = seeds.company_for_domain(src_domain) if seeds is not None else None
+    truncated = record.truncated or parsed.truncated
+    page = {
+        "url": src_url,
+        "host": src_host,
+        "registered_domain": src_domain,
+        "company_id": company.company_id if company else None,
+        "fetch_time": record.fetch_time,
+        "status": record.status,
+        "content_type": record.content_type,
+        "charset": parsed.charset,
+        "lang": parsed.lang or None,
+        "title": parsed.title or None,
+        "text_length": len(parsed.text),
+        "link_count": len(parsed.links),
+        "truncated": truncated,
+        "warc_filename": record.warc_filename,
+        "warc_record_offset": record.offset,
+        "warc_record_length": record.length,
+    }
+    page_path = url_path(src_url)
+    template = {
+        "link_id": None,
+        "src_url": src_url,
+        "src_host": src_host,
+        "src_domain": src_domain,
+        "dst_url": None,
+        "dst_host": None,
+        "dst_domain": None,
+        "internal": True,
+        "anchor_text": None,
+        "context": None,
+        "section_heading": None,
+        "page_path": page_path,
+        "region": None,
+        "rel": None,
+        "position": None,
+        "lang": page["lang"],
+        "weak_label": None,
+        "weak_confidence": None,
+        "weak_rule": None,
+        "fetch_time": record.fetch_time,
+        "warc_filename": record.warc_filename,
+    }
+    id_prefix = hashlib.blake2b(src_url.encode("utf-8", "replace"), digest_size=8).hexdigest()
+    crc32 = zlib.crc32
+    rows = []
+    for link in parsed.links:
+        row = template.copy()
+        dst_url = link.dst_url
+        row["link_id"] = f"{id_prefix}{link.position:05x}{crc32(dst_url.encode()):08x}"
+        row["dst_url"] = dst_url
+        dst_host = link.dst_host
+        row["dst_host"] = dst_host
+        row["anchor_text"] = link.anchor_text
+        row["region"] = link.region
+        row["rel"] = link.rel or None
+        row["position"] = link.position
+        if link.internal:
+            row["dst_domain"] = src_domain if dst_host == src_host else registered_domain(dst_host)
+        else:
+            row["dst_domain"] = registered_domain(dst_host) if dst_host else None
+            row["internal"] = False
+            row["context"] = link.context
+            row["section_heading"] = link.section_heading
+            verdict = weak_label(
+                section_heading=link.section_heading,
+                src_url=src_url,
+                dst_url=dst_url,
+                anchor_text=link.anchor_text,
+                context=link.context,
+                region=link.region,
+            )
+            row["weak_label"] = verdict.label
+            row["weak_confidence"] = verdict.confidence
+            row["weak_rule"] = verdict.rule
+        rows.append(row)
+    if stats is not None:
+        stats.pages += 1
+        stats.links += len(rows)
+        if parsed.dropped_links:
+            for reason, count in parsed.dropped_links.items():
+                stats.skipped[f"link_{reason}"] += count
+        if parsed.truncated:
+            stats.skipped["html_capped"] += 1
+    return page, rows
+
+
+def extract_warc(
+    source: str | os.PathLike | BinaryIO,
+    warc_filename: str | None = None,
+    seeds: SeedCompanies | None = None,
+    stats: ExtractStats | None = None,
+    reader: str = "warcio",
+) -> Iterator[tuple[dict, list[dict]]]:
+    """(page row, link rows) per HTML record of a WARC file; failures are counted, not raised."""
+    stats = stats if stats is not None else ExtractStats()
+    for record in iter_html_records(source, warc_filename, stats, reader=reader):
+        try:
+            result = extract_record(record, seeds, stats)
+        except Exception as exc:  # one bad page never stops the file
+            stats.skipped["parse_error"] += 1
+            stats.error(record.warc_filename, record.offset, f"{type(exc).__name__}: {exc}")
+            continue
+        yield result
+
+
+__all__ = [
+    "ExtractStats",
+    "LINK_COLUMNS",
+    "MAX_PARSE_CHARS",
+    "PAGE_COLUMNS",
+    "extract_record",
+    "extract_warc",
+]

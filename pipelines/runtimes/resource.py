@@ -6,8 +6,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from dagster import ConfigurableResource, Failure, MaterializeResult
+from pydantic import Field
 
 from pipelines.config import RUNTIMES
+from pipelines.runtimes.specs import DatabricksSpec, EmrServerlessSpec, EmrSpec, PriceTable
 
 #: The Delta writer each runtime uses unless configured otherwise (see spark_jobs.delta).
 DEFAULT_WRITERS = {
@@ -24,6 +26,11 @@ class SparkRuntime(ConfigurableResource):
 
     runtime: str = "local"
     delta_writer: str | None = None  # None: the runtime's default writer
+    # Per-runtime cluster/job shape and the price table of the cost metadata (specs.py).
+    emr: EmrSpec = Field(default_factory=EmrSpec)
+    emr_serverless: EmrServerlessSpec = Field(default_factory=EmrServerlessSpec)
+    databricks: DatabricksSpec = Field(default_factory=DatabricksSpec)
+    prices: PriceTable = Field(default_factory=PriceTable)
 
     def writer(self) -> str:
         return self.delta_writer or DEFAULT_WRITERS[self.runtime]

@@ -1,0 +1,180 @@
+"""Remote launchers (EMR, EMR Serverless, Databricks) behind ``SparkRuntime.launch``.
+
+Each launcher: builds/uploads the artefacts, builds the runtime's job spec from typed
+configuration, checks nothing secret is in it, runs the official Pipes client (with this
+project's fixes) and returns its results, whose metadata carries the run's cost.
+Cloud clients come from the standard credential chains (``CloudClients``); tests replace
+``cloud_clients`` with fakes.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from dagster import Failure
+from dagster_aws.pipes import PipesS3ContextInjector, PipesS3MessageReader
+
+from pipelines.runtimes import artifacts as artifacts_mod
+from pipelines.runtimes.local import job_script
+from pipelines.runtimes.tags import assert_no_secrets, resource_tags
+
+
+class CloudClients:
+    """Real clients from the standard chains (env vars, profiles, instance roles)."""
+
+    def s3(self, region: str):
+        import boto3
+
+        return boto3.client("s3", region_name=region)
+
+    def emr(self, region: str):
+        import boto3
+
+        return boto3.client("emr", region_name=region)
+
+    def emr_serverless(self, region: str):
+        import boto3
+
+        return boto3.client("emr-serverless", region_name=region)
+
+    def databricks(self, profile: str):
+        from databricks.sdk import WorkspaceClient
+
+        return WorkspaceClient(profile=profile) if profile else WorkspaceClient()
+
+
+@dataclass
+class Timing:
+    """Sleep/clock used by our polling loops (a fake clock in tests)."""
+
+    sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.monotonic
+
+
+cloud_clients: CloudClients = CloudClients()
+timing: Timing = Timing()
+
+
+@dataclass
+class RemoteLauncher:
+    runtime: Any  # SparkRuntime (not imported: resource.py imports this module lazily)
+    clients: CloudClients = field(default_factory=lambda: cloud_clients)
+
+    def run(self, context, job: str, extras: Mapping[str, Any]) -> Sequence[Any]:
+        assert_no_secrets("Pipes extras", dict(extras))
+        invocation = self._run(context, job, dict(extras))
+        return invocation.get_results()
+
+    def _run(self, context, job: str, extras: dict[str, Any]):
+        raise NotImplementedError
+
+
+class EmrLauncher(RemoteLauncher):
+    def _run(self, context, job: str, extras: dict[str, Any]):
+        from pipelines.runtimes.emr import SupplylinksEMRClient, job_flow_params
+
+        spec, prices = self.runtime.emr, self.runtime.prices
+        s3 = self.clients.s3(spec.region)
+        store = artifacts_mod.S3Store(s3, spec.bucket, spec.prefix)
+        uploaded = artifacts_mod.publish(store, job_script(job))
+        tags = resource_tags(context, "emr", uploaded.code_version)
+        params = job_flow_params(spec, uploaded, job, tags, context.run_id)
+        assert_no_secrets("EMR job flow", params)
+        context.log.info(f"EMR job flow: {params}")
+        client = SupplylinksEMRClient(
+            message_reader=PipesS3MessageReader(
+                bucket=spec.bucket, client=s3, interval=spec.message_interval_seconds
+            ),
+            client=self.clients.emr(spec.region),
+            context_injector=PipesS3ContextInjector(
+                bucket=spec.bucket, client=s3, key_prefix=f"{spec.prefix.strip('/')}/pipes/"
+            ),
+            spec=spec,
+            prices=prices,
+            sleep=timing.sleep,
+            clock=timing.clock,
+        )
+        return client.run(context=context, run_job_flow_params=params, extras=extras)
+
+
+class EmrServerlessLauncher(RemoteLauncher):
+    def _run(self, context, job: str, extras: dict[str, Any]):
+        from pipelines.runtimes.emr_serverless import (
+            SupplylinksEMRServerlessClient,
+            start_job_run_params,
+        )
+
+        spec, prices = self.runtime.emr_serverless, self.runtime.prices
+        s3 = self.clients.s3(spec.region)
+        store = artifacts_mod.S3Store(s3, spec.bucket, spec.prefix)
+        uploaded = artifacts_mod.publish(store, job_script(job))
+        tags = resource_tags(context, "emr-serverless", uploaded.code_version)
+        params = start_job_run_params(spec, uploaded, job, tags, context.run_id)
+        assert_no_secrets("EMR Serverless job run", params)
+        context.log.info(f"EMR Serverless job run: {params}")
+        client = SupplylinksEMRServerlessClient(
+            client=self.clients.emr_serverless(spec.region),
+            context_injector=PipesS3ContextInjector(
+                bucket=spec.bucket, client=s3, key_prefix=f"{spec.prefix.strip('/')}/pipes/"
+            ),
+            message_reader=PipesS3MessageReader(
+                bucket=spec.bucket, client=s3, interval=spec.message_interval_seconds
+            ),
+            spec=spec,
+            prices=prices,
+            sleep=timing.sleep,
+        )
+        return client.run(context=context, start_job_run_params=params, extras=extras)
+
+
+class DatabricksLauncher(RemoteLauncher):
+    def _run(self, context, job: str, extras: dict[str, Any]):
+        from pipelines.runtimes.databricks import (
+            SupplylinksDatabricksClient,
+            submit_task,
+            transport_for,
+        )
+
+        spec, prices = self.runtime.databricks, self.runtime.prices
+        workspace = self.clients.databricks(spec.profile)
+        if spec.storage == "volumes":
+            store = artifacts_mod.VolumeStore(workspace, spec.volume_path)
+        else:
+            store = artifacts_mod.DbfsStore(workspace, spec.dbfs_root)
+        uploaded = artifacts_mod.publish(store, job_script(job))
+        tags = resource_tags(context, "databricks", uploaded.code_version)
+        task = submit_task(spec, uploaded, job, tags)
+        submit_args = {
+            "run_name": f"supplylinks-{job}-{context.run_id[:8]}",
+            "timeout_seconds": spec.timeout_seconds,
+        }
+        assert_no_secrets("Databricks task", {"task": task.as_dict(), **submit_args})
+        context.log.info(f"Databricks task: {task.as_dict()}")
+        injector, reader = transport_for(spec, workspace, spec.message_interval_seconds)
+        client = SupplylinksDatabricksClient(
+            client=workspace,
+            context_injector=injector,
+            message_reader=reader,
+            spec=spec,
+            prices=prices,
+        )
+        return client.run(context=context, extras=extras, task=task, submit_args=submit_args)
+
+
+LAUNCHERS: dict[str, type[RemoteLauncher]] = {
+    "emr": EmrLauncher,
+    "emr-serverless": EmrServerlessLauncher,
+    "databricks": DatabricksLauncher,
+}
+
+
+def launcher_for(spark_runtime) -> RemoteLauncher:
+    """The launcher of a remote runtime (``SparkRuntime.runtime`` other than ``local``)."""
+    try:
+        launcher = LAUNCHERS[spark_runtime.runtime]
+    except KeyError:
+        raise Failure(f"no remote launcher for runtime {spark_runtime.runtime!r}") from None
+    return launcher(spark_runtime)

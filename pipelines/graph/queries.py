@@ -432,6 +432,21 @@ class LinkGraph:
             for rank, i in enumerate(order[:limit])
         ]
 
+    def top_subgraph(
+        self, top: int = 40, relation: str | None = None, crawl: str | None = None
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The ``top`` best-connected nodes of a slice and the edges among them (for pictures)."""
+        self._reset_stats()
+        relations = None if relation is None else [check_label(relation)]
+        crawl = self.resolve_crawl(crawl)
+        scan = self.graph.scan(partitions={"crawl": [crawl]})
+        nodes = self._run(sql.degree_sql(crawl, relations, "degree", top), "link_graph", scan)
+        if not nodes:
+            return [], []
+        chosen = {row["domain"] for row in nodes}
+        edges = self._expand(crawl, chosen, relations, False)
+        return nodes, [e for e in edges if e["dst_domain"] in chosen]
+
     # -- profile ------------------------------------------------------------------------
     def company(
         self, domain: str, crawl: str | None = None, evidence_limit: int = 20

@@ -87,11 +87,14 @@ def neighbors_sql(
 def degree_sql(
     crawl: str, relations: Sequence[str] | None, order_by: str, limit: int | None
 ) -> str:
-    """Companies ranked by distinct in- or out-neighbours (ties: more links, then name)."""
-    if order_by not in ("in_degree", "out_degree"):
+    """Companies ranked by distinct in-, out- or all neighbours (ties: more links, then name)."""
+    ties = {
+        "in_degree": "in_links DESC, out_degree DESC",
+        "out_degree": "out_links DESC, in_degree DESC",
+        "degree": "in_links + out_links DESC",
+    }
+    if order_by not in ties:
         raise ValueError(f"cannot order by {order_by!r}")
-    other = "out_degree" if order_by == "in_degree" else "in_degree"
-    links = order_by.replace("degree", "links")
     limit_clause = "" if limit is None else f"LIMIT {int(limit)}"
     return f"""
 WITH edges AS ({edges_sql(crawl, relations)}),
@@ -104,10 +107,11 @@ ends AS (
 SELECT domain, max(company_id) AS company_id, max(name) AS name,
        count(DISTINCT CASE WHEN side = 'in' THEN neighbor END) AS in_degree,
        count(DISTINCT CASE WHEN side = 'out' THEN neighbor END) AS out_degree,
+       count(DISTINCT neighbor) AS degree,
        sum(CASE WHEN side = 'in' THEN links ELSE 0 END) AS in_links,
        sum(CASE WHEN side = 'out' THEN links ELSE 0 END) AS out_links
 FROM ends GROUP BY domain
-ORDER BY {order_by} DESC, {links} DESC, {other} DESC, domain
+ORDER BY {order_by} DESC, {ties[order_by]}, domain
 {limit_clause}"""
 
 

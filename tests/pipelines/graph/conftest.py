@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from graph_fixture import build_warehouse
+
+from tests.pipelines.graph.graph_fixture import build_warehouse
 
 
 @pytest.fixture(scope="session")

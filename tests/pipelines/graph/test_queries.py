@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from graph_fixture import NEW, OLD
 
 from pipelines.graph.queries import LinkGraph, MissingTable, UnknownDomain, pagerank
+from tests.pipelines.graph.graph_fixture import NEW, OLD
 
 
 @pytest.fixture(scope="module")

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
 from extraction.companies import SeedCompanies
-from extraction.html import MAX_PARSE_CHARS, parse_page
-from extraction.urls import normalize_url, registered_domain, url_path
+from extraction.html import L_CONTEXT, L_HEADING, MAX_PARSE_CHARS, parse_raw
+from extraction.urls import normalize_url, url_path
 from extraction.warc import ReadStats, WarcRecord, iter_html_records
 from extraction.weak_labels import weak_label
 
@@ -79,12 +78,12 @@ def extract_record(
     record: WarcRecord, seeds: SeedCompanies | None = None, stats: ExtractStats | None = None
 ) -> tuple[dict, list[dict]]:
     """One HTML response -> (page row, link rows). Unusable hrefs are counted in ``stats``."""
-    parsed = parse_page(record.payload, record.url, record.charset)
+    parsed = parse_raw(record.payload, record.url, record.charset)
     src_url = normalize_url(record.url) or record.url
     src_host = parsed.host
-    src_domain = registered_domain(src_host) if src_host else None
+    src_domain = parsed.domain
     company = seeds.company_for_domain(src_domain) if seeds is not None else None
-    truncated = record.truncated or parsed.truncated
+    lang = parsed.lang or None
     page = {
         "url": src_url,
         "host": src_host,
@@ -94,78 +93,62 @@ def extract_record(
         "status": record.status,
         "content_type": record.content_type,
         "charset": parsed.charset,
-        "lang": parsed.lang or None,
+        "lang": lang,
         "title": parsed.title or None,
         "text_length": len(parsed.text),
         "link_count": len(parsed.links),
-        "truncated": truncated,
+        "truncated": record.truncated or parsed.truncated,
         "warc_filename": record.warc_filename,
         "warc_record_offset": record.offset,
         "warc_record_length": record.length,
     }
-    page_path = url_path(src_url)
-    template = {
-        "link_id": None,
-        "src_url": src_url,
-        "src_host": src_host,
-        "src_domain": src_domain,
-        "dst_url": None,
-        "dst_host": None,
-        "dst_domain": None,
-        "internal": True,
-        "anchor_text": None,
-        "context": None,
-        "section_heading": None,
-        "page_path": page_path,
-        "region": None,
-        "rel": None,
-        "position": None,
-        "lang": page["lang"],
-        "weak_label": None,
-        "weak_confidence": None,
-        "weak_rule": None,
-        "fetch_time": record.fetch_time,
-        "warc_filename": record.warc_filename,
-    }
+    template = dict.fromkeys(LINK_COLUMNS)
+    template.update(
+        src_url=src_url,
+        src_host=src_host,
+        src_domain=src_domain,
+        internal=True,
+        page_path=url_path(src_url),
+        lang=lang,
+        fetch_time=record.fetch_time,
+        warc_filename=record.warc_filename,
+    )
     id_prefix = hashlib.blake2b(src_url.encode("utf-8", "replace"), digest_size=8).hexdigest()
-    crc32 = zlib.crc32
     rows = []
+    append = rows.append
     for link in parsed.links:
+        dst_url, dst_host, dst_domain, internal, url_hash, anchor, region, rel, position = link[:9]
         row = template.copy()
-        dst_url = link.dst_url
-        row["link_id"] = f"{id_prefix}{link.position:05x}{crc32(dst_url.encode()):08x}"
+        row["link_id"] = f"{id_prefix}{position:05x}{url_hash}"
         row["dst_url"] = dst_url
-        dst_host = link.dst_host
         row["dst_host"] = dst_host
-        row["anchor_text"] = link.anchor_text
-        row["region"] = link.region
-        row["rel"] = link.rel or None
-        row["position"] = link.position
-        if link.internal:
-            row["dst_domain"] = src_domain if dst_host == src_host else registered_domain(dst_host)
-        else:
-            row["dst_domain"] = registered_domain(dst_host) if dst_host else None
-            row["internal"] = False
-            row["context"] = link.context
-            row["section_heading"] = link.section_heading
+        row["dst_domain"] = dst_domain
+        row["anchor_text"] = anchor
+        row["region"] = region
+        row["rel"] = rel or None
+        row["position"] = position
+        if not internal:
+            context, heading = link[L_CONTEXT], link[L_HEADING]
             verdict = weak_label(
-                section_heading=link.section_heading,
+                section_heading=heading,
                 src_url=src_url,
                 dst_url=dst_url,
-                anchor_text=link.anchor_text,
-                context=link.context,
-                region=link.region,
+                anchor_text=anchor,
+                context=context,
+                region=region,
             )
+            row["internal"] = False
+            row["context"] = context
+            row["section_heading"] = heading
             row["weak_label"] = verdict.label
             row["weak_confidence"] = verdict.confidence
             row["weak_rule"] = verdict.rule
-        rows.append(row)
+        append(row)
     if stats is not None:
         stats.pages += 1
         stats.links += len(rows)
-        if parsed.dropped_links:
-            for reason, count in parsed.dropped_links.items():
-                stats.skipped[f"link_{reason}"] += count
+        for reason, count in parsed.dropped_links.items():
+            stats.skipped[f"link_{reason}"] += count
         if parsed.truncated:
             stats.skipped["html_capped"] += 1
     return page, rows

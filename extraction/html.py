@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import codecs
 import re
+import zlib
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -25,14 +28,8 @@ MAX_CONTEXT_CHARS = 400
 MAX_ANCHOR_CHARS = 300
 BOILERPLATE_TAGS = ["script", "style", "noscript", "template", "nav", "svg", "iframe", "object"]
 _LINKS_AND_HEADINGS = "h1, h2, h3, h4, a[href]"
-_CONTAINERS = "nav, header, footer, aside, main, [role], [id*=footer], [class*=footer]"
-_TAG_REGION = {
-    "nav": "nav",
-    "header": "header",
-    "footer": "footer",
-    "aside": "aside",
-    "main": "main",
-}
+_CONTAINERS = "nav, header, footer, aside, [role], [id*=footer], [class*=footer]"
+_TAG_REGION = {"nav": "nav", "header": "header", "footer": "footer", "aside": "aside"}
 _ROLE_REGION = {
     "navigation": "nav",
     "banner": "header",
@@ -41,156 +38,33 @@ _ROLE_REGION = {
     "main": "main",
 }
 DEFAULT_REGION = "main"
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
 _BLOCK_TAGS = frozenset(
-    [
-        "p",
-        "li",
-        "td",
-        "th",
-        "dd",
-        "dt",
-        "div",
-        "section",
-        "article",
-        "blockquote",
-        "figcaption",
-        "caption",
-        "body",
-        "main",
-        "aside",
-        "footer",
-        "header",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-    ]
+    _words("p li td th dd dt div section article blockquote figcaption caption body main")
+    + _words("aside footer header h1 h2 h3 h4 h5 h6")
 )
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
 _SENTENCE_END = re.compile(r"[.!?;]\s+(?=[A-ZÄÖÜ0-9\"'(])|\s[|•·]\s")
-_WORD = re.compile(r"[^\W\d_]+")
-
 _STOPWORDS = {
-    "en": [
-        "the",
-        "and",
-        "of",
-        "to",
-        "in",
-        "is",
-        "for",
-        "with",
-        "that",
-        "on",
-        "are",
-        "we",
-        "our",
-        "you",
-        "this",
-        "by",
-        "as",
-        "from",
-        "be",
-    ],
-    "de": [
-        "der",
-        "die",
-        "und",
-        "das",
-        "ist",
-        "mit",
-        "für",
-        "von",
-        "zu",
-        "den",
-        "im",
-        "des",
-        "ein",
-        "eine",
-        "wir",
-        "unsere",
-        "auf",
-        "sie",
-    ],
-    "fr": [
-        "le",
-        "la",
-        "les",
-        "et",
-        "des",
-        "est",
-        "pour",
-        "une",
-        "dans",
-        "du",
-        "en",
-        "nous",
-        "avec",
-        "sur",
-        "vous",
-        "qui",
-        "au",
-    ],
-    "es": [
-        "el",
-        "la",
-        "los",
-        "las",
-        "y",
-        "de",
-        "que",
-        "en",
-        "es",
-        "para",
-        "con",
-        "una",
-        "por",
-        "del",
-        "nuestro",
-        "su",
-        "se",
-    ],
-    "it": [
-        "il",
-        "la",
-        "di",
-        "che",
-        "e",
-        "per",
-        "un",
-        "una",
-        "sono",
-        "con",
-        "del",
-        "della",
-        "nel",
-        "gli",
-        "le",
-    ],
-    "nl": [
-        "de",
-        "het",
-        "en",
-        "van",
-        "een",
-        "is",
-        "voor",
-        "met",
-        "op",
-        "zijn",
-        "wij",
-        "ons",
-        "onze",
-        "dat",
-        "te",
-    ],
+    "en": _words("the and of to in is for with that on are we our you this by as from be"),
+    "de": _words("der die und das ist mit für von zu den im des ein eine wir unsere auf sie"),
+    "fr": _words("le la les et des est pour une dans du en nous avec sur vous qui au"),
+    "es": _words("el la los las y de que en es para con una por del nuestro su se"),
+    "it": _words("il la di che e per un una sono con del della nel gli le"),
+    "nl": _words("de het en van een is voor met op zijn wij ons onze dat te"),
 }
-_STOPWORD_LANG: dict[str, list[str]] = {}
-for _lang, _words in _STOPWORDS.items():
-    for _word in _words:
-        _STOPWORD_LANG.setdefault(_word, []).append(_lang)
+_STOPWORD_LANG: dict[str, tuple[str, ...]] = {}
+for _lang, _list in _STOPWORDS.items():
+    for _word in _list:
+        _STOPWORD_LANG[_word] = (*_STOPWORD_LANG.get(_word, ()), _lang)
+#: Per-site caches of resolved hrefs (menus and footers repeat on every page of a site).
+_SITE_CACHES: dict[tuple, dict[str, tuple | bool]] = {}
+_MAX_SITES, _MAX_HREFS_PER_SITE = 4096, 20_000
 
 
 @dataclass(slots=True)
@@ -206,11 +80,16 @@ class LinkContext:
     position: int
     internal: bool
     dst_host: str | None = None
+    dst_domain: str | None = None
 
 
 @dataclass
 class ParsedPage:
-    """What a page says: title, visible text, language guess and its links."""
+    """What a page says: title, visible text, language guess and its links.
+
+    ``text`` joins the page's stripped text nodes with single spaces; whitespace inside a
+    text node is not folded (folding 20 KB of text costs as much as parsing it).
+    """
 
     title: str
     text: str
@@ -219,29 +98,60 @@ class ParsedPage:
     truncated: bool
     charset: str = "utf-8"
     host: str | None = None
+    domain: str | None = None
     dropped_links: Counter = field(default_factory=Counter)
+
+
+#: Positions in the raw link tuples that :func:`parse_links` returns.
+(L_URL, L_HOST, L_DOMAIN, L_INTERNAL, L_ID, L_ANCHOR, L_REGION, L_REL, L_POS, L_CONTEXT,
+ L_HEADING) = range(11)  # fmt: skip
 
 
 def parse_page(payload: bytes, url: str, charset: str | None = None) -> ParsedPage:
     """Parse an HTML payload fetched from ``url`` (``charset`` as declared over HTTP)."""
+    page = parse_raw(payload, url, charset)
+    page.links = [
+        LinkContext(
+            dst_url=t[L_URL],
+            anchor_text=t[L_ANCHOR],
+            context=t[L_CONTEXT],
+            section_heading=t[L_HEADING],
+            region=t[L_REGION],
+            rel=t[L_REL],
+            position=t[L_POS],
+            internal=t[L_INTERNAL],
+            dst_host=t[L_HOST],
+            dst_domain=t[L_DOMAIN],
+        )
+        for t in page.links
+    ]
+    return page
+
+
+def parse_raw(payload: bytes, url: str, charset: str | None = None) -> ParsedPage:
+    """:func:`parse_page` with links as plain tuples (fields ``L_*``): the hot path's form."""
     html, used_charset = decode_html(payload, charset)
     truncated = False
     if len(html) > MAX_PARSE_CHARS:
         html, truncated = html[:MAX_PARSE_CHARS], True
     tree = LexborHTMLParser(html)
-    base = url
-    base_node = tree.css_first("base[href]")
-    if base_node is not None:
-        base_href = base_node.attrs.get("href") or ""
-        base = Resolver(url).resolve(base_href.strip()) if base_href.strip() else None
-        base = base[0] if base else url
-    resolver = Resolver(base)
-    page_host = Resolver(url).host
+    page_resolver = Resolver(url)
+    page_host = page_resolver.host
     page_domain = registered_domain(page_host) if page_host else None
-    title_node = tree.css_first("title")
+    resolver = page_resolver
+    head = tree.head  # <base> and <title> live in <head>; searching it alone is cheap
+    base_node = head.css_first("base[href]") if head is not None else None
+    if base_node is not None:
+        base_href = (base_node.attrs.get("href") or "").strip()
+        resolved_base = page_resolver.resolve(base_href) if base_href else None
+        if resolved_base:
+            resolver = Resolver(resolved_base[0])
+    title_node = head.css_first("title") if head is not None else None
+    if title_node is None:
+        title_node = tree.css_first("title")
     title = " ".join(title_node.text().split())[:1000] if title_node is not None else ""
     dropped: Counter = Counter()
-    links = _links(tree, resolver, page_host, page_domain, dropped)
+    links = parse_links(tree, resolver, page_host, page_domain, dropped)
     text = visible_text(tree)
     return ParsedPage(
         title=title,
@@ -251,6 +161,7 @@ def parse_page(payload: bytes, url: str, charset: str | None = None) -> ParsedPa
         truncated=truncated,
         charset=used_charset,
         host=page_host,
+        domain=page_domain,
         dropped_links=dropped,
     )
 
@@ -261,17 +172,12 @@ def decode_html(payload: bytes, declared: str | None = None) -> tuple[str, str]:
     A wrong or unknown declaration falls through to the next candidate, and the last one
     decodes anything, so decoding never raises. ISO-8859-1 is read as cp1252, as browsers do.
     """
-    candidates = []
-    if declared:
-        candidates.append(declared)
-    meta = _META_CHARSET.search(payload, 0, 4096)
-    if meta:
-        candidates.append(meta.group(1).decode("ascii", "ignore"))
-    candidates.append("utf-8")
-    for name in candidates:
+    tried = set()
+    for name in _charset_candidates(payload, declared):
         codec = _codec(name)
-        if codec is None:
+        if codec is None or codec in tried:
             continue
+        tried.add(codec)
         try:
             return payload.decode(codec), codec
         except (UnicodeDecodeError, LookupError):
@@ -279,6 +185,16 @@ def decode_html(payload: bytes, declared: str | None = None) -> tuple[str, str]:
     return payload.decode("cp1252", errors="replace"), "cp1252"
 
 
+def _charset_candidates(payload: bytes, declared: str | None) -> Iterator[str]:
+    if declared:
+        yield declared
+    meta = _META_CHARSET.search(payload, 0, 4096)
+    if meta:
+        yield meta.group(1).decode("ascii", "ignore")
+    yield "utf-8"
+
+
+@lru_cache(maxsize=256)
 def _codec(name: str) -> str | None:
     try:
         codec = codecs.lookup(name.strip().lower()).name
@@ -286,75 +202,101 @@ def _codec(name: str) -> str | None:
         return None
     if codec in ("latin-1", "iso8859-1", "ascii"):
         return "cp1252"  # WHATWG: these labels mean windows-1252
-    if codec.startswith("utf-16") or codec.startswith("utf-32"):
+    if codec.startswith(("utf-16", "utf-32")):
         return None  # an 8-bit page declaring UTF-16 is lying; binary sniffing skipped the rest
     return codec
 
 
-def _links(
+def parse_links(
     tree: LexborHTMLParser,
     resolver: Resolver,
     page_host: str | None,
     page_domain: str | None,
     dropped: Counter,
-) -> list[LinkContext]:
-    """All usable links in document order, with heading chain and region from one walk."""
+) -> list[tuple]:
+    """All usable links in document order as ``L_*`` tuples, from one walk.
+
+    One CSS query returns headings and links in document order, so the heading chain is a
+    running state; regions and rel values come from small queries keyed by node id (reading
+    a missing attribute costs more than one query). Resolved hrefs are cached per site,
+    since menus repeat on every page.
+    """
     nodes = tree.css(_LINKS_AND_HEADINGS)
     region_of = _regions(tree)
+    rel_of = {n.mem_id: n.attrs.get("rel") or "" for n in tree.css("a[rel]")}
+    cache = _site_cache(resolver, page_domain)
     headings: list[str] = ["", "", "", ""]
     heading_chain = ""
-    links: list[LinkContext] = []
+    links: list[tuple] = []
     position = 0
-    resolve = resolver.resolve
     for node in nodes:
-        tag = node.tag
-        if tag != "a":
-            level = ord(tag[1]) - 49  # "h1" -> 0
+        if node.tag != "a":
+            level = ord(node.tag[1]) - 49  # "h1" -> 0
             headings[level] = " ".join(node.text().split())[:200]
             for deeper in range(level + 1, 4):
                 headings[deeper] = ""
             heading_chain = " > ".join(h for h in headings if h)
             continue
-        href = node.attrs["href"]
-        resolved = resolve(href) if href else None
-        if resolved is None:
+        attrs = node.attrs
+        href = attrs["href"]
+        info = cache.get(href)
+        if info is None:
+            info = _resolve_link(href, resolver, page_host, page_domain)
+            if href[:1] == "/" or href[:4] == "http":
+                cache[href] = info
+        if info is False:
             dropped[unusable_reason(href or "")] += 1
             continue
-        dst_url, dst_host = resolved
         position += 1
-        internal = dst_host == page_host or (
-            page_domain is not None and registered_domain(dst_host) == page_domain
-        )
         anchor = node.text(strip=True)
         if not anchor:
             anchor = _fallback_anchor(node)
         elif len(anchor) > MAX_ANCHOR_CHARS or "  " in anchor or "\n" in anchor:
             anchor = " ".join(anchor.split())[:MAX_ANCHOR_CHARS]
-        rel = node.attrs.get("rel") or ""
-        region = region_of.get(node.mem_id, DEFAULT_REGION)
-        if internal:
-            links.append(
-                LinkContext(dst_url, anchor, "", "", region, rel, position, True, dst_host)
-            )
+        if region_of or rel_of:
+            node_id = node.mem_id
+            region = region_of.get(node_id, DEFAULT_REGION)
+            rel = rel_of.get(node_id, "").lower()
         else:
-            links.append(
-                LinkContext(
-                    dst_url,
-                    anchor,
-                    _sentence_around(node, anchor),
-                    heading_chain,
-                    region,
-                    rel.lower(),
-                    position,
-                    False,
-                    dst_host,
-                )
-            )
+            region, rel = DEFAULT_REGION, ""
+        if info[3]:  # internal: cheap fields only
+            links.append((*info, anchor, region, rel, position, "", ""))
+        else:
+            context = _sentence_around(node, anchor)
+            links.append((*info, anchor, region, rel, position, context, heading_chain))
     return links
 
 
+def _site_cache(resolver: Resolver, page_domain: str | None) -> dict[str, tuple | bool]:
+    key = (resolver.origin, page_domain)
+    cache = _SITE_CACHES.get(key)
+    if cache is None or len(cache) > _MAX_HREFS_PER_SITE:
+        if len(_SITE_CACHES) > _MAX_SITES:
+            _SITE_CACHES.clear()
+        cache = _SITE_CACHES[key] = {}
+    return cache
+
+
+def _resolve_link(
+    href: str, resolver: Resolver, page_host: str | None, page_domain: str | None
+) -> tuple | bool:
+    """(dst_url, dst_host, dst_domain, internal, url_hash) of an href, or False if unusable."""
+    resolved = resolver.resolve(href) if href else None
+    if resolved is None:
+        return False
+    dst_url, dst_host = resolved
+    dst_domain = page_domain if dst_host == page_host else registered_domain(dst_host)
+    internal = dst_host == page_host or (page_domain is not None and dst_domain == page_domain)
+    url_hash = f"{zlib.crc32(dst_url.encode('utf-8', 'replace')):08x}"
+    return (dst_url, dst_host, dst_domain, internal, url_hash)
+
+
 def _regions(tree: LexborHTMLParser) -> dict[int, str]:
-    """Link node id -> page region; containers come in document order, so inner ones win."""
+    """Link node id -> page region; containers come in document order, so inner ones win.
+
+    Links outside every container are in the default region (``main``), so ``<main>``
+    itself is not queried.
+    """
     region_of: dict[int, str] = {}
     for container in tree.css(_CONTAINERS):
         tag = container.tag
@@ -414,34 +356,34 @@ def _sentence_around(node, anchor: str) -> str:
     end = end_match.start() + 1 if end_match else len(text)
     sentence = text[start:end].strip()
     if len(sentence) > MAX_CONTEXT_CHARS:
-        half = MAX_CONTEXT_CHARS // 2
-        lo = max(start, at - half)
+        lo = max(start, at - MAX_CONTEXT_CHARS // 2)
         sentence = text[lo : lo + MAX_CONTEXT_CHARS].strip()
     return sentence
 
 
 def visible_text(tree: LexborHTMLParser) -> str:
-    """Text a reader sees: boilerplate tags removed (mutates the tree), whitespace folded."""
+    """Text a reader sees: boilerplate tags removed (mutates the tree), text nodes joined."""
     tree.strip_tags(BOILERPLATE_TAGS)
     root = tree.body or tree.root
     if root is None:
         return ""
-    return " ".join(root.text(separator=" ").split())
+    return root.text(separator=" ", strip=True)
 
 
-def guess_language(text: str, max_words: int = 400) -> str:
-    """Cheap language guess from stopword counts over the first words ("" if unsure)."""
-    counts: Counter = Counter()
-    for index, match in enumerate(_WORD.finditer(text[:6000])):
-        if index >= max_words:
-            break
-        langs = _STOPWORD_LANG.get(match.group().lower())
+def guess_language(text: str, max_chars: int = 2500) -> str:
+    """Cheap language guess from stopword counts in the first words ("" if unsure)."""
+    counts: dict[str, int] = {}
+    get = _STOPWORD_LANG.get
+    for word in text[:max_chars].lower().split():
+        langs = get(word)
         if langs:
-            counts.update(langs)
+            for lang in langs:
+                counts[lang] = counts.get(lang, 0) + 1
     if not counts:
         return ""
-    (best, hits), *rest = counts.most_common(2) + [("", 0)]
-    runner_up = rest[0][1]
+    ranked = sorted(counts.items(), key=lambda item: -item[1])
+    best, hits = ranked[0]
+    runner_up = ranked[1][1] if len(ranked) > 1 else 0
     return best if hits >= 3 and hits > runner_up else ""
 
 

@@ -1,0 +1,111 @@
+"""Training data: the labelled link contexts, weak-labelled crawl contexts, and their hash."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from extraction.labels import check_label
+from extraction.weak_labels import weak_label
+from models.features import FEATURE_VERSION, LinkInput, text_features
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_LABELLED = REPO_ROOT / "data_samples" / "labelled" / "link_contexts.jsonl"
+SPLITS = ("train", "dev", "test")
+#: Weak labels below this rule confidence are too noisy to train on.
+WEAK_MIN_CONFIDENCE = 0.75
+
+
+@dataclass(frozen=True)
+class Example:
+    """One link with its label; ``source`` says where the label came from."""
+
+    id: str
+    link: LinkInput
+    label: str
+    split: str = "train"
+    lang: str = ""
+    source: str = "labelled"  # labelled | weak
+
+
+def load_labelled(path: str | Path = DEFAULT_LABELLED) -> list[Example]:
+    """Read the labelled JSONL; a malformed line is an error naming file and line."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"labelled data not found: {path}")
+    examples = []
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                examples.append(labelled_example(json.loads(line)))
+            except (ValueError, TypeError, KeyError) as exc:
+                raise ValueError(f"{path}:{number}: {exc}") from None
+    return examples
+
+
+def labelled_example(row: Mapping[str, Any]) -> Example:
+    split = row.get("split") or "train"
+    if split not in SPLITS:
+        raise ValueError(f"unknown split {split!r}; expected one of {SPLITS}")
+    return Example(
+        id=str(row.get("id", "")),
+        link=LinkInput.from_row(row),
+        label=check_label(row["label"]),
+        split=split,
+        lang=row.get("lang") or "",
+    )
+
+
+def weak_examples(
+    rows: Iterable[Mapping[str, Any]],
+    *,
+    exclude: Iterable[Example] = (),
+    min_confidence: float = WEAK_MIN_CONFIDENCE,
+    limit: int | None = None,
+) -> list[Example]:
+    """Label unlabelled link contexts with the rules; keep confident, distinct ones.
+
+    Rows whose text equals an ``exclude`` example (the dev split) are dropped, so evaluation
+    never sees its own contexts in training.
+    """
+    seen = {text_features(e.link) for e in exclude}
+    out = []
+    for row in rows:
+        try:
+            link = LinkInput.from_row(row)
+        except TypeError:
+            continue
+        verdict = weak_label(
+            section_heading=link.section_heading,
+            src_url=link.src_url,
+            dst_url=link.dst_url,
+            anchor_text=link.anchor_text,
+            context=link.context,
+            region=link.region,
+        )
+        if verdict.rule == "none" or verdict.confidence < min_confidence:
+            continue
+        key = text_features(link)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(Example(str(row.get("id") or key[:40]), link, verdict.label, source="weak"))
+        if limit is not None and len(out) >= limit:
+            break
+    return out
+
+
+def data_hash(examples: Iterable[Example]) -> str:
+    """A stable hash of what a model is trained on (inputs, labels, feature version)."""
+    digest = hashlib.sha256(FEATURE_VERSION.encode())
+    for example in sorted(examples, key=lambda e: (e.source, e.id, e.label, text_features(e.link))):
+        record = [example.source, example.id, example.label, text_features(example.link)]
+        digest.update(json.dumps(record, ensure_ascii=False).encode())
+        digest.update(b"\n")
+    return digest.hexdigest()

@@ -1,0 +1,99 @@
+"""Per-label precision/recall/F1, macro-F1 and the confusion matrix, printed side by side.
+
+Macro-F1 averages the F1 of every label in the label set that occurs in the gold labels
+(a label absent from the dev split would otherwise count as 0 or 1 by convention alone).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from extraction.labels import RELATION_LABELS
+
+
+@dataclass
+class Evaluation:
+    labels: list[str]
+    per_label: dict[str, dict[str, float]]  # label -> precision, recall, f1, support
+    macro_f1: float
+    accuracy: float
+    confusion: list[list[int]]  # rows: gold label, columns: predicted label (order: labels)
+    n: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def f1(self, label: str) -> float:
+        return self.per_label[label]["f1"]
+
+
+def evaluate(
+    gold: Sequence[str], predicted: Sequence[str], labels: Sequence[str] = RELATION_LABELS
+) -> Evaluation:
+    if len(gold) != len(predicted):
+        raise ValueError(f"{len(gold)} gold labels but {len(predicted)} predictions")
+    index = {label: i for i, label in enumerate(labels)}
+    confusion = [[0] * len(labels) for _ in labels]
+    for g, p in zip(gold, predicted, strict=True):
+        confusion[index[g]][index[p]] += 1
+    per_label: dict[str, dict[str, float]] = {}
+    for i, label in enumerate(labels):
+        tp = confusion[i][i]
+        support = sum(confusion[i])
+        predicted_n = sum(row[i] for row in confusion)
+        precision = tp / predicted_n if predicted_n else 0.0
+        recall = tp / support if support else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        per_label[label] = {
+            "precision": round(precision, 4),
+            "recall": round(recall, 4),
+            "f1": round(f1, 4),
+            "support": support,
+        }
+    present = [label for label in labels if per_label[label]["support"]]
+    macro = sum(per_label[label]["f1"] for label in present) / len(present) if present else 0.0
+    correct = sum(confusion[i][i] for i in range(len(labels)))
+    return Evaluation(
+        labels=list(labels),
+        per_label=per_label,
+        macro_f1=round(macro, 4),
+        accuracy=round(correct / len(gold), 4) if gold else 0.0,
+        confusion=confusion,
+        n=len(gold),
+    )
+
+
+def format_report(evaluations: dict[str, Evaluation]) -> str:
+    """Per-label F1 of several models side by side, then each model's confusion matrix."""
+    names = list(evaluations)
+    first = evaluations[names[0]]
+    width = max(12, *(len(n) + 2 for n in names))
+    lines = ["per-label F1 (P/R) on the dev split, n=" + str(first.n)]
+    lines.append("label".ljust(12) + "".join(n.rjust(width + 12) for n in names) + "  support")
+    for label in first.labels:
+        cells = []
+        for name in names:
+            s = evaluations[name].per_label[label]
+            cells.append(
+                f"{s['f1']:.3f} ({s['precision']:.2f}/{s['recall']:.2f})".rjust(width + 12)
+            )
+        support = first.per_label[label]["support"]
+        lines.append(label.ljust(12) + "".join(cells) + f"  {support}")
+    lines.append(
+        "macro-F1".ljust(12)
+        + "".join(f"{evaluations[n].macro_f1:.3f}".rjust(width + 12) for n in names)
+    )
+    lines.append(
+        "accuracy".ljust(12)
+        + "".join(f"{evaluations[n].accuracy:.3f}".rjust(width + 12) for n in names)
+    )
+    for name in names:
+        ev = evaluations[name]
+        lines.append(f"\nconfusion of {name} (rows gold, columns predicted)")
+        short = [label[:5] for label in ev.labels]
+        lines.append(" " * 12 + "".join(s.rjust(7) for s in short))
+        for label, row in zip(ev.labels, ev.confusion, strict=True):
+            lines.append(label.ljust(12) + "".join(str(v).rjust(7) for v in row))
+    return "\n".join(lines)

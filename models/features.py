@@ -1,0 +1,198 @@
+"""Link features: the one place that turns a link row into model input, for training and
+inference alike (a model never sees a row any other way).
+
+Two views of the same normalised :class:`LinkInput`:
+
+* :func:`bow_features` — field-tagged sparse features for the fast spaCy model: words of the
+  anchor, nearest heading, parent headings, sentence, source path and target host, word
+  bigrams of the short fields, region and language. German compounds are head-final
+  ("Vertriebs|partner", "System|lieferanten", "Kunden|referenzen"), so long words also emit
+  their prefixes and suffixes of 4-6 characters: an unseen compound shares features with
+  the known head and modifier, at ~6 extra features per long word instead of every char n-gram.
+* :func:`text_features` — one short tagged string for the transformer.
+
+Bump :data:`FEATURE_VERSION` whenever either view changes: artefacts record it and refuse to
+load with another version.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+from urllib.parse import urlsplit
+
+FEATURE_VERSION = "f1"
+
+#: Row keys a model reads; anything else in a row is ignored.
+INPUT_FIELDS = (
+    "src_url",
+    "dst_url",
+    "anchor_text",
+    "section_heading",
+    "context",
+    "region",
+    "lang",
+    "page_path",
+)
+HEADING_SEPARATOR = " > "
+_WORD = re.compile(r"[^\W_]+")
+_AFFIX_MIN_WORD = 7
+_AFFIX_LENGTHS = (4, 5, 6)
+_MAX_CONTEXT_WORDS = 60
+
+
+@dataclass(frozen=True, slots=True)
+class LinkInput:
+    """A link row with every model field present as a string (missing/None -> "")."""
+
+    src_url: str = ""
+    dst_url: str = ""
+    anchor_text: str = ""
+    section_heading: str = ""
+    context: str = ""
+    region: str = ""
+    lang: str = ""
+    page_path: str = ""
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> LinkInput:
+        """Normalise a row; raises TypeError naming the field if a value is not a string."""
+        values = {}
+        for name in INPUT_FIELDS:
+            value = row.get(name)
+            if value is None:
+                value = ""
+            elif not isinstance(value, str):
+                raise TypeError(f"field {name!r} must be a string, got {type(value).__name__}")
+            values[name] = value
+        return cls(**values)
+
+    @property
+    def heading(self) -> str:
+        """The nearest heading (last element of the heading chain)."""
+        return self.section_heading.rsplit(HEADING_SEPARATOR, 1)[-1]
+
+    @property
+    def parent_headings(self) -> str:
+        parts = self.section_heading.rsplit(HEADING_SEPARATOR, 1)
+        return parts[0] if len(parts) > 1 else ""
+
+    @property
+    def source_path(self) -> str:
+        return self.page_path or _path_of(self.src_url)
+
+
+def bow_features(link: LinkInput) -> list[str]:
+    """Sparse, field-tagged features of a link for the bag-of-features text classifier."""
+    return [feature for group in bow_feature_groups(link) for feature in group]
+
+
+def bow_feature_groups(link: LinkInput) -> list[tuple[str, ...]]:
+    """:func:`bow_features` as per-field groups, each cached by its text.
+
+    The links of one list share heading, page and region, and crawls repeat anchors and
+    targets, so most groups are cache hits; callers may cache per group object too.
+    """
+    host, path = _host_and_path(link.dst_url)
+    return [
+        _text_group("a", link.anchor_text, True, True, 30),
+        _text_group("h", link.heading, True, True, 30),
+        _text_group("p", link.parent_headings, False, True, 30),
+        _text_group("c", link.context, True, True, _MAX_CONTEXT_WORDS),
+        _text_group("s", link.source_path.replace("-", " ").replace("_", " "), False, True, 30),
+        _target_group(host, path),
+        _meta_group(link.region, link.lang, not link.anchor_text.strip(), not link.context),
+    ]
+
+
+def text_features(link: LinkInput) -> str:
+    """The transformer's input: the fields most telling first, so truncation drops the least."""
+    host, path = _host_and_path(link.dst_url)
+    parts = [
+        f"anchor: {link.anchor_text.strip()}",
+        f"heading: {link.section_heading.strip()}",
+        f"target: {host}{path}",
+        f"page: {link.source_path}",
+        f"region: {link.region or '-'}",
+        f"text: {link.context.strip()}",
+    ]
+    return " | ".join(parts)
+
+
+@lru_cache(maxsize=100_000)
+def _text_group(tag: str, text: str, bigrams: bool, affixes: bool, limit: int) -> tuple[str, ...]:
+    if not text:
+        return ()
+    out: list[str] = []
+    previous = ""
+    for word in _WORD.findall(text.lower())[:limit]:
+        out.append(f"{tag}={word}")
+        out.append(f"w={word}")
+        if affixes and len(word) >= _AFFIX_MIN_WORD:
+            out.extend(_affixes(word))
+        if bigrams and previous:
+            out.append(f"{tag}={previous}_{word}")
+        previous = word
+    return tuple(out)
+
+
+@lru_cache(maxsize=100_000)
+def _target_group(host: str, path: str) -> tuple[str, ...]:
+    out: list[str] = []
+    if host:
+        out += ["d=" + host, "dd=" + _domain_guess(host), "dt=" + host.rsplit(".", 1)[-1]]
+    if path:
+        out += [f"t={word}" for word in _WORD.findall(path)[:8]]
+    else:
+        out.append("t=/")
+    return tuple(out)
+
+
+@lru_cache(maxsize=1_024)
+def _meta_group(region: str, lang: str, no_anchor: bool, no_context: bool) -> tuple[str, ...]:
+    out = ["r=" + (region or "?"), "l=" + (lang or "?")]
+    if no_anchor:
+        out.append("a=<empty>")
+    if no_context:
+        out.append("c=<empty>")
+    return tuple(out)
+
+
+@lru_cache(maxsize=200_000)
+def _affixes(word: str) -> tuple[str, ...]:
+    """Prefixes and suffixes of a long word (field-agnostic: a compound's head and modifier)."""
+    found = []
+    for n in _AFFIX_LENGTHS:
+        if len(word) > n + 2:
+            found.append(f"<{word[:n]}")
+            found.append(f">{word[-n:]}")
+    return tuple(found)
+
+
+@lru_cache(maxsize=100_000)
+def _host_and_path(url: str) -> tuple[str, str]:
+    if not url:
+        return "", ""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return "", ""
+    host = (parts.hostname or "").lower()
+    if host.startswith("www."):
+        host = host[4:]
+    path = parts.path if parts.path not in ("", "/") else ""
+    return host, path.lower()[:100]
+
+
+@lru_cache(maxsize=100_000)
+def _path_of(url: str) -> str:
+    return _host_and_path(url)[1]
+
+
+def _domain_guess(host: str) -> str:
+    """Last two labels of a host: cheap stand-in for the registered domain (a feature only)."""
+    labels = host.split(".")
+    return ".".join(labels[-2:]) if len(labels) > 2 else host

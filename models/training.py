@@ -1,0 +1,171 @@
+"""Train, evaluate, register: the one routine behind ``supplylinks train`` and the
+``link_classifier`` asset.
+
+The version id is derived from kind, training data hash, feature version and config, so the
+same inputs give the same version. Evaluation is on the labelled ``dev`` split only, always
+next to the ``rules`` baseline; weak labels are used for training only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from extraction.labels import RELATION_LABELS
+from models.base import LinkClassifier
+from models.data import Example, data_hash
+from models.evaluation import Evaluation, evaluate
+from models.features import FEATURE_VERSION
+from models.registry import ArtefactMeta, Registry
+from models.rules import RulesClassifier
+
+log = logging.getLogger(__name__)
+
+KINDS = ("spacy", "transformer")
+#: When a new version becomes the registry default.
+PROMOTE_POLICIES = ("if-better", "always", "never")
+
+
+@dataclass
+class TrainResult:
+    meta: ArtefactMeta
+    path: Path
+    evaluation: Evaluation
+    baseline: Evaluation
+    in_use: dict[str, Any] = field(default_factory=dict)  # version + evaluation of the default
+    promoted: bool = False
+
+    @property
+    def version(self) -> str:
+        return self.meta.version
+
+
+def evaluate_model(model: LinkClassifier, dev: Sequence[Example]) -> Evaluation:
+    predictions = model.predict_inputs([e.link for e in dev])
+    return evaluate([e.label for e in dev], [p.label for p in predictions])
+
+
+def split_examples(examples: Sequence[Example]) -> tuple[list[Example], list[Example]]:
+    train = [e for e in examples if e.split == "train"]
+    dev = [e for e in examples if e.split == "dev"]
+    if not train or not dev:
+        raise ValueError(f"need train and dev examples; got {len(train)} train, {len(dev)} dev")
+    return train, dev
+
+
+def train_model(
+    kind: str,
+    labelled: Sequence[Example],
+    *,
+    weak: Sequence[Example] = (),
+    config: dict[str, Any] | None = None,
+    registry: Registry | None = None,
+    promote: str = "if-better",
+) -> TrainResult:
+    """Train a ``kind`` model on the train split (+ weak), evaluate on dev, register it."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown model kind {kind!r}; expected one of {KINDS}")
+    if promote not in PROMOTE_POLICIES:
+        raise ValueError(f"unknown promote policy {promote!r}; expected one of {PROMOTE_POLICIES}")
+    registry = registry or Registry()
+    train, dev = split_examples(labelled)
+    training_set = [*train, *weak]
+    config = {**_default_config(kind), **(config or {})}
+    hashed = data_hash(training_set)
+    version = f"{kind}-{_version_hash(kind, hashed, config)}"
+    log.info("training %s on %d labelled + %d weak examples", version, len(train), len(weak))
+
+    staging = registry.staging_dir()
+    try:
+        model = _fit(kind, training_set, config, staging, version)
+        evaluation = evaluate_model(model, dev)
+        baseline = evaluate_model(RulesClassifier(), dev)
+        meta = ArtefactMeta(
+            version=version,
+            kind=kind,
+            labels=list(model.labels),
+            feature_version=FEATURE_VERSION,
+            training_data_hash=hashed,
+            created=datetime.now(UTC).isoformat(timespec="seconds"),
+            metrics={"dev": evaluation.as_dict(), "rules_dev": baseline.as_dict()},
+            config=config,
+            training={
+                "labelled_train": len(train),
+                "weak": len(weak),
+                "dev": len(dev),
+                "labels": {
+                    label: sum(e.label == label for e in train) for label in RELATION_LABELS
+                },
+            },
+        )
+        path = registry.register(staging, meta)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    result = TrainResult(ArtefactMeta.read(path), path, evaluation, baseline)
+    result.in_use = in_use_evaluation(registry, dev)
+    result.promoted = _maybe_promote(registry, result, promote)
+    return result
+
+
+def in_use_evaluation(registry: Registry, dev: Sequence[Example]) -> dict[str, Any]:
+    """The current default model, re-evaluated on this dev split (rules if none)."""
+    from models.loading import load_model
+
+    model = load_model("default", registry)
+    return {"version": model.version, "evaluation": evaluate_model(model, dev)}
+
+
+def _maybe_promote(registry: Registry, result: TrainResult, policy: str) -> bool:
+    if policy == "never":
+        return False
+    current = registry.default_version()
+    if current == result.version:
+        return True
+    in_use_f1 = result.in_use["evaluation"].macro_f1 if result.in_use else 0.0
+    if policy == "always" or result.evaluation.macro_f1 >= in_use_f1:
+        registry.set_default(result.version)
+        log.info("%s is now the default model (was %s)", result.version, current or "rules")
+        return True
+    log.warning(
+        "%s (macro-F1 %.3f) stays registered but not default: the model in use scores %.3f",
+        result.version,
+        result.evaluation.macro_f1,
+        in_use_f1,
+    )
+    return False
+
+
+def _default_config(kind: str) -> dict[str, Any]:
+    if kind == "spacy":
+        from models.spacy_model import DEFAULT_CONFIG
+    else:
+        from models.transformer import DEFAULT_CONFIG
+    return dict(DEFAULT_CONFIG)
+
+
+def _fit(
+    kind: str, training_set: list[Example], config: dict[str, Any], staging: Path, version: str
+) -> LinkClassifier:
+    pairs = [(e.link, e.label) for e in training_set]
+    if kind == "spacy":
+        from models.spacy_model import SpacyClassifier, train_spacy
+
+        model = SpacyClassifier(train_spacy(pairs, config), version)
+        model.save(staging)
+        return model
+    from models.transformer import train_transformer
+
+    return train_transformer(pairs, config, staging, version)
+
+
+def _version_hash(kind: str, hashed: str, config: dict[str, Any]) -> str:
+    payload = json.dumps([kind, hashed, FEATURE_VERSION, config], sort_keys=True, default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()[:12]

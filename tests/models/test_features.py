@@ -1,0 +1,54 @@
+"""Feature building: one normalisation for training and inference, compound-friendly."""
+
+from __future__ import annotations
+
+import pytest
+
+from models.features import LinkInput, bow_feature_groups, bow_features, text_features
+
+
+def test_missing_and_none_fields_become_empty_and_unknown_fields_are_ignored():
+    link = LinkInput.from_row({"anchor_text": "ACME", "context": None, "colour": 3})
+    assert link.anchor_text == "ACME"
+    assert link.context == "" and link.dst_url == ""
+
+
+def test_non_string_field_is_a_type_error_naming_the_field():
+    with pytest.raises(TypeError, match="section_heading"):
+        LinkInput.from_row({"section_heading": ["Partner"]})
+
+
+def test_heading_chain_splits_into_nearest_and_parents():
+    link = LinkInput(section_heading="Über uns > Netzwerk > Unsere Partner")
+    assert link.heading == "Unsere Partner"
+    assert link.parent_headings == "Über uns > Netzwerk"
+    features = bow_features(link)
+    assert "h=partner" in features and "p=netzwerk" in features and "h=netzwerk" not in features
+
+
+def test_german_compounds_share_their_head_with_unseen_compounds():
+    seen = set(bow_features(LinkInput(section_heading="Vertriebspartner")))
+    unseen = set(bow_features(LinkInput(section_heading="Technologiepartner")))
+    assert {">rtner", ">artner"} <= seen & unseen
+    customers = set(bow_features(LinkInput(anchor_text="Kundenreferenzen")))
+    assert "<kunde" in customers and ">renzen" in customers
+
+
+def test_source_path_comes_from_page_path_or_src_url():
+    from_url = LinkInput(src_url="https://firma.de/ueber-uns/lieferanten")
+    assert from_url.source_path == "/ueber-uns/lieferanten"
+    assert "s=lieferanten" in bow_features(from_url)
+    assert LinkInput(src_url="https://a.de/x", page_path="/kunden").source_path == "/kunden"
+
+
+def test_target_host_region_and_language_are_features():
+    link = LinkInput(dst_url="https://www.facebook.com/acme", region="footer", lang="de")
+    features = bow_features(link)
+    assert {"d=facebook.com", "dt=com", "t=acme", "r=footer", "l=de"} <= set(features)
+
+
+def test_groups_flatten_to_the_features_and_text_view_has_every_field():
+    link = LinkInput(anchor_text="ACME AG", section_heading="Kunden", context="Für ACME AG.")
+    assert [f for g in bow_feature_groups(link) for f in g] == bow_features(link)
+    text = text_features(link)
+    assert "anchor: ACME AG" in text and "heading: Kunden" in text and "Für ACME AG." in text

@@ -108,8 +108,8 @@ SELECT domain, max(company_id) AS company_id, max(name) AS name,
        count(DISTINCT CASE WHEN side = 'in' THEN neighbor END) AS in_degree,
        count(DISTINCT CASE WHEN side = 'out' THEN neighbor END) AS out_degree,
        count(DISTINCT neighbor) AS degree,
-       sum(CASE WHEN side = 'in' THEN links ELSE 0 END) AS in_links,
-       sum(CASE WHEN side = 'out' THEN links ELSE 0 END) AS out_links
+       CAST(sum(CASE WHEN side = 'in' THEN links ELSE 0 END) AS BIGINT) AS in_links,
+       CAST(sum(CASE WHEN side = 'out' THEN links ELSE 0 END) AS BIGINT) AS out_links
 FROM ends GROUP BY domain
 ORDER BY {order_by} DESC, {ties[order_by]}, domain
 {limit_clause}"""

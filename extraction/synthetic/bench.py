@@ -70,18 +70,17 @@ class _Pools:
             f"<title>{escape(firm.short)} {number}</title></head><body><header><nav><ul>{nav}"
             "</ul></nav></header><main>"
         ]
-        internal_left = links - n_external - n_nav
+        internal_left = links - n_external - n_nav - 1  # the footer's mailto link
         blocks = rng.choices(self.external[lang], k=n_external)
-        size = sum(map(len, parts)) + sum(map(len, blocks))
+        size = sum(map(len, parts))
         target_size = kb * 1024
-        per_block = max(1, internal_left // max(1, n_external))
         serial = 0
-        for block in blocks:
+        for position, block in enumerate(blocks):
             items = []
-            for _ in range(min(per_block, internal_left)):
+            product = f"/produkte/{slug(firm.short)}"
+            for _ in range(internal_left // (n_external - position)):
                 serial += 1
-                items.append(f'<li><a href="/produkte/{slug(firm.short)}-{serial}.html">'
-                             f"Produkt {serial}</a></li>")  # fmt: skip
+                items.append(f'<li><a href="{product}-{serial}.html">Produkt {serial}</a></li>')
             internal_left -= len(items)
             chunk = f"<ul>{''.join(items)}</ul>{block}"
             parts.append(chunk)

@@ -181,7 +181,8 @@ def build_sample(
     captures = plan_captures(seed, records)
     summary = {"crawl": crawl, "seed": seed, "root": str(out_root)}
     summary["commoncrawl"] = write_crawl(cc_root, crawl, seed, captures)
-    summary["html_pages"] = sum(c.page.kind == "html" and c.revisit_of is None for c in captures)
+    # distinct HTML pages (a re-fetch repeats a page, it is no new page)
+    summary["html_pages"] = len({id(c.page) for c in captures if c.page.kind == "html"})
     write_collinfo(cc_root, crawl)
     summary["seeds"] = write_seeds(out_root / "seeds")
     summary["labelled"] = write_labelled(out_root / "labelled", seed)

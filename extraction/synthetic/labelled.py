@@ -13,7 +13,15 @@ import random
 from collections.abc import Iterator
 
 from extraction.labels import RELATION_LABELS
-from extraction.synthetic.phrases import THINGS, Family, families_for, other_target
+from extraction.synthetic.phrases import (
+    CERT_WORDS,
+    CHAMBER_WORDS,
+    FUNDING_WORDS,
+    THINGS,
+    Family,
+    families_for,
+    other_target,
+)
 from extraction.synthetic.sites import slug
 
 ROWS_PER_LABEL = 110
@@ -137,14 +145,13 @@ def _target_kind(label: str, template: str) -> str:
     """The kind of organisation a sentence of this label talks about."""
     text = template.lower()
     if label == "membership":
-        if any(k in text for k in ("zertifi", "certif", "accredit")):
+        if any(k in text for k in CERT_WORDS):
             return "certifier"
-        if any(k in text for k in ("kammer", "ihk", "chamber", "prüfungsausschuss")):
+        if any(k in text for k in CHAMBER_WORDS):
             return "chamber"
         return "cluster" if "cluster" in text else "assoc"
     if label == "investor":
-        funding = any(k in text for k in ("förder", "funded by", "grant", "mitteln"))
-        return "funder" if funding else "investor"
+        return "funder" if any(k in text for k in FUNDING_WORDS) else "investor"
     return "company"
 
 

@@ -46,6 +46,7 @@ FAMILIES: tuple[Family, ...] = (
             "Seit {year} beliefern wir {a} mit {thing}.",
             "Projekt {year}: Lieferung und Montage von {thing} bei {a}.",
             "{a} setzt in drei Werken auf unsere {thing}.",
+            "Auftraggeber: {a} – Umbau und Erweiterung der Fertigung.",
         ],
         ["/referenzen", "/referenzen/projekte", "/unternehmen/referenzen"],
         ["{name}", "{name}", "Referenz ansehen", "{domain}"],
@@ -61,6 +62,7 @@ FAMILIES: tuple[Family, ...] = (
             "{a} vertraut bei {thing} seit Jahren auf unser Know-how.",
             "Wir betreuen {a} als Systemlieferant für {thing}.",
             "Langjähriger Kunde: {a}",
+            "Mehr als 200 Kunden vertrauen uns, darunter {a}.",
         ],
         ["/kunden", "/unsere-kunden", "/de/kunden"],
     ),
@@ -89,6 +91,7 @@ FAMILIES: tuple[Family, ...] = (
             "{a} has relied on our {thing} since {year}.",
             "Our customers include {a} and many other industry leaders.",
             "We supply {thing} to {a} across Europe.",
+            "Client since {year}: {a}.",
         ],
         ["/customers", "/clients", "/our-customers"],
     ),
@@ -102,6 +105,7 @@ FAMILIES: tuple[Family, ...] = (
             "Case study: how {a} cut downtime by 30 % with our {thing}.",
             "For {a} we delivered a turnkey installation of {thing}.",
             "Reference project {year}: {thing} for {a}.",
+            "Success story: {a} doubled its output with our {thing}.",
         ],
         ["/case-studies", "/references", "/projects"],
         ["{name}", "Read the case study", "{name}"],
@@ -132,6 +136,7 @@ FAMILIES: tuple[Family, ...] = (
             "Als Lieferant für {thing} arbeitet {a} eng mit unserer Fertigung zusammen.",
             "{a} liefert uns seit {year} hochwertige {thing}.",
             "Zuverlässiger Zulieferer: {a}",
+            "Wir kaufen {thing} ausschließlich bei geprüften Lieferanten wie {a}.",
         ],
         ["/lieferanten", "/einkauf/lieferanten", "/unternehmen/lieferanten"],
     ),
@@ -146,6 +151,7 @@ FAMILIES: tuple[Family, ...] = (
             "Original-Ersatzteile von {a} ab Lager lieferbar.",
             "Im Programm: {thing} des Herstellers {a}.",
             "Marke: {a}",
+            "Als Fachhändler führen wir {thing} von {a}.",
         ],
         ["/marken", "/unsere-marken", "/hersteller"],
         ["{name}", "{name}", "Zum Hersteller"],
@@ -186,6 +192,7 @@ FAMILIES: tuple[Family, ...] = (
             "We source our {thing} from {a}.",
             "{a} is a preferred supplier of {thing} to our plants.",
             "Key supplier since {year}: {a}.",
+            "{a} manufactures the {thing} we build into our machines.",
         ],
         ["/suppliers", "/supply-chain", "/sourcing"],
     ),
@@ -199,6 +206,7 @@ FAMILIES: tuple[Family, ...] = (
             "We stock the full range of {thing} from {a}.",
             "Genuine parts from {a} available from stock.",
             "Brands: {a}",
+            "Sole distributor of {a} in the UK and Ireland.",
         ],
         ["/brands", "/our-brands", "/manufacturers"],
         ["{name}", "{name}", "{domain}"],
@@ -240,6 +248,7 @@ FAMILIES: tuple[Family, ...] = (
             "Gemeinsam mit {a} entwickeln wir neue Lösungen für {thing}.",
             "{a} ist unser Technologiepartner im Bereich {thing}.",
             "Strategische Partnerschaft mit {a} seit {year}.",
+            "Zusammen mit unserem Partner {a} realisieren wir Projekte weltweit.",
         ],
         ["/partner", "/partnernetzwerk", "/unternehmen/partner"],
     ),
@@ -279,6 +288,7 @@ FAMILIES: tuple[Family, ...] = (
             "We work closely with {a} to deliver integrated {thing}.",
             "Technology partner: {a}",
             "{a} and our team jointly develop {thing} for the European market.",
+            "Certified partner: {a}.",
         ],
         ["/partners", "/technology-partners", "/ecosystem"],
     ),
@@ -292,6 +302,7 @@ FAMILIES: tuple[Family, ...] = (
             "Through our strategic alliance with {a} customers get {thing} from a single source.",
             "In {year} we entered a cooperation agreement with {a}.",
             "Joint research project with {a} on {thing}.",
+            "Together with {a} we offer integrated solutions.",
         ],
         ["/alliances", "/cooperation", "/research/partners"],
     ),
@@ -319,6 +330,7 @@ FAMILIES: tuple[Family, ...] = (
             "Zur Unternehmensgruppe gehört außerdem {a}.",
             "{a} ist ein Unternehmen der {src} Gruppe.",
             "Schwesterunternehmen: {a}",
+            "Wir gehören zur Unternehmensgruppe von {a}.",
         ],
         ["/unternehmensgruppe", "/gruppe", "/ueber-uns/gruppe"],
     ),
@@ -358,6 +370,7 @@ FAMILIES: tuple[Family, ...] = (
             "{a} is a member of our group.",
             "Group company for {thing}: {a}",
             "{a} joined the group in {year}.",
+            "We are part of the {a} group of companies.",
         ],
         ["/group", "/group-companies", "/about/group"],
     ),
@@ -371,6 +384,7 @@ FAMILIES: tuple[Family, ...] = (
             "Wholly owned subsidiary: {a}",
             "We acquired a majority stake in {a} in {year}.",
             "Portfolio company: {a}, a specialist in {thing}.",
+            "{a} has been a wholly owned subsidiary since {year}.",
         ],
         ["/subsidiaries", "/portfolio", "/investments"],
     ),
@@ -398,6 +412,7 @@ FAMILIES: tuple[Family, ...] = (
             "Unsere Finanzierungsrunde im Jahr {year} wurde von {a} angeführt.",
             "Investor: {a}",
             "{a} unterstützt unser Wachstum als Investor.",
+            "Neuer Gesellschafter: {a} beteiligt sich an unserem Unternehmen.",
         ],
         ["/investoren", "/investor-relations", "/ueber-uns/investoren"],
     ),
@@ -433,7 +448,12 @@ FAMILIES: tuple[Family, ...] = (
         "en",
         "train",
         ["Investors", "Our Investors", "Backed by"],
-        ["Backed by {a}.", "Our Series B round was led by {a}.", "Investor: {a}"],
+        [
+            "Backed by {a}.",
+            "Our Series B round was led by {a}.",
+            "Investor: {a}",
+            "{a} invested in our seed round in {year}.",
+        ],
         ["/investors", "/about/investors", "/company/investors"],
     ),
     _f(
@@ -446,6 +466,7 @@ FAMILIES: tuple[Family, ...] = (
             "This project is funded by {a}.",
             "We received a grant from {a} to scale up {thing}.",
             "Funded by {a} under its innovation programme.",
+            "Supported by funding from {a}.",
         ],
         ["/funding", "/grants", "/research/funding"],
     ),
@@ -469,7 +490,12 @@ FAMILIES: tuple[Family, ...] = (
         "de",
         "train",
         ["Mitgliedschaften", "Verbände", "Mitglied in"],
-        ["Wir sind Mitglied im {a}.", "Aktives Mitglied bei {a} seit {year}.", "Mitglied: {a}"],
+        [
+            "Wir sind Mitglied im {a}.",
+            "Aktives Mitglied bei {a} seit {year}.",
+            "Mitglied: {a}",
+            "Gründungsmitglied des Clusters {a}.",
+        ],
         ["/mitgliedschaften", "/verbaende", "/ueber-uns/mitgliedschaften"],
     ),
     _f(
@@ -504,7 +530,12 @@ FAMILIES: tuple[Family, ...] = (
         "en",
         "train",
         ["Memberships", "Member of", "Associations"],
-        ["We are a member of {a}.", "Proud member of {a} since {year}.", "Membership: {a}"],
+        [
+            "We are a member of {a}.",
+            "Proud member of {a} since {year}.",
+            "Membership: {a}",
+            "Our CEO serves on the board of {a}.",
+        ],
         ["/memberships", "/associations", "/about/memberships"],
     ),
     _f(
@@ -517,6 +548,7 @@ FAMILIES: tuple[Family, ...] = (
             "Our management system is certified by {a}.",
             "Accredited by {a}.",
             "ISO 9001 certificate issued by {a}.",
+            "Audited annually by {a}.",
         ],
         ["/certifications", "/quality", "/accreditations"],
     ),
@@ -754,24 +786,36 @@ def families_for(label: str, lang: str | None = None) -> list[Family]:
 #: (subsidiary, parent) pairs whose statement points upwards ("we are part of ...").
 UPWARD = frozenset({("C06", "C40"), ("C14", "C40"), ("C18", "C17"), ("C13", "C11"), ("C10", "C02")})
 
-_CERT = ("zertifi", "certif", "accredit", "iso 9001")
-_FUNDING = ("förder", "funded by", "grant", "mitteln", "innovationsprogramm")
-_UPWARD = ("teil von", "gehören wir", "gesellschafterin", "subsidiary of", "part of", "parent")
+CERT_WORDS = ("zertifi", "certif", "accredit", "iso 9001", "audit")
+CHAMBER_WORDS = ("kammer", "ihk", "chamber", "prüfungsausschuss")
+FUNDING_WORDS = ("förder", "funded by", "funding", "grant", "mitteln", "innovationsprogramm")
+_UPWARD = (
+    "teil von",
+    "gehören wir",
+    "wir gehören",
+    "gesellschafterin",
+    "subsidiary of",
+    "part of",
+    "parent",
+)
 
 
-def fits(sentence: str, *, target_kind: str, target_name: str, upward: bool = False) -> bool:
-    """Whether a sentence suits its target (a certifier is not "a cluster", a fund no "grant")."""
+def fits(
+    sentence: str, *, label: str, target_kind: str, target_name: str, upward: bool = False
+) -> bool:
+    """Whether a sentence suits its target (a certifier is not "a cluster", a fund no "grant",
+    a parent is not "our subsidiary")."""
     text = sentence.lower()
     name = target_name.lower()
-    cert = any(key in text for key in _CERT)
-    if target_kind == "certifier" or cert:
-        return target_kind == "certifier" and cert
-    if any(key in text for key in ("kammer", "ihk", "chamber", "prüfungsausschuss")):
-        return "kammer" in name or "chamber" in name or "ihk" in name
-    if "cluster" in text:
-        return "cluster" in name
-    if any(key in text for key in _FUNDING):
-        return target_kind == "funder"
-    if target_kind == "funder":
-        return False
-    return any(key in text for key in _UPWARD) == upward
+    if label == "membership":
+        cert = any(key in text for key in CERT_WORDS)
+        if target_kind == "certifier" or cert:
+            return target_kind == "certifier" and cert
+        if any(key in text for key in CHAMBER_WORDS):
+            return "kammer" in name or "chamber" in name or "ihk" in name
+        return "cluster" in name if "cluster" in text else True
+    if label == "investor":
+        return any(key in text for key in FUNDING_WORDS) == (target_kind == "funder")
+    if label == "ownership":
+        return any(key in text for key in _UPWARD) == upward
+    return True

@@ -101,7 +101,7 @@ class SiteWriter:
         suitable = [
             fam
             for fam in families
-            if all(any(self.suits(s, t) for s in fam.sentences) for t in targets)
+            if all(any(self.suits(s, t, label) for s in fam.sentences) for t in targets)
         ]
         return self.rng.choice(suitable or families)
 
@@ -120,12 +120,12 @@ class SiteWriter:
     def relation_sentence(self, fam: Family, target: Firm, template: str | None = None) -> str:
         """One sentence of ``fam`` about ``target`` with the link in place, as HTML."""
         template = template or self.rng.choice(fam.sentences)
-        if not self.suits(template, target):
-            sentences = [s for s in fam.sentences if self.suits(s, target)] or [
+        if not self.suits(template, target, fam.label):
+            sentences = [s for s in fam.sentences if self.suits(s, target, fam.label)] or [
                 s
                 for other in families_for(fam.label, fam.lang)
                 for s in other.sentences
-                if self.suits(s, target)
+                if self.suits(s, target, fam.label)
             ]
             template = self.rng.choice(sentences or list(fam.sentences))
         style = self.rng.choice(fam.anchors)
@@ -144,9 +144,11 @@ class SiteWriter:
             return escape(text).replace("{a}", escape(name)) + " " + link
         return escape(text).replace("{a}", link)
 
-    def suits(self, template: str, target: Firm) -> bool:
+    def suits(self, template: str, target: Firm, label: str) -> bool:
         upward = (self.firm.company_id, target.company_id) in UPWARD
-        return fits(template, target_kind=target.kind, target_name=target.name, upward=upward)
+        return fits(
+            template, label=label, target_kind=target.kind, target_name=target.name, upward=upward
+        )
 
     def other_sentence(self, fam: Family) -> str:
         template = self.rng.choice(fam.sentences)

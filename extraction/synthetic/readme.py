@@ -44,7 +44,11 @@ twice, and one `revisit` record. Some sites are served as ISO-8859-1, one declar
 only in `<meta>`, one uses `<base href>` with relative links. Noise links on every page:
 navigation, social media, web-agency credits in footers, `mailto:`/`tel:`/`javascript:`,
 job portals, maps, press articles. Index rows (`warc_filename`, `warc_record_offset`,
-`warc_record_length`) address the `response` (or `revisit`) record of every fetch.
+`warc_record_length`) address the `response` (or `revisit`) record of every fetch; unlike the
+real index, the `301`/`404` fetches sit in `subset=warc` too (CC files them under
+`crawldiagnostics`), so readers meet them. With `--records N` the crawl holds N HTML pages:
+fewer drops pages, more adds product pages of the same firms (some with relation links of the
+ground truth), spread over more WARC files (~1,000 fetches each) and segments.
 
 ## seeds/
 

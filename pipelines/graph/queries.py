@@ -139,7 +139,8 @@ class ScanStats:
     """Files read by the last public query (summed over its statements)."""
 
     queries: int = 0
-    files_scanned: int = 0
+    files_scanned: int = 0  # kept by partition pruning and min/max statistics
+    files_read: int = 0  # of those, read in full (they hold a matching row)
     files_total: int = 0
 
 
@@ -213,6 +214,7 @@ class LinkGraph:
     def _run(self, statement: str, view: str, scan: Scan) -> list[dict[str, Any]]:
         self.stats.queries += 1
         self.stats.files_scanned += scan.files_scanned
+        self.stats.files_read += scan.files_read
         self.stats.files_total += scan.files_total
         self._con.register(view, scan.dataset)
         try:

@@ -15,12 +15,16 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
 #: delta-spark truncates string statistics to a 32-character prefix; a truncated max is then
 #: only an upper bound for strings sharing that prefix, so widen it by the largest code point.
 STATS_PREFIX_LENGTH = 32
 _TOP = "\U0010ffff"
+#: Beyond this many candidate files, first read only the looked-up columns to find the files
+#: that really match (cheap), then read all columns of those.
+REFINE_ABOVE = 2
 
 
 class MissingTable(FileNotFoundError):
@@ -32,8 +36,9 @@ class Scan:
     """The files one query reads, and how many the table has in total."""
 
     dataset: ds.Dataset
-    files_scanned: int
+    files_scanned: int  # kept by partition values and min/max statistics
     files_total: int
+    files_read: int  # read in full (after the semi-join on the looked-up columns)
 
 
 class DeltaSource:
@@ -100,10 +105,32 @@ class DeltaSource:
                 hit |= self._may_contain(column, values)
             keep &= hit
         chosen = [self._fragments[i] for i in np.flatnonzero(keep)]
-        dataset = ds.FileSystemDataset(
-            chosen, self.dataset.schema, self.dataset.format, self.dataset.filesystem
+        scanned = len(chosen)
+        if any_of is not None and scanned > REFINE_ABOVE:
+            chosen = self._with_matches(chosen, any_of)
+        return Scan(self._dataset_of(chosen), scanned, self.files_total, len(chosen))
+
+    def _dataset_of(self, fragments: list[ds.Fragment]) -> ds.FileSystemDataset:
+        return ds.FileSystemDataset(
+            fragments, self.dataset.schema, self.dataset.format, self.dataset.filesystem
         )
-        return Scan(dataset, len(chosen), self.files_total)
+
+    def _with_matches(
+        self, fragments: list[ds.Fragment], any_of: Mapping[str, Iterable[str]]
+    ) -> list[ds.Fragment]:
+        """Of the files the statistics kept, those that really hold a matching row.
+
+        Reads only the looked-up columns (a semi-join before the full read), so the query
+        then decodes every column of a handful of files instead of all candidate files.
+        """
+        columns = list(any_of)
+        condition = None
+        for column, values in any_of.items():
+            term = pc.field(column).isin(pa.array(sorted(set(values)), pa.string()))
+            condition = term if condition is None else condition | term
+        scanner = self._dataset_of(fragments).scanner(columns=columns, filter=condition)
+        matched = {t.fragment.path for t in scanner.scan_batches() if t.record_batch.num_rows}
+        return [f for f in fragments if f.path in matched]
 
     def _may_contain(self, column: str, values: Iterable[str]) -> np.ndarray:
         wanted = np.array(sorted(set(values)), dtype=object)

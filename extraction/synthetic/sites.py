@@ -400,7 +400,15 @@ class SiteWriter:
             target = self.rng.choice(self.by_label[label])
             parts.append(f"<h2>{escape(fam.headings[0])}</h2>"
                          f"<p>{self.relation_sentence(fam, target)}</p>")  # fmt: skip
-        parts.append(f"<p>{escape(self.text(3))}</p>")
+        parts.append(f"<p>{escape(self.text(3))}</p><p>{escape(self.text(4))}</p>")
+        base = path.rsplit("/", 1)[0]
+        related = "".join(
+            f"<li>{self.link(f'{base}/{slug(t)}-{number}-{i}', t)}</li>"
+            for i, t in enumerate(self.rng.sample(THINGS[self.lang], 12))
+        )
+        parts.append(
+            f"<h2>{'Weitere Produkte' if de else 'Related products'}</h2><ul>{related}</ul>"
+        )
         return self.page("product", thing, "".join(parts), path=path)
 
     def pages(self) -> list[Page]:

@@ -20,6 +20,9 @@ import os
 from typing import Any
 
 from dagster_pipes import (
+    PipesBufferedFilesystemMessageWriterChannel as _FilesystemChannel,
+)
+from dagster_pipes import (
     PipesCliArgsParamsLoader,
     PipesContext,
     PipesContextLoader,
@@ -35,9 +38,6 @@ from dagster_pipes import (
     PipesUnityCatalogVolumesContextLoader,
     PipesUnityCatalogVolumesMessageWriter,
     open_dagster_pipes,
-)
-from dagster_pipes import (
-    PipesBufferedFilesystemMessageWriterChannel as _FilesystemChannel,
 )
 
 TRANSPORT_KEY = "transport"

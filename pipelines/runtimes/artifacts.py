@@ -28,7 +28,15 @@ PACKAGES = ("extraction", "models", "spark_jobs", "pipelines")
 PACKAGE_SUFFIXES = (".py", ".json", ".txt")
 #: Fixed zip timestamps: the same source gives the same wheel bytes, hence the same name.
 SOURCE_DATE_EPOCH = "315532800"
-DEFAULT_CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "supplylinks"
+#: Override with SUPPLYLINKS_CACHE_DIR (tests use a temp folder).
+CACHE_ENV = "SUPPLYLINKS_CACHE_DIR"
+
+
+def default_cache() -> Path:
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV])
+    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "supplylinks"
+
 
 BOOTSTRAP_SCRIPT = """#!/bin/bash
 # EMR bootstrap action: install the supplylinks wheel (and its dependencies) on every node.
@@ -69,8 +77,9 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
 
 
-def build_wheel(root: Path = REPO_ROOT, cache_dir: Path = DEFAULT_CACHE) -> Path:
+def build_wheel(root: Path = REPO_ROOT, cache_dir: Path | None = None) -> Path:
     """The project wheel for the current source, built at most once per code version."""
+    cache_dir = cache_dir or default_cache()
     version = source_hash(root)
     target = cache_dir / "wheels" / version
     cache_dir.mkdir(parents=True, exist_ok=True)

@@ -185,7 +185,9 @@ class SupplylinksDatabricksClient(PipesDatabricksClient):
         try:
             super()._poll_til_success(context, run_id)
         except DagsterPipesExecutionError as error:
-            raise Failure(f"{error}\n{self._run_error(run_id)}") from error
+            text = f"{error}\n{self._run_error(run_id)}"
+            context.log.error(text)
+            raise Failure(text) from error
 
     def _run_error(self, run_id: int) -> str:
         """The failed task's error and trace, as the Databricks UI shows them."""

@@ -250,6 +250,12 @@ class SupplylinksEMRClient(PipesEMRClient):
         self.spec, self.prices = spec, prices
         self._sleep, self._clock = sleep, clock
 
+    def _add_log_readers(self, context, response: dict) -> None:
+        """Step stdout/stderr readers of the official client, polled at our interval."""
+        super()._add_log_readers(context, response)
+        for log_reader in self.message_reader.log_readers.values():
+            log_reader.interval = self.spec.message_interval_seconds
+
     # Fix: merge classifications instead of dropping the Pipes variables (utils.py:71-86).
     def _enrich_params(self, session: PipesSession, params: dict) -> dict:
         env = {**session.get_bootstrap_env_vars(), "AWS_REGION": self.spec.region}
@@ -273,7 +279,9 @@ class SupplylinksEMRClient(PipesEMRClient):
             if state == "TERMINATED_WITH_ERRORS" or (
                 state == "TERMINATED" and self._failed_steps(cluster_id)
             ):
-                raise Failure(self._failure_text(cluster_id, cluster))
+                text = self._failure_text(cluster_id, cluster)
+                context.log.error(text)
+                raise Failure(text)
             if state == "TERMINATED":
                 return cluster
             if state not in RUNNING_STATES:
@@ -334,6 +342,7 @@ class SupplylinksEMRClient(PipesEMRClient):
                     key=key,
                     decode_fn=gzip_log_decode_fn,
                     target_stream=sys.stdout if stdio == "stdout" else sys.stderr,
+                    interval=self.spec.message_interval_seconds,
                     debug_info=f"log reader for container {key.split('/')[-2]} {stdio}",
                 )
             )

@@ -115,7 +115,9 @@ class SupplylinksEMRServerlessClient(PipesEMRServerlessClient):
                 return response
             if state not in WAITING_STATES:
                 details = response["jobRun"].get("stateDetails", "")
-                raise Failure(f"EMR Serverless job run {run_id} ended {state}: {details}")
+                text = f"EMR Serverless job run {run_id} ended {state}: {details}"
+                context.log.error(text)
+                raise Failure(text)
             self._sleep(self.spec.poll_seconds)
 
     def _read_messages(self, context, session, response: dict) -> None:
@@ -141,6 +143,7 @@ class SupplylinksEMRServerlessClient(PipesEMRServerlessClient):
                     key=f"{base}/{stdio}.gz",
                     decode_fn=gzip_log_decode_fn,
                     target_stream=stream,
+                    interval=self.spec.message_interval_seconds,
                     debug_info=f"EMR Serverless driver {stdio}",
                 )
             )

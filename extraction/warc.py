@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import os
+import zlib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -113,7 +114,21 @@ def iter_html_records(
         yield from _read(source, str(name), stats, reader)
 
 
+@dataclass
+class _Attempt:
+    """How one pass of a reader over the stream ended (readers return it)."""
+
+    last_offset: int | None = None  # offset of the last record read in this pass
+    failed_at: int | None = None  # offset where reading failed; None = clean end
+    error: str = ""
+    certain: bool = True  # False: the failure lies somewhere after ``failed_at``
+
+
 def _read(stream: BinaryIO, name: str, stats: ReadStats, reader: str) -> Iterator[WarcRecord]:
+    """Run a reader; after a failure resynchronise on the next record start and go on.
+
+    Every resumption starts strictly after the previous one, so a broken file cannot loop.
+    """
     read_one = _read_warcio if reader == "warcio" else _read_fastwarc
     seekable = _seekable(stream)
     start = stream.tell() if seekable else 0
@@ -121,18 +136,56 @@ def _read(stream: BinaryIO, name: str, stats: ReadStats, reader: str) -> Iterato
     if seekable:
         gzipped = stream.read(2) == _GZIP_MAGIC[:2]
         stream.seek(start)
+    floor = start
     while True:
-        failure = yield from read_one(stream, name, stats)
-        if failure is None:
+        attempt = yield from read_one(stream, name, stats, gzipped if seekable else None)
+        if attempt.failed_at is None:
+            if seekable and gzipped and attempt.last_offset is not None:
+                _check_last_member(stream, name, attempt.last_offset, stats)
             return
-        bad_offset, message = failure
-        stats.error(name, bad_offset, message)
+        if attempt.error and (attempt.certain or not seekable):
+            stats.error(name, attempt.failed_at, attempt.error)
         if not seekable:
             return
-        resume = _next_record_start(stream, (bad_offset or start) + 1, gzipped)
+        resume = _next_record_start(stream, max(attempt.failed_at, floor) + 1, gzipped)
         if resume is None:
+            if attempt.error and not attempt.certain:
+                stats.error(name, attempt.failed_at, attempt.error)
             return
+        floor = resume
         stream.seek(resume)
+
+
+def _check_last_member(stream: BinaryIO, name: str, offset: int, stats: ReadStats) -> None:
+    """Readers may take a gzip member cut short at end of file for a short record, or not
+    see it at all: inflate the members from the last record on and report a cut one."""
+    stream.seek(offset)
+    data = stream.read()
+    pos = 0
+    while pos < len(data):
+        if not data.startswith(_GZIP_MAGIC[:2], pos):
+            if data[pos:].strip():
+                stats.error(name, offset + pos, "bytes after the last record are no gzip member")
+            return
+        inflater = zlib.decompressobj(wbits=31)
+        try:
+            while not inflater.eof:
+                inflater.decompress(data[pos:] if not inflater.unconsumed_tail else
+                                    inflater.unconsumed_tail, 1 << 20)  # fmt: skip
+                if not inflater.eof and not inflater.unconsumed_tail:
+                    stats.error(name, offset + pos, "truncated gzip member: file ends inside it")
+                    return
+        except zlib.error as exc:
+            stats.error(name, offset + pos, f"corrupt gzip member: {exc}")
+            return
+        pos = len(data) - len(inflater.unused_data)
+
+
+def _tell(stream) -> int:
+    try:
+        return stream.tell()
+    except (AttributeError, OSError, ValueError):
+        return 0
 
 
 def _seekable(stream: BinaryIO) -> bool:
@@ -232,20 +285,26 @@ def _read_payload(read, stats: ReadStats) -> tuple[bytes, bool]:
 
 
 def _read_warcio(
-    stream: BinaryIO, name: str, stats: ReadStats
-) -> Iterator[WarcRecord]:  # returns (offset, error) on failure, None at a clean end
+    stream: BinaryIO, name: str, stats: ReadStats, gzipped: bool | None
+) -> Iterator[WarcRecord]:
     from warcio.archiveiterator import ArchiveIterator
 
     iterator = ArchiveIterator(stream)
     current = getattr(iterator, "offset", 0)
     records = iter(iterator)
+    last_offset = None
+    warnings = 0
     while True:
         try:
             record = next(records)
         except StopIteration:
-            return None
+            tail = _tell(iterator.fh) - iterator.offset
+            if tail > 0:  # warcio stops quietly at a record cut short at end of file
+                message = f"{tail} bytes at the end are no complete record (truncated file?)"
+                return _Attempt(last_offset, iterator.offset, message)
+            return _Attempt(last_offset)
         except Exception as exc:  # warcio raises many types on broken input
-            return (iterator.offset if iterator.reader else current), _describe(exc)
+            return _Attempt(last_offset, iterator.offset, _describe(exc))
         try:
             current = iterator.offset
             rec_type = record.rec_type
@@ -266,7 +325,11 @@ def _read_warcio(
             offset = iterator.get_record_offset()
             length = iterator.get_record_length()
         except Exception as exc:
-            return current, _describe(exc)
+            return _Attempt(last_offset, current, _describe(exc))
+        last_offset = offset
+        if iterator.err_count > warnings:  # warcio only warns on stderr: make it an error
+            warnings = iterator.err_count
+            stats.error(name, offset, "record not followed by a blank line (wrong Content-Length?)")
         stats.records_read += 1
         stats.bytes_read += length
         if reason is not None:
@@ -318,24 +381,30 @@ def _fatal(exc: BaseException) -> bool:
     return isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit | MemoryError)
 
 
-def _read_fastwarc(stream: BinaryIO, name: str, stats: ReadStats) -> Iterator[WarcRecord]:
+def _read_fastwarc(
+    stream: BinaryIO, name: str, stats: ReadStats, gzipped: bool | None
+) -> Iterator[WarcRecord]:
     """FastWARC reading; a record's length is known when the next one starts (or at EOF).
 
     A seekable stream is handed over as is (``stream_pos`` is then the absolute offset);
     FastWARC needs ``tell`` on anything else, so other streams get a counting wrapper.
+    FastWARC does not say where a failure happened: it lies after the last record read, so
+    the attempt reports that offset as uncertain and the caller resumes at the next record.
     """
     from fastwarc.warc import ArchiveIterator
 
-    source = stream if _seekable(stream) else _CountingReader(stream)
+    seekable = gzipped is not None
+    source = stream if seekable else _CountingReader(stream)
+    attempt_start = source.tell()
     pending: WarcRecord | None = None
     last_offset: int | None = None
     try:
-        iterator = ArchiveIterator(source, parse_http=False, auto_decode="all", quirks_mode=True)
+        iterator = ArchiveIterator(source, parse_http=False, auto_decode="all", quirks_mode=False)
         records = iter(iterator)
     except BaseException as exc:
         if _fatal(exc):
             raise
-        return 0, _describe(exc)
+        return _Attempt(None, attempt_start, _describe(exc))
     while True:
         try:
             record = next(records)
@@ -344,9 +413,15 @@ def _read_fastwarc(stream: BinaryIO, name: str, stats: ReadStats) -> Iterator[Wa
         except BaseException as exc:
             if _fatal(exc):
                 raise
+            if last_offset is None:
+                return _Attempt(None, attempt_start, _describe(exc))
+            end = _next_record_start(stream, last_offset + 1, gzipped) if seekable else None
+            _account(stats, (end - last_offset) if end else 0)
             if pending is not None:
+                pending.length = (end - last_offset) if end else 0
                 yield pending
-            return (last_offset if last_offset is not None else 0), _describe(exc)
+            message = f"{_describe(exc)} (after the record at offset {last_offset})"
+            return _Attempt(last_offset, last_offset, message, certain=False)
         offset = record.stream_pos
         if last_offset is not None:
             _account(stats, offset - last_offset)
@@ -356,6 +431,11 @@ def _read_fastwarc(stream: BinaryIO, name: str, stats: ReadStats) -> Iterator[Wa
         last_offset = offset
         try:
             pending, reason = _fastwarc_record(record, name, offset, stats)
+        except _Overrun as overrun:  # the next record was swallowed: report, resume after it
+            stats.error(name, offset, str(overrun))
+            end = _next_record_start(stream, offset + 1, gzipped) if seekable else None
+            _account(stats, (end - offset) if end else 0)
+            return _Attempt(offset, offset, "", certain=False)
         except BaseException as exc:  # this record only: FastWARC finds the next by itself
             if _fatal(exc):
                 raise
@@ -369,7 +449,7 @@ def _read_fastwarc(stream: BinaryIO, name: str, stats: ReadStats) -> Iterator[Wa
         if pending is not None:
             pending.length = end - last_offset
             yield pending
-    return None
+    return _Attempt(last_offset)
 
 
 def _account(stats: ReadStats, length: int) -> None:
@@ -381,6 +461,18 @@ def _account(stats: ReadStats, length: int) -> None:
 _FASTWARC_TYPES = {2: "warcinfo", 4: "response", 16: "request", 32: "metadata", 64: "revisit"}
 
 
+#: What a record's content looks like when it ran on into the next record.
+_NEXT_RECORD = b"\r\n\r\nWARC/1."
+
+
+class _Overrun(Exception):
+    """A record's content ran into the next record; carries the payload before it."""
+
+    def __init__(self, payload: bytes) -> None:
+        super().__init__("record content runs into the next record (Content-Length too long?)")
+        self.payload = payload
+
+
 def _fastwarc_record(
     record, name: str, offset: int, stats: ReadStats
 ) -> tuple[WarcRecord | None, str | None]:
@@ -389,7 +481,7 @@ def _fastwarc_record(
         return None, _classify(type_name, None, "", None)
     if not record.is_http:
         return None, "not_http"
-    record.parse_http(auto_decode="all", quirks_mode=True)
+    record.parse_http(auto_decode="all", quirks_mode=False)
     status = record.http_headers.status_code
     mime, charset = _split_content_type(record.http_headers.get("Content-Type"))
     reason = _classify("response", status, mime, None)
@@ -399,6 +491,9 @@ def _fastwarc_record(
     reason = _classify("response", status, mime, payload[:1024])
     if reason is not None:
         return None, reason
+    overrun = payload.find(_NEXT_RECORD)
+    if overrun >= 0:  # FastWARC reads on into the next member when Content-Length is too long
+        raise _Overrun(payload[:overrun])
     headers = record.headers
     return (
         WarcRecord(

@@ -163,9 +163,11 @@ class LinkGraph:
         seeds: str | os.PathLike[str] | Seeds | None = None,
         *,
         storage_options: dict[str, str] | None = None,
+        native_reader: bool = True,
     ) -> None:
         self.warehouse = str(warehouse)
         self.storage_options = storage_options
+        self.native_reader = native_reader
         self.seeds = _load_seeds(seeds)
         self.stats = ScanStats()
         self._graph: DeltaSource | None = None
@@ -180,6 +182,7 @@ class LinkGraph:
                 LINK_GRAPH.path(self.warehouse),
                 skip_columns=LINK_GRAPH.zorder_by,
                 storage_options=self.storage_options,
+                native_reader=self.native_reader,
             )
         return self._graph
 
@@ -192,6 +195,7 @@ class LinkGraph:
                     COMPANY_LINKS.path(self.warehouse),
                     skip_columns=COMPANY_LINKS.zorder_by,
                     storage_options=self.storage_options,
+                    native_reader=self.native_reader,
                 )
             except MissingTable:
                 self._links = False
@@ -216,11 +220,18 @@ class LinkGraph:
         self.stats.files_scanned += scan.files_scanned
         self.stats.files_read += scan.files_read
         self.stats.files_total += scan.files_total
-        self._con.register(view, scan.dataset)
+        source = scan.duckdb_source()
+        if source is None:
+            self._con.register(view, scan.dataset)
+        else:
+            self._con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS {source}")
         try:
             return self._con.sql(statement).to_arrow_table().to_pylist()
         finally:
-            self._con.unregister(view)
+            if source is None:
+                self._con.unregister(view)
+            else:
+                self._con.execute(f"DROP VIEW {view}")
 
     def _reset_stats(self) -> None:
         self.stats = ScanStats()

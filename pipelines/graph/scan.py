@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
@@ -39,6 +40,26 @@ class Scan:
     files_scanned: int  # kept by partition values and min/max statistics
     files_total: int
     files_read: int  # read in full (after the semi-join on the looked-up columns)
+    #: Local tables: the kept files grouped by partition values, for DuckDB's Parquet reader.
+    local_parts: list[tuple[dict[str, str], list[str]]] | None = None
+
+    def duckdb_source(self) -> str | None:
+        """A SELECT over the kept local files with DuckDB's built-in Parquet reader, or None.
+
+        Delta keeps partition values out of the files, so they come back as constants.
+        DuckDB's reader (no extension) prunes row groups and decodes the other columns only
+        for rows passing the filter: faster than Arrow datasets. Remote tables use Arrow.
+        """
+        if not self.local_parts:
+            return None
+        selects = []
+        for values, files in self.local_parts:
+            file_list = ", ".join(_sql_string(f) for f in files)
+            constants = "".join(f", {_sql_string(v)} AS {k}" for k, v in values.items())
+            selects.append(
+                f"SELECT *{constants} FROM read_parquet([{file_list}], union_by_name = true)"
+            )
+        return " UNION ALL ".join(selects)
 
 
 class DeltaSource:
@@ -50,7 +71,9 @@ class DeltaSource:
         *,
         skip_columns: Sequence[str],
         storage_options: dict[str, str] | None = None,
+        native_reader: bool = True,
     ) -> None:
+        """``native_reader=False`` reads local tables through Arrow too (as remote ones are)."""
         from deltalake import DeltaTable
         from deltalake.exceptions import TableNotFoundError
 
@@ -60,11 +83,15 @@ class DeltaSource:
             raise MissingTable(f"no Delta table at {uri}") from None
         self.uri = uri
         self.version = table.version()
+        self._local_root = _local_root(uri) if native_reader else None
         self.dataset = table.to_pyarrow_dataset()
         by_path = {fragment.path: fragment for fragment in self.dataset.get_fragments()}
         actions = pa.table(table.get_add_actions(flatten=True))
         paths = actions["path"].to_pylist()
         self._fragments = [_fragment_for(by_path, path) for path in paths]
+        self._local_files = (
+            None if self._local_root is None else [_local_file(self._local_root, p) for p in paths]
+        )
         self._partitions = {
             name.removeprefix("partition."): np.array(actions[name].to_pylist(), dtype=object)
             for name in actions.column_names
@@ -104,11 +131,23 @@ class DeltaSource:
             for column, values in any_of.items():
                 hit |= self._may_contain(column, values)
             keep &= hit
-        chosen = [self._fragments[i] for i in np.flatnonzero(keep)]
+        indices = np.flatnonzero(keep)
+        chosen = [self._fragments[i] for i in indices]
         scanned = len(chosen)
+        if self._local_files is not None:
+            parts = self._local_parts(indices)
+            return Scan(self._dataset_of(chosen), scanned, self.files_total, scanned, parts)
         if any_of is not None and scanned > REFINE_ABOVE:
             chosen = self._with_matches(chosen, any_of)
         return Scan(self._dataset_of(chosen), scanned, self.files_total, len(chosen))
+
+    def _local_parts(self, indices: np.ndarray) -> list[tuple[dict[str, str], list[str]]]:
+        assert self._local_files is not None
+        groups: dict[tuple[tuple[str, str], ...], list[str]] = {}
+        for i in indices:
+            key = tuple((column, values[i]) for column, values in self._partitions.items())
+            groups.setdefault(key, []).append(self._local_files[i])
+        return [(dict(key), files) for key, files in groups.items()]
 
     def _dataset_of(self, fragments: list[ds.Fragment]) -> ds.FileSystemDataset:
         return ds.FileSystemDataset(
@@ -160,3 +199,23 @@ def _stat_bounds(actions: pa.Table, column: str) -> tuple[np.ndarray, np.ndarray
         for v in actions[f"max.{column}"].to_pylist()
     ]
     return np.array(lows, dtype=object), np.array(highs, dtype=object)
+
+
+def _sql_string(value: str) -> str:
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def _local_root(uri: str) -> Path | None:
+    if uri.startswith("file://"):
+        uri = uri.removeprefix("file://")
+    elif "://" in uri:
+        return None
+    return Path(uri).resolve()
+
+
+def _local_file(root: Path, path: str) -> str:
+    from urllib.parse import unquote
+
+    if path.startswith("/"):
+        return path
+    return str(root / unquote(path))

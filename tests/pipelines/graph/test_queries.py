@@ -10,9 +10,10 @@ from pipelines.graph.queries import LinkGraph, MissingTable, UnknownDomain, page
 from tests.pipelines.graph.graph_fixture import NEW, OLD
 
 
-@pytest.fixture(scope="module")
-def graph(warehouse: Path) -> LinkGraph:
-    return LinkGraph(warehouse)
+@pytest.fixture(scope="module", params=["duckdb-parquet", "arrow-dataset"])
+def graph(request: pytest.FixtureRequest, warehouse: Path) -> LinkGraph:
+    """Both read paths: DuckDB's Parquet reader (local) and Arrow datasets (remote tables)."""
+    return LinkGraph(warehouse, native_reader=request.param == "duckdb-parquet")
 
 
 def pairs(rows: list[dict]) -> list[tuple[str, str, str]]:

@@ -71,7 +71,10 @@ def test_statistics_skip_files(three_files: Path) -> None:
 
 
 def test_semi_join_reads_only_matching_files(three_files: Path) -> None:
-    source = DeltaSource(LINK_GRAPH.path(str(three_files)), skip_columns=LINK_GRAPH.zorder_by)
+    """The Arrow path (remote tables) first reads the looked-up columns only."""
+    source = DeltaSource(
+        LINK_GRAPH.path(str(three_files)), skip_columns=LINK_GRAPH.zorder_by, native_reader=False
+    )
     # a target range check keeps all three C1 files for "m1.de"; two really hold it
     scan = source.scan(partitions={"crawl": ["C1"]}, any_of={"dst_domain": ["m1.de"]})
     assert scan.files_scanned == 3

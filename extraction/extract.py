@@ -149,7 +149,9 @@ def extract_record(
         stats.links += len(rows)
         for reason, count in parsed.dropped_links.items():
             stats.skipped[f"link_{reason}"] += count
-        if parsed.truncated:
+        if parsed.flattened:
+            stats.skipped["html_flattened"] += 1
+        elif parsed.truncated:
             stats.skipped["html_capped"] += 1
     return page, rows
 

@@ -44,6 +44,16 @@ def _words(text: str) -> list[str]:
     return text.split()
 
 
+#: Deepest element nesting parsed as is; deeper pages are flattened (see flatten_if_deep).
+MAX_DEPTH = 1000
+_DEPTH_SCAN_TAGS = 5000
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*?(/?)>")
+#: Void or self-closing-by-sibling elements: they do not deepen the tree.
+_NO_NESTING = frozenset(
+    _words("area base br col embed hr img input link meta source track wbr p li option td th")
+    + _words("tr dt dd")
+)
+_FLAT_STRIP = re.compile(r"</?(?!(?:a|img|h[1-6]|p|br|title|base|meta)\b)[a-zA-Z][^>]*>")
 _BLOCK_TAGS = frozenset(
     _words("p li td th dd dt div section article blockquote figcaption caption body main")
     + _words("aside footer header h1 h2 h3 h4 h5 h6")
@@ -100,6 +110,7 @@ class ParsedPage:
     host: str | None = None
     domain: str | None = None
     dropped_links: Counter = field(default_factory=Counter)
+    flattened: bool = False
 
 
 #: Positions in the raw link tuples that :func:`parse_links` returns.
@@ -134,6 +145,7 @@ def parse_raw(payload: bytes, url: str, charset: str | None = None) -> ParsedPag
     truncated = False
     if len(html) > MAX_PARSE_CHARS:
         html, truncated = html[:MAX_PARSE_CHARS], True
+    html, flattened = flatten_if_deep(html)
     tree = LexborHTMLParser(html)
     page_resolver = Resolver(url)
     page_host = page_resolver.host
@@ -158,12 +170,39 @@ def parse_raw(payload: bytes, url: str, charset: str | None = None) -> ParsedPag
         text=text,
         lang=guess_language(text),
         links=links,
-        truncated=truncated,
+        truncated=truncated or flattened,
+        flattened=flattened,
         charset=used_charset,
         host=page_host,
         domain=page_domain,
         dropped_links=dropped,
     )
+
+
+def flatten_if_deep(html: str) -> tuple[str, bool]:
+    """Strip container tags from pathologically nested HTML; say whether it was done.
+
+    Lexbor's tree builder is quadratic in nesting depth (50,000 nested divs take ~10 s), so
+    pages whose elements nest deeper than :data:`MAX_DEPTH` lose every tag except links,
+    images, headings, paragraphs and head tags: text and links survive, nesting does not.
+    Pages with few tags cannot nest deeply and are not scanned (one ``str.count``).
+    """
+    if html.count("<") < _DEPTH_SCAN_TAGS:
+        return html, False
+    depth = deepest = 0
+    for match in _TAG.finditer(html):
+        name = match.group(2).lower()
+        if name in _NO_NESTING:
+            continue
+        if match.group(1):
+            depth = max(depth - 1, 0)
+        elif not match.group(3):
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > MAX_DEPTH:
+                    return _FLAT_STRIP.sub(" ", html), True
+    return html, False
 
 
 def decode_html(payload: bytes, declared: str | None = None) -> tuple[str, str]:

@@ -1,8 +1,14 @@
 """Link-graph queries over the Delta tables of a warehouse: who supplies whom, hubs, paths.
 
 Importable without Dagster. DuckDB runs the SQL of :mod:`pipelines.graph.sql` over the
-files that survive partition pruning and Z-order file skipping (:mod:`pipelines.graph.scan`);
-the same SQL text runs as Spark SQL on a cluster (see that module for how).
+files that survive partition pruning and Z-order file skipping (:mod:`pipelines.graph.scan`).
+
+On a cluster the same SQL text runs as Spark SQL: load the Delta tables as temp views named
+``link_graph`` / ``company_links`` and run ``neighbors_sql`` (neighbors), ``degree_sql`` (top by
+degree), ``evidence_sql`` (company profile); ``chain``/``path`` are a driver loop of one
+``neighbors_sql`` per hop over the frontier (breadth-first, as GraphFrames' ``bfs``), and PageRank
+is GraphFrames' ``pageRank`` over ``pairs_sql``. tests/pipelines/graph/test_spark_sql.py checks
+that Spark returns DuckDB's answers for these statements.
 
 Graph semantics (DESIGN.md): an edge ``A -rel-> B`` says what A's site says about B, and the
 slice ``crawl = C`` of ``link_graph`` is the graph as of crawl C (``crawl=None``: the newest).

@@ -2,10 +2,12 @@
 
 delta-rs gives every data file's partition values and per-column min/max statistics (the
 Delta log's ``add`` actions). Before a query we keep only the files whose partition matches
-and whose [min, max] range of a Z-order column can contain one of the looked-up values;
-the survivors form a small ``pyarrow`` dataset that DuckDB scans (pushing the same filter
-down to Parquet row groups). No DuckDB extension is needed, nothing is downloaded, and the
-number of files scanned is known exactly, which is what ``supplylinks bench graph`` reports.
+and whose [min, max] range of a Z-order column can contain one of the looked-up values.
+DuckDB then scans just those files: local tables with its built-in Parquet reader (row-group
+pruning, late materialization; partition values added back as constants), remote ones
+(``s3://``) as a ``pyarrow`` dataset of the kept fragments, after a cheap semi-join on the
+looked-up columns. No DuckDB extension is needed, nothing is downloaded, and the number of
+files scanned is known exactly, which is what ``supplylinks bench graph`` reports.
 """
 
 from __future__ import annotations

@@ -71,7 +71,7 @@ def realistic_page(site: str, index: int, rng: random.Random, external: list[str
         for section in ("products", "services", "about", "news")
         for k in range(20)
     )
-    words = "Wir entwickeln Maschinen für die Industrie und liefern Komponenten weltweit".split()
+    words = ["Wir", "entwickeln", "Maschinen", "für", "die", "Industrie", "und", "liefern"]
     paragraphs = []
     for k in range(60):
         text = " ".join(rng.choice(words) for _ in range(40))

@@ -125,3 +125,31 @@ def run_report(spark_runtime: SparkRuntime, mode: str = "ok", raise_on_error: bo
 def event_log_text(instance, run_id: str) -> str:
     """Every message of the run's event log (events and plain log lines)."""
     return "\n".join(entry.user_message or "" for entry in instance.all_logs(run_id))
+
+
+@pytest.fixture(scope="session")
+def local_reference(tmp_path_factory):
+    """The extract tables of the sample slice written by the local runtime (once)."""
+    from tests.pipelines.runtimes.extract_run import materialize_extract, table_rows
+
+    warehouse = tmp_path_factory.mktemp("local-warehouse")
+    result = materialize_extract(SparkRuntime(runtime="local", delta_writer="delta-rs"), warehouse)
+    assert result.success, result.log_text
+    return table_rows(warehouse)
+
+
+def assert_no_secret_in(*payloads) -> None:
+    """The secret scan: no credential value the fakes were given appears anywhere."""
+    for payload in payloads:
+        text = payload if isinstance(payload, str) else repr(payload)
+        for name, secret in SECRETS.items():
+            assert secret not in text, f"{name} leaked"
+
+
+def files_text(root: Path) -> str:
+    """Every file under ``root`` (fake DBFS, fake cluster folders, warehouse), as text."""
+    chunks = []
+    for path in sorted(root.rglob("*")):
+        if path.is_file():
+            chunks.append(path.read_bytes().decode("utf-8", errors="replace"))
+    return "\n".join(chunks)

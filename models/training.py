@@ -24,7 +24,7 @@ from models.data import Example, data_hash
 from models.evaluation import Evaluation, evaluate
 from models.features import FEATURE_VERSION
 from models.registry import ArtefactMeta, Registry
-from models.rules import RulesClassifier
+from models.rules import RULES_VERSION, RulesClassifier
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +45,10 @@ class TrainResult:
     @property
     def version(self) -> str:
         return self.meta.version
+
+    @property
+    def baseline_name(self) -> str:
+        return RULES_VERSION
 
 
 def evaluate_model(model: LinkClassifier, dev: Sequence[Example]) -> Evaluation:

@@ -1,0 +1,111 @@
+"""``supplylinks train``: train a link classifier, register it, print its evaluation.
+
+Trains on the ``train`` split of the labelled contexts (plus, with ``--weak``, confidently
+rule-labelled contexts from a JSONL file such as crawl output), evaluates on the ``dev``
+split next to the ``rules`` baseline and the model currently in use, and registers the
+version. It becomes the default when it scores at least as well as the model in use
+(``--promote``). The last printed line is one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+from pathlib import Path
+
+from pipelines.cli import UserError
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("train", help="train, evaluate and register a link classifier")
+    parser.add_argument("--kind", choices=("spacy", "transformer"), default="spacy")
+    parser.add_argument("--data", help="labelled JSONL (default: data_samples/labelled/...)")
+    parser.add_argument("--weak", help="JSONL of unlabelled link contexts to weak-label")
+    parser.add_argument("--weak-limit", type=int, default=20_000, help="max weak examples")
+    parser.add_argument("--base-model", help="local transformers model folder (transformer)")
+    parser.add_argument("--epochs", type=int, help="training epochs (default: per kind)")
+    parser.add_argument("--models", help="registry folder (default: $SUPPLYLINKS_MODELS)")
+    parser.add_argument(
+        "--promote",
+        choices=("if-better", "always", "never"),
+        default="if-better",
+        help="make the new version the default (if-better: macro-F1 >= the model in use)",
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from models.data import DEFAULT_LABELLED, load_labelled, weak_examples
+    from models.evaluation import format_report
+    from models.registry import Registry
+    from models.training import split_examples, train_model
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        labelled = load_labelled(args.data or DEFAULT_LABELLED)
+        _, dev = split_examples(labelled)
+        weak = []
+        if args.weak:
+            weak = weak_examples(_read_jsonl(Path(args.weak)), exclude=dev, limit=args.weak_limit)
+    except (FileNotFoundError, ValueError) as exc:
+        raise UserError(str(exc)) from None
+    config: dict = {}
+    if args.epochs:
+        config["epochs"] = args.epochs
+    if args.base_model:
+        if args.kind != "transformer":
+            raise UserError("--base-model applies to --kind transformer only")
+        config["base_model"] = str(Path(args.base_model).expanduser().resolve())
+    try:
+        result = train_model(
+            args.kind,
+            labelled,
+            weak=weak,
+            config=config,
+            registry=Registry(args.models) if args.models else None,
+            promote=args.promote,
+        )
+    except FileNotFoundError as exc:
+        raise UserError(str(exc)) from None
+    columns = {result.baseline_name: result.baseline}
+    in_use = result.in_use.get("version")
+    if in_use and in_use not in (result.baseline_name, result.version):
+        columns[in_use + " (in use)"] = result.in_use["evaluation"]
+    columns[result.version] = result.evaluation
+    print(format_report(columns))
+    print(f"\nregistered {result.version} at {result.path}; default: {result.promoted}")
+    summary = {
+        "version": result.version,
+        "kind": args.kind,
+        "macro_f1": result.evaluation.macro_f1,
+        "per_label_f1": {k: v["f1"] for k, v in result.evaluation.per_label.items()},
+        "rules_macro_f1": result.baseline.macro_f1,
+        "in_use": in_use,
+        "in_use_macro_f1": result.in_use["evaluation"].macro_f1 if in_use else None,
+        "promoted": result.promoted,
+        "train": result.meta.training,
+        "path": str(result.path),
+    }
+    print(json.dumps(summary))
+    return 0
+
+
+def _read_jsonl(path: Path):
+    """Rows of a JSONL file; lines that are not JSON objects are counted and skipped."""
+    skipped = 0
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        for line in handle:
+            try:
+                row = json.loads(line)
+            except ValueError:
+                skipped += 1
+                continue
+            if isinstance(row, dict):
+                yield row
+            else:
+                skipped += 1
+    if skipped:
+        logging.getLogger(__name__).warning(
+            "%s: skipped %d lines that are not JSON objects", path, skipped
+        )

@@ -1,0 +1,186 @@
+"""extract_record/extract_warc: rows in the table schemas, company ids, stats, real files."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import extraction.extract as extract_module
+from extraction.companies import SeedCompanies
+from extraction.extract import (
+    LINK_COLUMNS,
+    PAGE_COLUMNS,
+    ExtractStats,
+    extract_record,
+    extract_warc,
+)
+from extraction.warc import iter_html_records
+from tests.extraction.builders import gz, html_record, page
+
+SEEDS = SeedCompanies.from_rows(
+    [
+        {"company_id": "C1", "name": "Acme GmbH", "domains": "acme.de;acme.com", "country": "DE"},
+        {"company_id": "C2", "name": "Bosch", "domains": "bosch.com", "country": "DE"},
+    ]
+)
+BODY = (
+    "<nav><a href='/'>Home</a><a href='/kunden/'>Kunden</a></nav>"
+    "<h2>Unsere Partner</h2><p>Gemeinsam mit <a href='https://www.bosch.com/'>Bosch</a> "
+    "entwickeln wir Sensoren.</p><a href='javascript:void(0)'>x</a>"
+    "<footer><p>Website by <a href='https://agentur.example.org/'>Agentur</a></p>"
+    "<a href='https://www.facebook.com/acme'>Facebook</a></footer>"
+)
+
+
+def record(tmp_path, body: str = BODY, url: str = "https://www.acme.de/ueber-uns/"):
+    path = tmp_path / "one.warc.gz"
+    path.write_bytes(gz(html_record(page(title="Acme GmbH – Über uns", body=body), url=url)))
+    return next(iter_html_records(path, "one.warc.gz"))
+
+
+def test_row_keys_are_the_table_columns() -> None:
+    tables = pytest.importorskip("spark_jobs.tables")
+    slice_columns = {"crawl", "segment"}
+    assert list(PAGE_COLUMNS) == [c for c in tables.PAGES.columns if c not in slice_columns]
+    assert list(LINK_COLUMNS) == [c for c in tables.HYPERLINKS.columns if c not in slice_columns]
+
+
+def test_page_row(tmp_path) -> None:
+    stats = ExtractStats()
+    rec = record(tmp_path)
+    page_row, links = extract_record(rec, SEEDS, stats)
+    assert list(page_row) == list(PAGE_COLUMNS)
+    assert page_row["url"] == "https://www.acme.de/ueber-uns/"
+    assert page_row["host"] == "www.acme.de" and page_row["registered_domain"] == "acme.de"
+    assert page_row["company_id"] == "C1"
+    assert page_row["title"] == "Acme GmbH – Über uns" and page_row["lang"] == "de"
+    assert page_row["status"] == 200 and page_row["charset"] == "utf-8"
+    assert page_row["link_count"] == len(links) == 5
+    assert page_row["warc_filename"] == "one.warc.gz" and page_row["warc_record_offset"] == 0
+    assert page_row["warc_record_length"] == rec.length > 0
+    assert page_row["fetch_time"] == rec.fetch_time and not page_row["truncated"]
+    assert stats.pages == 1 and stats.links == 5
+    assert stats.skipped == {"link_javascript_href": 1}
+
+
+def test_link_rows(tmp_path) -> None:
+    _, links = extract_record(record(tmp_path), SEEDS)
+    assert all(list(row) == list(LINK_COLUMNS) for row in links)
+    by_dst = {row["dst_url"]: row for row in links}
+    home = by_dst["https://www.acme.de/"]
+    assert home["internal"] and home["region"] == "nav" and home["anchor_text"] == "Home"
+    assert home["context"] is None and home["weak_label"] is None  # internal: cheap fields
+    bosch = by_dst["https://www.bosch.com/"]
+    assert not bosch["internal"]
+    assert (bosch["src_domain"], bosch["dst_domain"], bosch["dst_host"]) == (
+        "acme.de",
+        "bosch.com",
+        "www.bosch.com",
+    )
+    assert bosch["section_heading"] == "Unsere Partner"
+    assert bosch["context"] == "Gemeinsam mit Bosch entwickeln wir Sensoren."
+    assert (bosch["weak_label"], bosch["weak_rule"]) == ("partner", "heading_partner")
+    assert bosch["page_path"] == "/ueber-uns/" and bosch["lang"] == "de"
+    agency = by_dst["https://agentur.example.org/"]
+    assert (agency["region"], agency["weak_label"], agency["weak_rule"]) == (
+        "footer",
+        "other",
+        "agency_credit",
+    )
+    assert by_dst["https://www.facebook.com/acme"]["weak_rule"] == "social_or_tool_target"
+    assert [row["position"] for row in links] == [1, 2, 3, 4, 5]
+
+
+def test_link_ids_are_stable_and_unique(tmp_path) -> None:
+    _, first = extract_record(record(tmp_path), SEEDS)
+    _, again = extract_record(record(tmp_path), None)
+    ids = [row["link_id"] for row in first]
+    assert ids == [row["link_id"] for row in again]
+    assert len(set(ids)) == len(ids)
+    assert all(re.fullmatch(r"[0-9a-f]{16,}", link_id) for link_id in ids)
+    _, other_page = extract_record(record(tmp_path, url="https://www.acme.de/kontakt/"), None)
+    assert not set(ids) & {row["link_id"] for row in other_page}
+
+
+def test_unknown_domain_has_no_company(tmp_path) -> None:
+    page_row, _ = extract_record(record(tmp_path, url="https://www.other.org/"), SEEDS)
+    assert page_row["company_id"] is None
+
+
+def test_a_page_that_fails_is_counted_and_the_file_goes_on(tmp_path, monkeypatch) -> None:
+    path = tmp_path / "two.warc.gz"
+    members = [gz(html_record(page(body=BODY), url=f"https://acme.de/{i}")) for i in range(3)]
+    path.write_bytes(b"".join(members))
+    real = extract_module.parse_raw
+
+    def flaky(payload, url, charset=None):
+        if url.endswith("/1"):
+            raise RuntimeError("boom")
+        return real(payload, url, charset)
+
+    monkeypatch.setattr(extract_module, "parse_raw", flaky)
+    stats = ExtractStats()
+    pages = [p["url"] for p, _ in extract_warc(path, "two.warc.gz", stats=stats)]
+    assert pages == ["https://acme.de/0", "https://acme.de/2"]
+    assert stats.skipped["parse_error"] == 1
+    assert stats.errors == [
+        {"file": "two.warc.gz", "offset": len(members[0]), "error": "RuntimeError: boom"}
+    ]
+    summary = stats.as_dict()
+    assert summary["pages"] == 2 and summary["records_read"] == 3
+
+
+@pytest.mark.parametrize("reader", ["warcio", "fastwarc"])
+def test_example_warc_home_pages(real_warc, reader: str) -> None:
+    stats = ExtractStats()
+    rows = {p["url"]: (p, links) for p, links in
+            extract_warc(real_warc / "example.warc.gz", stats=stats, reader=reader)}  # fmt: skip
+    assert list(rows) == ["https://www.zew.de/", "https://istari.ai/", "https://new.siemens.com/"]
+
+    def external(url: str) -> set[str]:
+        return {row["dst_domain"] for row in rows[url][1] if not row["internal"]}
+
+    assert {"leibniz-gemeinschaft.de", "macci-mannheim.eu", "twitter.com"} <= external(
+        "https://www.zew.de/"
+    )
+    assert {"wirkungswerk.com", "linkedin.com"} <= external("https://istari.ai/")
+    zew_page, zew_links = rows["https://www.zew.de/"]
+    assert zew_page["registered_domain"] == "zew.de" and zew_page["lang"] == "de"
+    assert len(zew_links) == 181
+    assert {row["region"] for row in zew_links} == {"nav", "main", "footer", "header"}
+    # the Siemens home page is a JavaScript app: its HTML carries no links and no text
+    siemens_page, siemens_links = rows["https://new.siemens.com/"]
+    assert siemens_page["title"] == "Siemens" and siemens_links == []
+    assert siemens_page["registered_domain"] == "siemens.com"
+    assert stats.skipped == {"link_javascript_href": 8} and not stats.errors
+
+
+def test_2010_iso_8859_1_pages_are_decoded_right(real_warc) -> None:
+    stats = ExtractStats()
+    path = real_warc / "example-2010-000000.extracted.warc.gz"
+    rows = list(extract_warc(path, stats=stats))
+    assert len(rows) == 56 and stats.skipped["warcinfo"] == 1
+    by_url = {p["url"]: p for p, _ in rows}
+    omya = by_url["http://www.omya.de/"]
+    assert omya["charset"] == "cp1252" and omya["title"].startswith("OMYA AG")
+    latin = [p for p in by_url.values() if p["charset"] == "cp1252"]
+    assert len(latin) > 30
+    records = {
+        r.url: r for r in iter_html_records(real_warc / "example-2010-000000.extracted.warc.gz")
+    }
+    home = records["http://www.omya.de:80/C12574C800506F23/direct/Home"]
+    parsed = extract_module.parse_raw(home.payload, home.url, home.charset)
+    assert "Märkte" in parsed.text and "Qualität" in parsed.text and "Ã" not in parsed.text
+    external = {row["dst_domain"] for _, links in rows for row in links if not row["internal"]}
+    assert {"omya.com", "omya-peralta.de"} <= external
+
+
+def test_whirlwind_wikipedia_page(real_warc) -> None:
+    stats = ExtractStats()
+    rows = list(extract_warc(real_warc / "whirlwind.warc.gz", stats=stats))
+    assert [p["url"] for p, _ in rows] == ["https://an.wikipedia.org/wiki/Escopete"]
+    assert stats.as_dict()["skipped"] == {"metadata": 1, "request": 1, "warcinfo": 1}
+    links = rows[0][1]
+    assert len(links) == 207
+    assert {"wikidata.org", "wikimedia.org"} <= {r["dst_domain"] for r in links}

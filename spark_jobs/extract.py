@@ -32,8 +32,11 @@ from spark_jobs.tables import HYPERLINKS, PAGES, TableSpec
 BATCH_ROWS = 20_000
 
 
-def plan_files(params: JobParams) -> list[tuple[str, str, str]]:
-    """(crawl, segment, uri) for every WARC file of the requested slices, shuffled."""
+def plan_files(params: JobParams) -> list[tuple[str, str, str, str]]:
+    """(crawl, segment, path, uri) per WARC file of the requested slices, shuffled.
+
+    ``path`` is relative to the Common Crawl root, as the cc-index names files.
+    """
     files = []
     for crawl, segments in params.segments_by_crawl().items():
         listing = storage.join(params.cc_root, "crawl-data", crawl, "warc.paths.gz")
@@ -47,7 +50,7 @@ def plan_files(params: JobParams) -> list[tuple[str, str, str]]:
             by_segment.setdefault(segment_of[path], []).append(path)
         for segment, seg_paths in by_segment.items():
             for path in seg_paths[: params.max_files or None]:
-                files.append((crawl, segment, storage.join(params.cc_root, path)))
+                files.append((crawl, segment, path, storage.join(params.cc_root, path)))
     random.Random(42).shuffle(files)
     return files
 
@@ -80,6 +83,7 @@ class _ColumnBuffer:
         if self.writer is None:
             path = storage.join(self.folder, f"part-{uuid.uuid4().hex}.parquet")
             filesystem, where = _filesystem(path)
+            filesystem.create_dir(where.rsplit("/", 1)[0], recursive=True)
             self.writer = pq.ParquetWriter(where, self.spec.schema, filesystem=filesystem)
         self.writer.write_table(table)
         self.columns = {name: [] for name in self.spec.columns}
@@ -100,7 +104,7 @@ def _filesystem(uri: str):
 
 
 def extract_files(
-    files: Iterator[tuple[str, str, str]],
+    files: Iterator[tuple[str, str, str, str]],
     staging: dict[str, str],
     seed_rows: list[dict] | None,
     reader: str,
@@ -110,7 +114,7 @@ def extract_files(
     from extraction.extract import ExtractStats, extract_warc
 
     seeds = SeedCompanies.from_rows(seed_rows) if seed_rows else None
-    for crawl, segment, uri in files:
+    for crawl, segment, path, uri in files:
         started = time.monotonic()
         pages = _ColumnBuffer(PAGES, staging["pages"])
         links = _ColumnBuffer(HYPERLINKS, staging["hyperlinks"])
@@ -120,7 +124,7 @@ def extract_files(
         try:
             with storage.open_input(uri) as stream:
                 for page, page_links in extract_warc(
-                    stream, warc_filename=uri, seeds=seeds, stats=stats, reader=reader
+                    stream, warc_filename=path, seeds=seeds, stats=stats, reader=reader
                 ):
                     if page["url"] in seen_urls:  # the same URL fetched twice in one file
                         stats.skipped["duplicate_url"] += 1
@@ -139,7 +143,7 @@ def extract_files(
         yield {
             "crawl": crawl,
             "segment": segment,
-            "file": uri,
+            "file": path,
             "failure": failure,
             "seconds": round(time.monotonic() - started, 3),
             **summary,

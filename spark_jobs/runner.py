@@ -48,9 +48,18 @@ class JobRun:
         }
         for key, value in (extra or {}).items():
             metadata.setdefault(key, value)
-        self.pipes.report_asset_materialization(asset_key=asset_key, metadata=metadata)
+        self.pipes.report_asset_materialization(
+            asset_key=asset_key, metadata={k: pipes_value(v) for k, v in metadata.items()}
+        )
         self.log(f"{asset_key}: {write.rows} rows, Delta version {write.version}")
         return metadata
+
+
+def pipes_value(value: Any) -> Any:
+    """Pipes takes scalars as they are; lists and dicts must be declared JSON."""
+    if isinstance(value, dict | list | tuple):
+        return {"raw_value": value, "type": "json"}
+    return value
 
 
 def load_seed_rows(uri: str) -> list[dict[str, str]]:

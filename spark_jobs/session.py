@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 
 from pyspark.sql import SparkSession
 
@@ -34,6 +35,8 @@ def spark_session(app_name: str, master: str | None = None) -> SparkSession:
     master = master or os.environ.get("SUPPLYLINKS_SPARK_MASTER")
     on_cluster = "SPARK_ENV_LOADED" in os.environ or "DATABRICKS_RUNTIME_VERSION" in os.environ
     if master or not on_cluster:
+        # Python workers must run the driver's interpreter (the venv), not `python3` on PATH.
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
         builder = builder.master(master or "local[*]")
         for key, value in LOCAL_CONF.items():
             builder = builder.config(key, value)

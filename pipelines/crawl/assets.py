@@ -1,8 +1,6 @@
 """The crawl assets: ``pages``/``hyperlinks`` (extract), ``company_links`` (classify) and
 ``link_graph`` (graph), each one Spark job launched over Pipes by ``SparkRuntime``."""
 
-from __future__ import annotations
-
 from dagster import (
     AssetDep,
     AssetExecutionContext,

@@ -4,8 +4,6 @@ The crawl list comes from ``collinfo.json`` (Common Crawl publishes it; a local 
 its own copy at its root) or, for a mirror without one, from its ``crawl-data/`` folders.
 """
 
-from __future__ import annotations
-
 import os
 from pathlib import Path
 

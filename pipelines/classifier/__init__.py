@@ -1,0 +1,1 @@
+"""Retraining the link classifier as a Dagster asset, with quality checks (see ``assets``)."""

@@ -1,0 +1,84 @@
+"""Quality checks on the latest ``link_classifier`` materialization.
+
+Each check is a plain function over the materialization's metadata (``*_verdict``), so it
+is testable without Dagster; the ``@asset_check`` wrappers read the latest materialization
+and turn the verdict into an ``AssetCheckResult``. Blocking: a failing model stops the
+downstream ``company_links`` run it was trained in.
+"""
+
+from typing import Any
+
+from dagster import AssetCheckExecutionContext, AssetCheckResult, AssetKey, asset_check
+
+from pipelines.classifier.resources import ClassifierConfig
+
+ASSET = "link_classifier"
+Verdict = tuple[bool, str, dict[str, Any]]
+
+
+def macro_f1_floor_verdict(metadata: dict[str, Any], floor: float) -> Verdict:
+    f1 = float(metadata["macro_f1"])
+    passed = f1 >= floor
+    text = f"{metadata['version']}: dev macro-F1 {f1:.3f} {'>=' if passed else '<'} {floor:.3f}"
+    return passed, text, {"macro_f1": f1, "floor": floor}
+
+
+def label_f1_floor_verdict(metadata: dict[str, Any], floor: float) -> Verdict:
+    per_label = {k: float(v) for k, v in metadata["per_label_f1"].items()}
+    weak = {label: f1 for label, f1 in per_label.items() if f1 < floor}
+    text = (
+        f"every label's dev F1 >= {floor:.2f}"
+        if not weak
+        else "below the floor: " + ", ".join(f"{k} {v:.3f}" for k, v in sorted(weak.items()))
+    )
+    return not weak, text, {"below_floor": weak, "floor": floor}
+
+
+def not_worse_verdict(metadata: dict[str, Any]) -> Verdict:
+    f1 = float(metadata["macro_f1"])
+    in_use = metadata.get("in_use_version")
+    in_use_f1 = float(metadata.get("in_use_macro_f1") or 0.0)
+    passed = in_use == metadata["version"] or f1 >= in_use_f1
+    text = (
+        f"{metadata['version']} macro-F1 {f1:.3f} vs model in use {in_use} {in_use_f1:.3f} "
+        "(both on the same dev split)"
+    )
+    return passed, text, {"macro_f1": f1, "in_use_version": in_use, "in_use_macro_f1": in_use_f1}
+
+
+def latest_metadata(context: AssetCheckExecutionContext) -> dict[str, Any]:
+    event = context.instance.get_latest_materialization_event(AssetKey(ASSET))
+    if event is None or event.asset_materialization is None:
+        raise RuntimeError(f"{ASSET} has never been materialized")
+    return {k: v.value for k, v in event.asset_materialization.metadata.items()}
+
+
+def _result(verdict: Verdict) -> AssetCheckResult:
+    passed, text, metadata = verdict
+    return AssetCheckResult(passed=passed, description=text, metadata=metadata)
+
+
+@asset_check(asset=ASSET, blocking=True, description="Dev macro-F1 reaches the configured floor.")
+def macro_f1_floor(
+    context: AssetCheckExecutionContext, classifier_config: ClassifierConfig
+) -> AssetCheckResult:
+    return _result(macro_f1_floor_verdict(latest_metadata(context), classifier_config.min_macro_f1))
+
+
+@asset_check(asset=ASSET, blocking=True, description="Every label's dev F1 reaches its floor.")
+def label_f1_floor(
+    context: AssetCheckExecutionContext, classifier_config: ClassifierConfig
+) -> AssetCheckResult:
+    return _result(label_f1_floor_verdict(latest_metadata(context), classifier_config.min_label_f1))
+
+
+@asset_check(
+    asset=ASSET,
+    blocking=True,
+    description="The new model is not worse than the model in use on the same dev split.",
+)
+def not_worse_than_in_use(context: AssetCheckExecutionContext) -> AssetCheckResult:
+    return _result(not_worse_verdict(latest_metadata(context)))
+
+
+classifier_checks = [macro_f1_floor, label_f1_floor, not_worse_than_in_use]

@@ -1,0 +1,39 @@
+"""``ClassifierConfig``: what the ``link_classifier`` asset trains on and the quality bar."""
+
+from __future__ import annotations
+
+from dagster import ConfigurableResource
+
+from models.data import DEFAULT_LABELLED
+from pipelines.config import Settings
+
+
+class ClassifierConfig(ConfigurableResource):
+    """Training inputs, registry and check floors; each field can be overridden per run."""
+
+    labelled: str = str(DEFAULT_LABELLED)
+    #: Warehouse root whose latest ``company_links`` crawl feeds weak labels ("" = none).
+    warehouse: str = ""
+    #: Registry folder; "" means ``$SUPPLYLINKS_MODELS`` / ``<repo>/artifacts/models``.
+    models: str = ""
+    kind: str = "spacy"
+    epochs: int | None = None
+    base_model: str | None = None
+    use_weak_labels: bool = True
+    weak_limit: int = 20_000
+    #: if-better: the new version becomes the default only if it scores >= the model in use.
+    promote: str = "if-better"
+    min_macro_f1: float = 0.85
+    min_label_f1: float = 0.75
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ClassifierConfig:
+        return cls(warehouse=settings.warehouse)
+
+    def training_config(self) -> dict:
+        config: dict = {}
+        if self.epochs:
+            config["epochs"] = self.epochs
+        if self.base_model:
+            config["base_model"] = self.base_model
+        return config

@@ -1,0 +1,133 @@
+"""The link_classifier asset trains, registers and reports; its checks pass and fail."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pytest
+from dagster import materialize
+
+from models.registry import Registry
+from pipelines.classifier.assets import ClassifierConfig, classifier_assets, classifier_checks
+from pipelines.classifier.checks import (
+    label_f1_floor_verdict,
+    macro_f1_floor_verdict,
+    not_worse_verdict,
+)
+from pipelines.classifier.weak import latest_link_contexts
+from spark_jobs.tables import COMPANY_LINKS
+from tests.models.labelled_fixture import write_labelled
+
+
+@pytest.fixture
+def config(tmp_path, monkeypatch):
+    monkeypatch.setenv("SUPPLYLINKS_MODELS", str(tmp_path / "models"))
+    return ClassifierConfig(
+        labelled=str(write_labelled(tmp_path / "labelled.jsonl")),
+        warehouse=str(tmp_path / "warehouse"),
+        models=str(tmp_path / "models"),
+        epochs=6,
+        min_macro_f1=0.8,
+    )
+
+
+def _write_company_links(warehouse: str, crawl: str, headings: list[str]) -> None:
+    from deltalake import write_deltalake
+
+    n = len(headings)
+    columns = {}
+    for field in COMPANY_LINKS.schema:
+        if field.name == "section_heading":
+            columns[field.name] = pa.array(headings, pa.string())
+        elif field.name == "crawl":
+            columns[field.name] = pa.array([crawl] * n, pa.string())
+        elif pa.types.is_string(field.type):
+            columns[field.name] = pa.array([f"{field.name}-{i}" for i in range(n)], pa.string())
+        else:
+            columns[field.name] = pa.nulls(n, field.type)
+    columns["anchor_text"] = pa.array([f"Firma {i} GmbH" for i in range(n)])
+    table = pa.Table.from_pydict(columns, schema=COMPANY_LINKS.schema)
+    write_deltalake(
+        COMPANY_LINKS.path(warehouse),
+        table,
+        mode="append",
+        partition_by=list(COMPANY_LINKS.partition_by),
+    )
+
+
+def test_asset_trains_registers_promotes_and_checks_pass(config):
+    result = materialize(
+        [*classifier_assets, *classifier_checks], resources={"classifier_config": config}
+    )
+    assert result.success
+    [event] = result.get_asset_materialization_events()
+    metadata = {k: v.value for k, v in event.materialization.metadata.items()}
+    version = metadata["version"]
+    assert version.startswith("spacy-") and metadata["promoted"] is True
+    assert metadata["in_use_version"] == "rules-1"
+    assert set(metadata["per_label_f1"]) >= {"customer", "other"}
+    assert Registry(config.models).default_version() == version
+    assert event.materialization.tags["dagster/data_version"] == version
+    checks = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
+    assert checks == {"macro_f1_floor": True, "label_f1_floor": True, "not_worse_than_in_use": True}
+
+
+def test_floor_above_reach_fails_the_check(config):
+    strict = ClassifierConfig(**{**config.model_dump(), "min_macro_f1": 1.01})
+    result = materialize(
+        [*classifier_assets, *classifier_checks],
+        resources={"classifier_config": strict},
+        raise_on_error=False,
+    )
+    checks = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
+    assert checks["macro_f1_floor"] is False
+
+
+def test_weak_labels_come_from_the_latest_crawl(config):
+    _write_company_links(config.warehouse, "CC-MAIN-2024-10", ["Unsere Kunden"] * 3)
+    _write_company_links(config.warehouse, "CC-MAIN-2024-22", ["Lieferanten", "Investoren"])
+    crawl, rows = latest_link_contexts(config.warehouse)
+    assert crawl == "CC-MAIN-2024-22"
+    assert [r["section_heading"] for r in rows] == ["Lieferanten", "Investoren"]
+    assert rows[0]["id"] == "link_id-0"
+    result = materialize([*classifier_assets], resources={"classifier_config": config})
+    [event] = result.get_asset_materialization_events()
+    assert event.materialization.metadata["weak_examples"].value == 2
+    assert event.materialization.metadata["weak_crawl"].value == "CC-MAIN-2024-22"
+
+
+def test_no_company_links_table_means_no_weak_labels(tmp_path):
+    assert latest_link_contexts(str(tmp_path)) == (None, [])
+    assert latest_link_contexts("") == (None, [])
+
+
+def test_verdicts():
+    meta = {
+        "version": "spacy-b",
+        "macro_f1": 0.8,
+        "per_label_f1": {"customer": 0.9, "other": 0.7},
+        "in_use_version": "spacy-a",
+        "in_use_macro_f1": 0.82,
+    }
+    assert macro_f1_floor_verdict(meta, 0.85)[0] is False
+    assert macro_f1_floor_verdict(meta, 0.8)[0] is True
+    passed, text, extra = label_f1_floor_verdict(meta, 0.75)
+    assert not passed and "other 0.700" in text and extra["below_floor"] == {"other": 0.7}
+    assert not_worse_verdict(meta)[0] is False
+    assert not_worse_verdict({**meta, "in_use_macro_f1": 0.8})[0] is True
+    assert not_worse_verdict({**meta, "in_use_version": "spacy-b"})[0] is True
+
+
+def test_wires_into_definitions_upstream_of_company_links(config):
+    from dagster import AssetKey, Definitions
+
+    from pipelines.crawl.assets import crawl_assets
+
+    defs = Definitions(
+        assets=[*crawl_assets, *classifier_assets],
+        asset_checks=[*classifier_checks],
+        resources={"classifier_config": config},
+    )
+    graph = defs.resolve_asset_graph()
+    node = graph.get(AssetKey("link_classifier"))
+    assert node.group_name == "classifier"
+    assert AssetKey("company_links") in node.child_keys

@@ -121,11 +121,18 @@ def test_wires_into_definitions_upstream_of_company_links(config):
     from dagster import AssetKey, Definitions
 
     from pipelines.crawl.assets import crawl_assets
+    from pipelines.crawl.resources import CrawlConfig
+    from pipelines.runtimes import SparkRuntime
 
+    crawl = CrawlConfig(warehouse=config.warehouse, cc_root=config.warehouse, seeds="s.csv")
     defs = Definitions(
         assets=[*crawl_assets, *classifier_assets],
         asset_checks=[*classifier_checks],
-        resources={"classifier_config": config},
+        resources={
+            "classifier_config": config,
+            "crawl_config": crawl,
+            "spark_runtime": SparkRuntime(runtime="local"),
+        },
     )
     graph = defs.resolve_asset_graph()
     node = graph.get(AssetKey("link_classifier"))

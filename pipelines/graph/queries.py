@@ -36,8 +36,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -45,6 +44,16 @@ import pyarrow as pa
 
 from extraction.labels import check_label
 from pipelines.graph import sql
+from pipelines.graph.pagerank import pagerank
+from pipelines.graph.results import (
+    ChainHit,
+    CompanyProfile,
+    Node,
+    PathResult,
+    ScanStats,
+    Seeds,
+    UnknownDomain,
+)
 from pipelines.graph.scan import DeltaSource, MissingTable, Scan
 from spark_jobs.tables import COMPANY_LINKS, LINK_GRAPH
 
@@ -59,6 +68,7 @@ __all__ = [
     "chain",
     "company",
     "neighbors",
+    "pagerank",
     "path",
     "top",
 ]
@@ -66,88 +76,6 @@ __all__ = [
 SUPPLY_MIRROR = {"supplier": "customer", "customer": "supplier"}
 DIRECTIONS = ("out", "in", "both")
 RANKINGS = ("in_degree", "out_degree", "pagerank")
-
-
-class UnknownDomain(LookupError):
-    """The domain is neither a seed company's domain nor a node of the link graph."""
-
-    def __init__(self, domain: str, where: str = "") -> None:
-        self.domain = domain
-        super().__init__(f"unknown domain {domain!r}" + (f" ({where})" if where else ""))
-
-
-class Seeds(Protocol):
-    """What the queries need of ``extraction.companies.SeedCompanies``."""
-
-    def company_for_domain(self, registered_domain: str) -> Any: ...
-
-
-@dataclass(frozen=True)
-class Node:
-    """A graph node: a company's primary domain, or a plain registered domain."""
-
-    domain: str
-    company_id: str | None = None
-    name: str | None = None
-    domains: tuple[str, ...] = ()
-
-
-@dataclass
-class ChainHit:
-    """A company reached by :meth:`LinkGraph.chain`, with the hops that reach it."""
-
-    domain: str
-    company_id: str | None
-    name: str | None
-    depth: int
-    path: list[str]
-    hops: list[dict[str, Any]]
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-@dataclass
-class PathResult:
-    """A shortest path between two nodes; each hop is an edge as stated, with evidence."""
-
-    src: str
-    dst: str
-    length: int
-    nodes: list[str]
-    hops: list[dict[str, Any]]
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-@dataclass
-class CompanyProfile:
-    """Everything the graph knows about one company as of a crawl."""
-
-    domain: str
-    company_id: str | None
-    names: list[str]
-    domains: list[str]
-    crawl: str
-    relations: dict[str, dict[str, int]]
-    edges: list[dict[str, Any]]
-    evidence: list[dict[str, Any]]
-    evidence_total: int
-    notes: list[str] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-@dataclass
-class ScanStats:
-    """Files read by the last public query (summed over its statements)."""
-
-    queries: int = 0
-    files_scanned: int = 0  # kept by partition pruning and min/max statistics
-    files_read: int = 0  # of those, read in full (they hold a matching row)
-    files_total: int = 0
 
 
 def normalize_domain(value: str) -> str:
@@ -546,25 +474,6 @@ def _hop(row: dict[str, Any]) -> dict[str, Any]:
 
 def _upto(source: DeltaSource, crawl: str) -> list[str]:
     return [c for c in source.partition_values("crawl") if c <= crawl]
-
-
-def pagerank(
-    n: int, src: np.ndarray, dst: np.ndarray, damping: float = 0.85, iterations: int = 100
-) -> np.ndarray:
-    """PageRank by power iteration over an edge list (dangling mass spread uniformly)."""
-    if n == 0:
-        return np.zeros(0)
-    out_degree = np.bincount(src, minlength=n).astype(float)
-    rank = np.full(n, 1.0 / n)
-    for _ in range(iterations):
-        share = np.divide(rank, out_degree, out=np.zeros(n), where=out_degree > 0)
-        incoming = np.bincount(dst, weights=share[src], minlength=n)
-        dangling = rank[out_degree == 0].sum()
-        new = (1 - damping) / n + damping * (incoming + dangling / n)
-        if np.abs(new - rank).sum() < 1e-10:
-            return new
-        rank = new
-    return rank
 
 
 def _load_seeds(seeds: str | os.PathLike[str] | Seeds | None) -> Seeds | None:

@@ -20,6 +20,11 @@ DEFAULT_WRITERS = {
 }
 
 
+#: A JSON file with the deployment's per-runtime configuration (bucket, roles, cluster shape,
+#: prices); never credentials.
+RUNTIME_CONFIG_ENV = "SUPPLYLINKS_RUNTIME_CONFIG"
+
+
 class SparkRuntime(ConfigurableResource):
     """Where the Spark jobs run. Set per deployment (``SUPPLYLINKS_RUNTIME``) and per run
     in the launchpad (``resources: spark_runtime: config: runtime: emr``)."""
@@ -31,6 +36,23 @@ class SparkRuntime(ConfigurableResource):
     emr_serverless: EmrServerlessSpec = Field(default_factory=EmrServerlessSpec)
     databricks: DatabricksSpec = Field(default_factory=DatabricksSpec)
     prices: PriceTable = Field(default_factory=PriceTable)
+
+    @classmethod
+    def for_deployment(cls, runtime: str, environ: dict | None = None) -> SparkRuntime:
+        """The deployment's runtime plus its typed per-runtime configuration, read from the
+        JSON file named by ``SUPPLYLINKS_RUNTIME_CONFIG`` (keys: ``emr``, ``emr_serverless``,
+        ``databricks``, ``prices``, ``delta_writer``). No file: the defaults of specs.py."""
+        import json
+        import os
+        from pathlib import Path
+
+        env = os.environ if environ is None else environ
+        location = env.get(RUNTIME_CONFIG_ENV)
+        values = json.loads(Path(location).read_text()) if location else {}
+        unknown = set(values) - {"emr", "emr_serverless", "databricks", "prices", "delta_writer"}
+        if unknown:
+            raise ValueError(f"{location}: unknown runtime config keys {sorted(unknown)}")
+        return cls(runtime=runtime, **values)
 
     def writer(self) -> str:
         return self.delta_writer or DEFAULT_WRITERS[self.runtime]

@@ -58,9 +58,9 @@ class Scan:
         for values, files in self.local_parts:
             file_list = ", ".join(_sql_string(f) for f in files)
             constants = "".join(f", {_sql_string(v)} AS {k}" for k, v in values.items())
-            selects.append(
-                f"SELECT *{constants} FROM read_parquet([{file_list}], union_by_name = true)"
-            )
+            # hive_partitioning off: the partition columns come from the Delta log, not paths
+            options = "hive_partitioning = false, union_by_name = true"
+            selects.append(f"SELECT *{constants} FROM read_parquet([{file_list}], {options})")
         return " UNION ALL ".join(selects)
 
 

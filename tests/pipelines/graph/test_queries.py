@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.graph.queries import LinkGraph, MissingTable, UnknownDomain, pagerank
+from spark_jobs.tables import LINK_GRAPH
 from tests.pipelines.graph.graph_fixture import NEW, OLD
 
 
@@ -33,6 +34,7 @@ def test_out_neighbors_strongest_first_without_self_links(graph: LinkGraph) -> N
         ("acme.de", "membership", "vdma.org"),
     ]
     first = rows[0]
+    assert sorted(first) == sorted([*LINK_GRAPH.columns, "direction", "node", "neighbor"])
     assert (first["direction"], first["neighbor"]) == ("out", "bolt.de")
     assert (first["links"], first["pages"], first["crawls"]) == (8, 3, 2)
     assert first["mean_confidence"] == pytest.approx(0.9)

@@ -74,7 +74,7 @@ for _lang, _list in _STOPWORDS.items():
         _STOPWORD_LANG[_word] = (*_STOPWORD_LANG.get(_word, ()), _lang)
 #: Per-site caches of resolved hrefs (menus and footers repeat on every page of a site).
 _SITE_CACHES: dict[tuple, dict[str, tuple | bool]] = {}
-_MAX_SITES, _MAX_HREFS_PER_SITE = 4096, 20_000
+_MAX_SITES, _MAX_HREFS_PER_SITE = 128, 2_000  # bounded: at most ~256k cached hrefs
 
 
 @dataclass(slots=True)

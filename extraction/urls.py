@@ -48,7 +48,7 @@ def _idna_host(host: str) -> str | None:
     return host
 
 
-@lru_cache(maxsize=131_072)
+@lru_cache(maxsize=32_768)
 def normalize_url(url: str) -> str | None:
     """Canonical http(s) URL: lower-case scheme/host, punycode, no fragment/default port.
 
@@ -83,7 +83,7 @@ def host_of(url: str) -> str | None:
     return _host_of(url)
 
 
-@lru_cache(maxsize=131_072)
+@lru_cache(maxsize=32_768)
 def _host_of(url: str) -> str | None:
     try:
         host = urlsplit(url).hostname
@@ -92,7 +92,7 @@ def _host_of(url: str) -> str | None:
     return _idna_host(host) if host else None
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=32_768)
 def registered_domain(host: str) -> str | None:
     """Registered domain (``new.siemens.com`` -> ``siemens.com``) from the bundled PSL.
 
@@ -185,7 +185,7 @@ class Resolver:
         return _absolute(joined)
 
 
-@lru_cache(maxsize=131_072)
+@lru_cache(maxsize=32_768)
 def _absolute(url: str) -> tuple[str, str] | None:
     normalized = normalize_url(url)
     if normalized is None:

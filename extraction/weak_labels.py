@@ -25,6 +25,11 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+try:  # the regex parser moved in Python 3.11; the old name still works with a warning
+    import re._parser as sre_parse
+except ImportError:  # pragma: no cover
+    import sre_parse
+
 from extraction.labels import NO_RELATION, check_label
 from extraction.urls import host_of, registered_domain, url_path
 
@@ -154,27 +159,84 @@ NAV_REGIONS = frozenset({"nav", "header"})
 
 @dataclass(frozen=True)
 class Rule:
-    """One row of the table: if ``pattern`` is found in ``field``, say ``label``."""
+    """One row of the table: if ``pattern`` is found in ``field``, say ``label``.
+
+    ``triggers`` (derived from the pattern) are lower-case strings one of which every match
+    contains: a substring test rules most texts out before the slower regex runs.
+    """
 
     name: str
     label: str
     confidence: float
     field: str  # dst_domain | credit | anchor | context | heading | parent_headings | src_path
     pattern: re.Pattern | frozenset
+    triggers: frozenset[str] | None = None
+
+
+def _rule(name: str, label: str, confidence: float, field: str, pattern: str) -> Rule:
+    compiled = re.compile(pattern, re.I)
+    return Rule(name, label, confidence, field, compiled, required_strings(pattern))
 
 
 def _cue_rules(field: str, confidence: float, terms: dict[str, str]) -> list[Rule]:
     return [
-        Rule(f"{field}_{label}", label, confidence, field, re.compile(terms[label], re.I))
-        for label in LABEL_ORDER
+        _rule(f"{field}_{label}", label, confidence, field, terms[label]) for label in LABEL_ORDER
     ]
+
+
+_ZERO_WIDTH = {sre_parse.AT, sre_parse.ASSERT, sre_parse.ASSERT_NOT}
+
+
+def required_strings(pattern: str) -> frozenset[str] | None:
+    """Lower-case strings one of which every match of ``pattern`` contains (None: unknown).
+
+    Walks the regex parse tree: a run of literal characters is required; a group, or a
+    repeat of at least one, is required if its content is; a branch if all its arms are.
+    """
+    try:
+        found = _required(sre_parse.parse(pattern))
+    except (re.error, TypeError, ValueError):
+        return None
+    return frozenset(s.lower() for s in found) if found else None
+
+
+def _required(items) -> set[str] | None:
+    best: set[str] | None = None
+
+    def consider(candidate: set[str] | None) -> None:
+        nonlocal best
+        if candidate and (best is None or _strength(candidate) > _strength(best)):
+            best = candidate
+
+    run: list[str] = []
+    for op, value in items:
+        if op is sre_parse.LITERAL:
+            run.append(chr(value))
+            continue
+        if op in _ZERO_WIDTH:
+            continue  # \b and look-arounds consume nothing: the run stays contiguous
+        consider({"".join(run)} if len(run) >= 3 else None)
+        run = []
+        if op is sre_parse.BRANCH:
+            arms = [_required(arm) for arm in value[1]]
+            consider(set().union(*arms) if all(arms) else None)
+        elif op is sre_parse.SUBPATTERN:
+            consider(_required(value[-1]))
+        elif op in (sre_parse.MAX_REPEAT, sre_parse.MIN_REPEAT) and value[0] >= 1:
+            consider(_required(value[2]))
+    consider({"".join(run)} if len(run) >= 3 else None)
+    return best
+
+
+def _strength(candidates: set[str]) -> tuple[int, int]:
+    return (min(len(c) for c in candidates), -len(candidates))
 
 
 RULES: tuple[Rule, ...] = (
     Rule("social_or_tool_target", "other", 0.95, "dst_domain", NON_BUSINESS_DOMAINS),
-    Rule("agency_credit", "other", 0.9, "credit", re.compile(AGENCY_CREDIT, re.I)),
+    _rule("agency_credit", "other", 0.9, "credit", AGENCY_CREDIT),
     *_cue_rules("anchor", 0.85, TERMS),
-    Rule("boilerplate_anchor", "other", 0.8, "anchor", re.compile(BOILERPLATE_ANCHOR, re.I)),
+    _rule("boilerplate_anchor", "other", 0.8, "anchor", BOILERPLATE_ANCHOR),
     *_cue_rules("context", 0.8, TERMS),
     *_cue_rules("heading", 0.75, TERMS),
     *_cue_rules("parent_headings", 0.65, TERMS),
@@ -200,35 +262,54 @@ def weak_label(
     return _weak_label(section_heading, src_url, dst_url, anchor_text, context, region)
 
 
-@lru_cache(maxsize=65_536)
 def _weak_label(
     heading: str, src_url: str, dst_url: str, anchor: str, context: str, region: str
 ) -> WeakLabel:
     parts = heading.rsplit(" > ", 1) if heading else [""]
-    fields = {
-        "dst_domain": _target_domain(dst_url),
-        "credit": f"{anchor} {context}" if context != anchor else anchor,
-        "anchor": anchor.strip(),
-        "context": context,
-        "heading": parts[-1],
-        "parent_headings": parts[0] if len(parts) > 1 else "",
-        "src_path": _src_path(src_url),
-        "region": region,
-    }
-    for rule in RULES:
-        value = fields[rule.field]
-        if not value:
-            continue
-        if isinstance(rule.pattern, frozenset):
-            hit = value in rule.pattern
-        else:
-            hit = rule.pattern.search(value) is not None
-        if hit:
-            return WeakLabel(rule.label, rule.confidence, rule.name)
+    values = (
+        _target_domain(dst_url),
+        f"{anchor} {context}" if context and context != anchor else anchor,
+        anchor.strip(),
+        context,
+        parts[-1],
+        parts[0] if len(parts) > 1 else "",
+        _src_path(src_url),
+        region,
+    )
+    for block, value in enumerate(values):
+        if value:
+            rule = _first_rule(block, value)
+            if rule is not None:
+                return WeakLabel(rule.label, rule.confidence, rule.name)
     return NO_RULE
 
 
-@lru_cache(maxsize=65_536)
+#: RULES cut into runs over one field, in table order (the order ``_weak_label`` reads).
+_BLOCKS: tuple[tuple[Rule, ...], ...] = tuple(
+    tuple(rule for rule in RULES if rule.field == name)
+    for name in ("dst_domain", "credit", "anchor", "context", "heading", "parent_headings",
+                 "src_path", "region")
+)  # fmt: skip
+assert sum(_BLOCKS, ()) == RULES, "rules of one field must be contiguous in RULES"
+
+
+@lru_cache(maxsize=32_768)
+def _first_rule(block: int, value: str) -> Rule | None:
+    """The first rule of a field's block that fires on ``value`` (memoised: headings and
+    paths repeat on every page)."""
+    lowered = value.lower()
+    for rule in _BLOCKS[block]:
+        if isinstance(rule.pattern, frozenset):
+            if value in rule.pattern:
+                return rule
+        elif (rule.triggers is None or any(t in lowered for t in rule.triggers)) and (
+            rule.pattern.search(value) is not None
+        ):
+            return rule
+    return None
+
+
+@lru_cache(maxsize=32_768)
 def _target_domain(dst_url: str) -> str:
     host = host_of(dst_url) if dst_url else None
     return (registered_domain(host) or host) if host else ""

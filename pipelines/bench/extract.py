@@ -98,9 +98,12 @@ def full_pass(path: Path, reader: str, seeds=None) -> dict:
 
 
 def measure(fn: Callable[[], dict], size: int, repeat: int) -> dict:
-    """Best of ``repeat`` runs by CPU time; rates from CPU seconds."""
+    """Best of ``repeat`` runs by CPU time, each from cold caches; rates from CPU seconds."""
+    from extraction.extract import clear_caches
+
     best: dict | None = None
     for _ in range(max(1, repeat)):
+        clear_caches()
         cpu, wall = time.process_time(), time.perf_counter()
         result = fn()
         result["cpu_seconds"] = round(time.process_time() - cpu, 4)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from extraction.labels import RELATION_LABELS
-from extraction.weak_labels import RULES, WeakLabel, weak_label
+from extraction.weak_labels import RULES, WeakLabel, required_strings, weak_label
 
 DST = "https://www.target-firm.de/"
 
@@ -118,3 +118,18 @@ def test_more_specific_evidence_wins() -> None:
     assert got.rule == "heading_supplier"
     # the deepest heading speaks before the ones above it
     assert weak_label(dst_url=DST, section_heading="Partner > Kunden").rule == "heading_customer"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "required"),
+    [
+        (r"\bclients?\b|kunde(?!nservice)", {"client", "kunde"}),
+        (r"\bwe (?:carry|distribute)\b", {"carry", "distribute"}),
+        (r"\b(?:part|member) of the [\w ]{1,40} group\b", {" of the "}),
+        (r"investor(?:en)?\b|förderung", {"investor", "förderung"}),
+        (r"ab|\bpartner", None),  # an arm without a literal of 3+ characters: no prefilter
+    ],
+)
+def test_required_strings_prefilter(pattern: str, required) -> None:
+    got = required_strings(pattern)
+    assert got == (frozenset(required) if required else None)

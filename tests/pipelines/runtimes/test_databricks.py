@@ -33,9 +33,13 @@ def workspace(cloud_env, tmp_path, use_clients):
     return fake
 
 
-def test_round_trip_with_wheel_library_dbfs_transport_and_cost(workspace):
+def test_round_trip_with_wheel_library_dbfs_transport_and_cost(workspace, capsys):
     result = run_report(databricks_runtime())
     assert result.success, result.log_text
+    # the driver's stdout/stderr came back through the runtime's log transport
+    forwarded = capsys.readouterr()
+    assert "driver stdout: spark_jobs from" in forwarded.out
+    assert "driver stderr line" in forwarded.err
     [event] = [
         e for e in result.all_events if e.event_type == DagsterEventType.ASSET_MATERIALIZATION
     ]

@@ -50,9 +50,13 @@ def _messages(result) -> str:
     return result.log_text
 
 
-def test_round_trip_runs_uploaded_wheel_and_reports_cost(fake_emr, s3):
+def test_round_trip_runs_uploaded_wheel_and_reports_cost(fake_emr, s3, capsys):
     result = run_report(emr_runtime())
     assert result.success, _messages(result)
+    # the driver's stdout/stderr came back through the runtime's log transport
+    forwarded = capsys.readouterr()
+    assert "driver stdout: spark_jobs from" in forwarded.out
+    assert "driver stderr line" in forwarded.err
     [materialization] = _materializations(result)
     metadata = {k: v.value for k, v in materialization.metadata.items()}
     # the driver imported the project from the wheel the bootstrap action installed

@@ -33,9 +33,13 @@ def fake_serverless(s3, cloud_env, tmp_path, use_clients):
     return service
 
 
-def test_round_trip_with_py_files_and_cost(fake_serverless):
+def test_round_trip_with_py_files_and_cost(fake_serverless, capsys):
     result = run_report(serverless_runtime())
     assert result.success, result.log_text
+    # the driver's stdout/stderr came back through the runtime's log transport
+    forwarded = capsys.readouterr()
+    assert "driver stdout: spark_jobs from" in forwarded.out
+    assert "driver stderr line" in forwarded.err
     [event] = [
         e for e in result.all_events if e.event_type == DagsterEventType.ASSET_MATERIALIZATION
     ]

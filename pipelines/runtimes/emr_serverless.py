@@ -42,6 +42,8 @@ def submit_parameters(spec: EmrServerlessSpec, artifacts: Artifacts) -> str:
     }
     if spec.delta_parallel_delete:
         conf["spark.databricks.delta.vacuum.parallelDelete.enabled"] = "true"
+    if spec.delta_jars:
+        conf["spark.jars"] = ",".join(spec.delta_jars)
     if spec.venv_archive_uri:  # native dependencies: a packed venv unpacked on every worker
         python = "./environment/bin/python"
         conf["spark.archives"] = f"{spec.venv_archive_uri}#environment"

@@ -66,7 +66,9 @@ class RemoteLauncher:
     def run(self, context, job: str, extras: Mapping[str, Any]) -> Sequence[Any]:
         assert_no_secrets("Pipes extras", dict(extras))
         invocation = self._run(context, job, dict(extras))
-        return invocation.get_results()
+        # No implicit materializations: an asset the job did not report must fail the run
+        # (SparkRuntime.launch checks), never be marked materialized by default.
+        return invocation.get_results(implicit_materializations=False)
 
     def _run(self, context, job: str, extras: dict[str, Any]):
         raise NotImplementedError

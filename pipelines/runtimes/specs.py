@@ -78,6 +78,14 @@ class EmrServerlessSpec(Config):
     executor_memory_gb: int = 16
     # Upper bound of executors; EMR Serverless scales dynamically below it.
     max_executors: int = 20
+    # EMR Serverless images ship Delta Lake but do not load it: name the bundled jars (paths
+    # inside the image, nothing is downloaded). Empty when using the delta-rs writer.
+    delta_jars: list[str] = Field(
+        default_factory=lambda: [
+            "/usr/share/aws/delta/lib/delta-spark.jar",
+            "/usr/share/aws/delta/lib/delta-storage.jar",
+        ]
+    )
     spark_conf: dict[str, str] = Field(default_factory=dict)
     # Why: parallel delete makes Delta VACUUM usable on tables with many small files.
     delta_parallel_delete: bool = True

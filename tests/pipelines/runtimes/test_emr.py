@@ -99,6 +99,12 @@ def test_remote_failure_fails_the_run_with_the_remote_error(fake_emr):
     assert cluster.state == "TERMINATED_WITH_ERRORS"
 
 
+def test_job_that_reports_nothing_fails_the_run(fake_emr):
+    result = run_report(emr_runtime(), mode="silent")
+    assert not result.success
+    assert "reported no materialization for: report" in result.log_text + repr(result.all_events)
+
+
 def test_user_spark_env_and_spark_defaults_keep_the_pipes_env(fake_emr):
     """Defect: dagster_aws/pipes/clients/utils.py:71-72,75,86 drops the injected variables."""
     user = [

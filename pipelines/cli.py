@@ -50,4 +50,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Import the module by name so `UserError` raised by commands is this module's class.
+    from pipelines.cli import main as package_main
+
+    sys.exit(package_main())

@@ -151,7 +151,10 @@ def extract_files(
 
 
 def dedupe_pages(spark, staged: dict[str, str]):
-    """Drop pages fetched twice in a slice across files (CC rarely has them; samples do).
+    """Drop pages fetched twice in one (crawl, segment) slice (CC rarely has them; samples do).
+
+    Deduplication stays within a slice so a slice's rows never depend on which other
+    slices shared its run: re-running one segment alone gives the same rows.
 
     Only the small pages table is shuffled; links of a dropped copy are removed with a
     broadcast anti-join on (src_url, warc_filename). Returns (pages, links, dropped) where
@@ -163,12 +166,12 @@ def dedupe_pages(spark, staged: dict[str, str]):
     from spark_jobs.delta import read_staged
 
     pages = read_staged(spark, PAGES, staged["pages"])
-    order = Window.partitionBy("crawl", "url").orderBy(
+    order = Window.partitionBy("crawl", "segment", "url").orderBy(
         F.col("fetch_time").desc(), "warc_filename", "warc_record_offset"
     )
     ranked = pages.withColumn("_rank", F.row_number().over(order)).cache()
     dropped = ranked.where("_rank > 1").select(
-        F.col("url").alias("src_url"), "warc_filename", "crawl"
+        F.col("url").alias("src_url"), "warc_filename", "crawl", "segment"
     )
     n_dropped = dropped.count()
     if n_dropped == 0:
@@ -176,7 +179,7 @@ def dedupe_pages(spark, staged: dict[str, str]):
         return staged["pages"], staged["hyperlinks"], 0
     kept_pages = ranked.where("_rank = 1").drop("_rank")
     links = read_staged(spark, HYPERLINKS, staged["hyperlinks"]).join(
-        F.broadcast(dropped), ["crawl", "src_url", "warc_filename"], "left_anti"
+        F.broadcast(dropped), ["crawl", "segment", "src_url", "warc_filename"], "left_anti"
     )
     return kept_pages, links, n_dropped
 

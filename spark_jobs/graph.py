@@ -50,7 +50,8 @@ def build_edges(spark, company_links, seed_rows: list[dict[str, str]], as_of: st
         F.first("src_name").alias("src_name"),
         F.first("dst_company_id", ignorenulls=True).alias("dst_company_id"),
         F.first("dst_name", ignorenulls=True).alias("dst_name"),
-        F.count(F.lit(1)).alias("links"),
+        # A URL fetched in two segments is one page: count distinct links, not rows.
+        F.countDistinct("link_id").alias("links"),
         F.countDistinct("src_url").alias("pages"),
         F.countDistinct("crawl").cast("int").alias("crawls"),
         F.avg("confidence").alias("mean_confidence"),

@@ -88,7 +88,7 @@ PAGES = TableSpec(
     ),
     partition_by=("crawl", "segment"),
     zorder_by=("registered_domain",),
-    key=("crawl", "url", "warc_filename", "warc_record_offset"),
+    key=("crawl", "segment", "url"),
     description="One fetched HTML page of a crawl segment.",
 )
 
@@ -122,7 +122,7 @@ HYPERLINKS = TableSpec(
     ),
     partition_by=("crawl", "segment"),
     zorder_by=("src_domain", "dst_domain"),
-    key=("crawl", "link_id"),
+    key=("crawl", "segment", "link_id"),
     description="One outgoing hyperlink of a page with its context (internal: cheap fields).",
 )
 
@@ -151,7 +151,7 @@ COMPANY_LINKS = TableSpec(
     ),
     partition_by=("crawl", "segment"),
     zorder_by=("src_domain", "dst_domain"),
-    key=("crawl", "link_id"),
+    key=("crawl", "segment", "link_id"),
     description=(
         "A cross-domain link whose source is a seed company site, with its relation label."
     ),

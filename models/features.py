@@ -37,7 +37,7 @@ from extraction.weak_labels import (
     TERMS,
 )
 
-FEATURE_VERSION = "f3"
+FEATURE_VERSION = "f4"
 
 #: Row keys a model reads; anything else in a row is ignored.
 INPUT_FIELDS = (
@@ -147,17 +147,27 @@ def clear_caches() -> None:
 
 
 def text_features(link: LinkInput) -> str:
-    """The transformer's input: the fields most telling first, so truncation drops the least."""
-    host, path = _host_and_path(link.dst_url)
-    parts = [
-        f"anchor: {link.anchor_text.strip()}",
-        f"heading: {link.section_heading.strip()}",
-        f"target: {host}{path}",
-        f"page: {link.source_path}",
-        f"region: {link.region or '-'}",
-        f"text: {link.context.strip()}",
-    ]
-    return " | ".join(parts)
+    """The transformer's input: the most telling fields first, so truncation drops the least.
+
+    Kept short (~40 word pieces): transformer cost grows with length, and the sentence is
+    cut to the words around the link.
+    """
+    host, _ = _host_and_path(link.dst_url)
+    return (
+        f"{link.anchor_text.strip()} | {link.section_heading.strip()} | {host} | "
+        f"{link.source_path} | {_sentence_window(link.context, link.anchor_text)}"
+    )
+
+
+def _sentence_window(context: str, anchor: str, words: int = 24) -> str:
+    """At most ``words`` words of the sentence, centred on the anchor when it occurs."""
+    tokens = context.split()
+    if len(tokens) <= words:
+        return " ".join(tokens)
+    head = anchor.strip().split()[:1]
+    start = tokens.index(head[0]) if head and head[0] in tokens else 0
+    start = max(0, min(start - words // 2, len(tokens) - words))
+    return " ".join(tokens[start : start + words])
 
 
 @lru_cache(maxsize=100_000)

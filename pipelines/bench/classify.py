@@ -147,7 +147,12 @@ def _transformer_model(ref: str | None):
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
     from extraction.labels import RELATION_LABELS
-    from models.transformer import TransformerClassifier, _offline, default_base_model
+    from models.transformer import (
+        DEFAULT_CONFIG,
+        TransformerClassifier,
+        _offline,
+        default_base_model,
+    )
 
     _offline()
     base = default_base_model()
@@ -159,7 +164,13 @@ def _transformer_model(ref: str | None):
         num_labels=len(RELATION_LABELS),
         id2label=dict(enumerate(RELATION_LABELS)),
     )
-    return TransformerClassifier(model, tokenizer, "minilm-untrained-head")
+    return TransformerClassifier(
+        model,
+        tokenizer,
+        "minilm-untrained-head",
+        DEFAULT_CONFIG["max_length"],
+        DEFAULT_CONFIG["quantize"],
+    )
 
 
 def _read_rows(path: Path) -> list[dict[str, Any]]:

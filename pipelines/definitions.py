@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dagster import Definitions
 
+from pipelines.classifier.assets import ClassifierConfig, classifier_assets, classifier_checks
 from pipelines.config import Settings
 from pipelines.crawl.assets import crawl_assets
 from pipelines.crawl.checks import crawl_checks
+from pipelines.crawl.partitions import crawl_partitions
 from pipelines.crawl.resources import CrawlConfig
 from pipelines.crawl.sensors import crawl_sensors
+from pipelines.graph.assets import build_graph_assets
 from pipelines.runtimes import SparkRuntime
 
 
@@ -16,12 +19,13 @@ def build_definitions(settings: Settings | None = None) -> Definitions:
     """All assets, checks, sensors and resources for one deployment's settings."""
     settings = settings or Settings.from_env()
     return Definitions(
-        assets=[*crawl_assets],
-        asset_checks=[*crawl_checks],
+        assets=[*crawl_assets, *classifier_assets, *build_graph_assets(crawl_partitions)],
+        asset_checks=[*crawl_checks, *classifier_checks],
         sensors=[*crawl_sensors],
         resources={
             "spark_runtime": SparkRuntime(runtime=settings.runtime),
             "crawl_config": CrawlConfig.from_settings(settings),
+            "classifier_config": ClassifierConfig.from_settings(settings),
         },
     )
 

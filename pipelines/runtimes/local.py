@@ -70,4 +70,5 @@ class LocalLauncher:
             command=[sys.executable, str(job_script(job))],
             extras=dict(extras),
         )
-        return invocation.get_results()
+        # No implicit results: a job that reports nothing must fail the run, not pass.
+        return invocation.get_results(implicit_materializations=False)

@@ -18,7 +18,10 @@ def test_definitions_validate(tmp_path):
     graph = defs.resolve_asset_graph()
     keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
     assert {"pages", "hyperlinks", "company_links", "link_graph"} <= keys
-    assert graph.get(AssetKey("company_links")).partitions_def.name is None  # multi-partitioned
+    assert set(graph.get(AssetKey("company_links")).partitions_def.partition_dimension_names) == {
+        "crawl",
+        "segment",
+    }
     assert graph.get(AssetKey("link_graph")).partitions_def.name == "crawl"
     assert graph.get(AssetKey("pages")).backfill_policy.max_partitions_per_run is None
 

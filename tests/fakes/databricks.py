@@ -62,6 +62,8 @@ class FakeApiClient:
         self.workdir = workdir
         self.dbfs_root = workdir / "dbfs"
         self.dbfs_root.mkdir(parents=True, exist_ok=True)
+        self.volumes_root = workdir / "volumes"  # holds Volumes/<catalog>/<schema>/<volume>
+        self.volumes_root.mkdir(parents=True, exist_ok=True)
         self.node_env = node_env
         self.handles: dict[int, Path] = {}
         self.runs: dict[int, FakeRun] = {}
@@ -70,6 +72,8 @@ class FakeApiClient:
         self.calls: list[tuple[str, str]] = []
 
     def local(self, path: str) -> Path:
+        if path.startswith("/Volumes/"):
+            return self.volumes_root / path.lstrip("/")
         path = path.removeprefix("dbfs:")
         if not path.startswith("/"):
             raise ValueError(f"DBFS paths are absolute: {path}")
@@ -78,6 +82,8 @@ class FakeApiClient:
     # --- the one entry point of the SDK --------------------------------------------------
     def do(self, method: str, path: str | None = None, query=None, body=None, **_: Any):
         self.calls.append((method, path))
+        if path.startswith("/api/2.0/fs/"):
+            return self._files_api(method, path, query or {}, _.get("data"))
         args = {**(query or {}), **(body or {})}
         name = path.rsplit("/api/", 1)[-1]
         handler = {
@@ -165,6 +171,48 @@ class FakeApiClient:
         del self.handles[handle]
         return {}
 
+    # --- Files API (Unity Catalog volumes) ------------------------------------------------
+    def _files_api(self, method: str, path: str, query: dict, data) -> Any:
+        import io
+        import urllib.parse
+
+        kind, _, target = path.removeprefix("/api/2.0/fs/").partition("/")
+        local = self.local("/" + urllib.parse.unquote(target))
+        if kind == "directories":
+            if method == "PUT":
+                local.mkdir(parents=True, exist_ok=True)
+                return {}
+            if not local.is_dir():
+                raise NotFound(f"NOT_FOUND: {target}")
+            if method == "DELETE":
+                local.rmdir()
+                return {}
+            if method == "HEAD":
+                return {}
+            entries = [
+                {
+                    "path": "/" + str(c.relative_to(self.volumes_root)),
+                    "name": c.name,
+                    "is_directory": c.is_dir(),
+                }
+                for c in sorted(local.iterdir())
+            ]
+            return {"contents": entries}
+        if method == "PUT":
+            local.parent.mkdir(parents=True, exist_ok=True)
+            local.write_bytes(data.read() if hasattr(data, "read") else bytes(data))
+            return {}
+        if not local.is_file():
+            raise NotFound(f"NOT_FOUND: {target}")
+        if method == "DELETE":
+            local.unlink()
+            return {}
+        data = local.read_bytes()
+        headers = {"content-length": str(len(data)), "content-type": "application/octet-stream"}
+        if method == "HEAD":
+            return headers
+        return {**headers, "contents": io.BytesIO(data)}
+
     # --- jobs ------------------------------------------------------------------------------
     def _submit(self, **body) -> dict:
         self.submitted.append(body)
@@ -220,6 +268,7 @@ class FakeApiClient:
             "DB_CLUSTER_ID": run.cluster_id,
             "DATABRICKS_RUNTIME_VERSION": cluster["spark_version"].split(".x")[0],
             "SUPPLYLINKS_DBFS_MOUNT": str(self.dbfs_root),  # the driver's /dbfs FUSE mount
+            "SUPPLYLINKS_VOLUMES_MOUNT": str(self.volumes_root),  # where /Volumes is mounted
         }
         run.life_cycle = "RUNNING"
         run.driver = DriverRun(

@@ -64,6 +64,16 @@ def test_round_trip_with_wheel_library_dbfs_transport_and_cost(workspace, capsys
     assert any(p.name == "stdout" for p in logs.rglob("*"))
 
 
+def test_round_trip_on_a_unity_catalog_volume(workspace):
+    volume = "/Volumes/main/supplylinks/artifacts"
+    result = run_report(databricks_runtime(storage="volumes", volume_path=volume))
+    assert result.success, result.log_text
+    assert "report job running with mode=ok" in result.log_text  # via the volume transport
+    [task] = workspace.api_client.submitted[0]["tasks"]
+    assert task["libraries"][0]["whl"].startswith(f"{volume}/supplylinks/artifacts/wheels/")
+    assert task["spark_python_task"]["python_file"].startswith(f"{volume}/supplylinks/")
+
+
 def test_remote_failure_carries_the_error_and_trace(workspace):
     result = run_report(databricks_runtime(), mode="fail")
     assert not result.success

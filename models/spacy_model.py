@@ -87,7 +87,7 @@ def train_spacy(
         )
         for link, label in train
     ]
-    optimizer = Adam(cfg["learn_rate"])
+    optimizer = Adam(cfg["learn_rate"], L2=cfg.get("l2", 1e-6), L2_is_weight_decay=True)
     nlp.initialize(lambda: examples, sgd=optimizer)
     for epoch in range(cfg["epochs"]):
         rng.shuffle(examples)
@@ -95,7 +95,12 @@ def train_spacy(
         for batch in minibatch(examples, size=cfg["batch_size"]):
             nlp.update(batch, sgd=optimizer, drop=cfg["dropout"], losses=losses)
         log.info("spacy epoch %d loss %.4f", epoch + 1, losses.get("textcat", 0.0))
-    return nlp
+    if not cfg.get("use_averages", True):
+        return nlp
+    # like `spacy train`: keep the optimizer's parameter averages, which generalise better
+    with nlp.use_params(optimizer.averages):
+        data = nlp.to_bytes()
+    return _blank_pipeline(labels, cfg["length"]).from_bytes(data)
 
 
 class SpacyClassifier(LinkClassifier):

@@ -13,13 +13,14 @@ import hashlib
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from operator import add
 from typing import BinaryIO
 
 from extraction.companies import SeedCompanies
-from extraction.html import L_CONTEXT, L_HEADING, MAX_PARSE_CHARS, parse_raw
+from extraction.html import MAX_PARSE_CHARS, PageLinks, parse_raw
 from extraction.urls import normalize_url, url_path
 from extraction.warc import ReadStats, WarcRecord, iter_html_records
-from extraction.weak_labels import weak_label
+from extraction.weak_labels import label_link
 
 #: Column order of the rows (spark_jobs.tables.PAGES / HYPERLINKS minus crawl and segment);
 #: tests check these against the table registry, which extraction must not import.
@@ -77,13 +78,36 @@ class ExtractStats(ReadStats):
 def extract_record(
     record: WarcRecord, seeds: SeedCompanies | None = None, stats: ExtractStats | None = None
 ) -> tuple[dict, list[dict]]:
-    """One HTML response -> (page row, link rows). Unusable hrefs are counted in ``stats``."""
+    """One HTML response -> (page row, link rows). Unusable hrefs are counted in ``stats``.
+
+    Rows are :func:`extract_columns` turned around; bulk consumers should take the columns.
+    """
+    page, columns = extract_columns(record, seeds, stats)
+    names = tuple(columns)
+    return page, [
+        dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)
+    ]
+
+
+def extract_columns(
+    record: WarcRecord, seeds: SeedCompanies | None = None, stats: ExtractStats | None = None
+) -> tuple[dict, dict[str, list]]:
+    """One HTML response -> (page row, link columns): the hot path.
+
+    The link columns are a dict ``{column: list}`` over :data:`LINK_COLUMNS` (in that order,
+    lists of equal length, one entry per link in page order), ready for ``list.extend`` or
+    ``pyarrow.table``. Page-level values are repeated, internal links get cheap fields
+    (``context``, ``section_heading`` and ``weak_*`` are None), and only links that leave
+    the site get the context work and a weak label.
+    """
     parsed = parse_raw(record.payload, record.url, record.charset)
+    links: PageLinks = parsed.links
     src_url = normalize_url(record.url) or record.url
     src_host = parsed.host
     src_domain = parsed.domain
     company = seeds.company_for_domain(src_domain) if seeds is not None else None
     lang = parsed.lang or None
+    count = len(links.targets)
     page = {
         "url": src_url,
         "host": src_host,
@@ -96,64 +120,86 @@ def extract_record(
         "lang": lang,
         "title": parsed.title or None,
         "text_length": len(parsed.text),
-        "link_count": len(parsed.links),
+        "link_count": count,
         "truncated": record.truncated or parsed.truncated,
         "warc_filename": record.warc_filename,
         "warc_record_offset": record.offset,
         "warc_record_length": record.length,
     }
-    template = dict.fromkeys(LINK_COLUMNS)
-    template.update(
-        src_url=src_url,
-        src_host=src_host,
-        src_domain=src_domain,
-        internal=True,
-        page_path=url_path(src_url),
-        lang=lang,
-        fetch_time=record.fetch_time,
-        warc_filename=record.warc_filename,
-    )
+    if count:
+        dst_urls, dst_hosts, dst_domains, internal, url_hashes = zip(*links.targets, strict=True)
+    else:
+        dst_urls = dst_hosts = dst_domains = internal = url_hashes = ()
     id_prefix = hashlib.blake2b(src_url.encode("utf-8", "replace"), digest_size=8).hexdigest()
-    rows = []
-    append = rows.append
-    for link in parsed.links:
-        dst_url, dst_host, dst_domain, internal, url_hash, anchor, region, rel, position = link[:9]
-        row = template.copy()
-        row["link_id"] = f"{id_prefix}{position:05x}{url_hash}"
-        row["dst_url"] = dst_url
-        row["dst_host"] = dst_host
-        row["dst_domain"] = dst_domain
-        row["anchor_text"] = anchor
-        row["region"] = region
-        row["rel"] = rel or None
-        row["position"] = position
-        if not internal:
-            context, heading = link[L_CONTEXT], link[L_HEADING]
-            verdict = weak_label(
-                section_heading=heading,
-                src_url=src_url,
-                dst_url=dst_url,
-                anchor_text=anchor,
-                context=context,
-                region=region,
+    context = [None] * count
+    heading = [None] * count
+    label = [None] * count
+    confidence = [None] * count
+    rule = [None] * count
+    if links.external:
+        page_path = url_path(src_url)
+        src_path = page_path.lower()
+        anchors, regions = links.anchors, links.regions
+        for index, sentence, section in links.external:
+            verdict = label_link(
+                dst_domains[index] or dst_hosts[index] or "",
+                anchors[index],
+                sentence,
+                section,
+                src_path,
+                regions[index],
             )
-            row["internal"] = False
-            row["context"] = context
-            row["section_heading"] = heading
-            row["weak_label"] = verdict.label
-            row["weak_confidence"] = verdict.confidence
-            row["weak_rule"] = verdict.rule
-        append(row)
+            context[index] = sentence
+            heading[index] = section
+            label[index] = verdict.label
+            confidence[index] = verdict.confidence
+            rule[index] = verdict.rule
+    else:
+        page_path = url_path(src_url) if count else None
+    columns = {
+        "link_id": list(map(id_prefix.__add__, map(add, _positions_hex(count), url_hashes))),
+        "src_url": [src_url] * count,
+        "src_host": [src_host] * count,
+        "src_domain": [src_domain] * count,
+        "dst_url": list(dst_urls),
+        "dst_host": list(dst_hosts),
+        "dst_domain": list(dst_domains),
+        "internal": list(internal),
+        "anchor_text": links.anchors,
+        "context": context,
+        "section_heading": heading,
+        "page_path": [page_path] * count,
+        "region": links.regions,
+        "rel": links.rels,
+        "position": list(range(1, count + 1)),
+        "lang": [lang] * count,
+        "weak_label": label,
+        "weak_confidence": confidence,
+        "weak_rule": rule,
+        "fetch_time": [record.fetch_time] * count,
+        "warc_filename": [record.warc_filename] * count,
+    }
     if stats is not None:
         stats.pages += 1
-        stats.links += len(rows)
-        for reason, count in parsed.dropped_links.items():
-            stats.skipped[f"link_{reason}"] += count
+        stats.links += count
+        for reason, dropped in parsed.dropped_links.items():
+            stats.skipped[f"link_{reason}"] += dropped
         if parsed.flattened:
             stats.skipped["html_flattened"] += 1
         elif parsed.truncated:
             stats.skipped["html_capped"] += 1
-    return page, rows
+    return page, columns
+
+
+#: ``f"{position:05x}"`` by position (link ids embed the position); grown on demand.
+_POSITION_HEX = [f"{i:05x}" for i in range(1024)]
+
+
+def _positions_hex(count: int) -> list[str]:
+    """Hex positions 1..count, as link ids spell them."""
+    if count >= len(_POSITION_HEX):
+        _POSITION_HEX.extend(f"{i:05x}" for i in range(len(_POSITION_HEX), count + 1))
+    return _POSITION_HEX[1 : count + 1]
 
 
 def clear_caches() -> None:
@@ -166,9 +212,10 @@ def clear_caches() -> None:
 
     for cached in (urls.normalize_url, urls._host_of, urls.registered_domain, urls._absolute,
                    urls.resolver_for, weak_labels._first_rule, weak_labels._target_domain,
-                   weak_labels._src_path):  # fmt: skip
+                   weak_labels._src_path, weak_labels._link_rule):  # fmt: skip
         cached.cache_clear()
     html._SITE_CACHES.clear()
+    html._SENTENCES.clear()
 
 
 def extract_warc(
@@ -179,10 +226,26 @@ def extract_warc(
     reader: str = "warcio",
 ) -> Iterator[tuple[dict, list[dict]]]:
     """(page row, link rows) per HTML record of a WARC file; failures are counted, not raised."""
+    return _extract(extract_record, source, warc_filename, seeds, stats, reader)
+
+
+def extract_warc_columns(
+    source: str | os.PathLike | BinaryIO,
+    warc_filename: str | None = None,
+    seeds: SeedCompanies | None = None,
+    stats: ExtractStats | None = None,
+    reader: str = "warcio",
+) -> Iterator[tuple[dict, dict[str, list]]]:
+    """(page row, link columns) per HTML record: :func:`extract_warc` without building a
+    dict per link (see :func:`extract_columns`); the form for bulk writers."""
+    return _extract(extract_columns, source, warc_filename, seeds, stats, reader)
+
+
+def _extract(extract_one, source, warc_filename, seeds, stats, reader) -> Iterator[tuple]:
     stats = stats if stats is not None else ExtractStats()
     for record in iter_html_records(source, warc_filename, stats, reader=reader):
         try:
-            result = extract_record(record, seeds, stats)
+            result = extract_one(record, seeds, stats)
         except Exception as exc:  # one bad page never stops the file
             stats.skipped["parse_error"] += 1
             stats.error(record.warc_filename, record.offset, f"{type(exc).__name__}: {exc}")
@@ -196,6 +259,8 @@ __all__ = [
     "MAX_PARSE_CHARS",
     "PAGE_COLUMNS",
     "clear_caches",
+    "extract_columns",
     "extract_record",
     "extract_warc",
+    "extract_warc_columns",
 ]

@@ -1,10 +1,13 @@
 """HTML pages -> title, visible text, language and hyperlinks with their context.
 
-Built for crawl scale on Lexbor (``selectolax.lexbor``): one CSS query returns headings and
-links in document order, so the heading chain of every link falls out of a single walk; page
-regions come from a handful of container queries mapped onto link node ids. Only links that
-leave the site get the costly context (the sentence around them); internal links keep cheap
-fields. Nothing here recurses over the tree, so deeply nested pages cannot overflow a stack.
+Built for crawl scale on Lexbor (``selectolax.lexbor``). UTF-8 pages are handed to Lexbor as
+bytes (no decode/encode round trip). One CSS query returns headings, links and region
+containers in document order, so the heading chain and the region of every link fall out of
+a single walk: a container's links are the next ``len(container.css("a[href]"))`` links of
+the walk. Links come out column-wise (:class:`PageLinks`); only links that leave the site get
+the costly context (the sentence around them, memoised per block text); internal links keep
+cheap fields. Nothing here recurses over the tree, so deeply nested pages cannot overflow a
+stack.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import codecs
 import re
 import zlib
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -19,16 +23,26 @@ from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser
 
-from extraction.urls import Resolver, normalize_url, registered_domain, unusable_reason
+from extraction.urls import (
+    Resolver,
+    normalize_url,
+    registered_domain,
+    resolver_for,
+    unusable_reason,
+)
 
-#: HTML characters parsed per page; the rest is dropped and the page marked truncated.
+#: HTML parsed per page (characters, or bytes of a UTF-8 page); the rest is dropped and the
+#: page marked truncated.
 MAX_PARSE_CHARS = 2 * 1024 * 1024
 #: Longest context sentence and anchor kept (characters).
 MAX_CONTEXT_CHARS = 400
 MAX_ANCHOR_CHARS = 300
 BOILERPLATE_TAGS = ["script", "style", "noscript", "template", "nav", "svg", "iframe", "object"]
-_LINKS_AND_HEADINGS = "h1, h2, h3, h4, a[href]"
-_CONTAINERS = "nav, header, footer, aside, [role], [id*=footer], [class*=footer]"
+#: One walk: headings, links and region containers in document order. Anything carrying an
+#: ``href`` is taken as a link; the rest is a heading and/or a region container.
+_WALK = "h1, h2, h3, h4, a[href], nav, header, footer, aside, [role], [id*=footer], [class*=footer]"
+_HEADING_LEVEL = {"h1": 0, "h2": 1, "h3": 2, "h4": 3}
+_NO_HREF = object()
 _TAG_REGION = {"nav": "nav", "header": "header", "footer": "footer", "aside": "aside"}
 _ROLE_REGION = {
     "navigation": "nav",
@@ -75,6 +89,9 @@ for _lang, _list in _STOPWORDS.items():
 #: Per-site caches of resolved hrefs (menus and footers repeat on every page of a site).
 _SITE_CACHES: dict[tuple, dict[str, tuple | bool]] = {}
 _MAX_SITES, _MAX_HREFS_PER_SITE = 128, 2_000  # bounded: at most ~256k cached hrefs
+#: Sentence around a link per (block text, anchor): partner lists repeat across a site.
+_SENTENCES: dict[tuple[str, str], str] = {}
+_MAX_SENTENCES = 20_000
 
 
 @dataclass(slots=True)
@@ -93,18 +110,39 @@ class LinkContext:
     dst_domain: str | None = None
 
 
+@dataclass(slots=True)
+class PageLinks:
+    """A page's usable links column-wise, in document order (the hot path's form).
+
+    ``targets[i]`` is ``(dst_url, dst_host, dst_domain, internal, url_hash)``; the position
+    of link ``i`` is ``i + 1``. Only links that leave the site are in ``external``, as
+    ``(index, context, section_heading)``.
+    """
+
+    targets: list[tuple]
+    anchors: list[str]
+    regions: list[str]
+    rels: list[str | None]
+    external: list[tuple[int, str, str]]
+
+    def __len__(self) -> int:
+        return len(self.targets)
+
+
 @dataclass
 class ParsedPage:
     """What a page says: title, visible text, language guess and its links.
 
     ``text`` joins the page's stripped text nodes with single spaces; whitespace inside a
     text node is not folded (folding 20 KB of text costs as much as parsing it).
+    :func:`parse_page` gives ``links`` as :class:`LinkContext` objects, :func:`parse_raw`
+    as one :class:`PageLinks`.
     """
 
     title: str
     text: str
     lang: str
-    links: list[LinkContext]
+    links: list[LinkContext] | PageLinks
     truncated: bool
     charset: str = "utf-8"
     host: str | None = None
@@ -113,41 +151,34 @@ class ParsedPage:
     flattened: bool = False
 
 
-#: Positions in the raw link tuples that :func:`parse_links` returns.
-(L_URL, L_HOST, L_DOMAIN, L_INTERNAL, L_ID, L_ANCHOR, L_REGION, L_REL, L_POS, L_CONTEXT,
- L_HEADING) = range(11)  # fmt: skip
-
-
 def parse_page(payload: bytes, url: str, charset: str | None = None) -> ParsedPage:
     """Parse an HTML payload fetched from ``url`` (``charset`` as declared over HTTP)."""
     page = parse_raw(payload, url, charset)
+    links: PageLinks = page.links
+    contexts = {index: (context, heading) for index, context, heading in links.external}
     page.links = [
         LinkContext(
-            dst_url=t[L_URL],
-            anchor_text=t[L_ANCHOR],
-            context=t[L_CONTEXT],
-            section_heading=t[L_HEADING],
-            region=t[L_REGION],
-            rel=t[L_REL],
-            position=t[L_POS],
-            internal=t[L_INTERNAL],
-            dst_host=t[L_HOST],
-            dst_domain=t[L_DOMAIN],
+            dst_url=dst_url,
+            anchor_text=anchor,
+            context=contexts.get(index, ("", ""))[0],
+            section_heading=contexts.get(index, ("", ""))[1],
+            region=region,
+            rel=rel or "",
+            position=index + 1,
+            internal=internal,
+            dst_host=dst_host,
+            dst_domain=dst_domain,
         )
-        for t in page.links
-    ]
+        for index, ((dst_url, dst_host, dst_domain, internal, _), anchor, region, rel) in
+        enumerate(zip(links.targets, links.anchors, links.regions, links.rels, strict=True))
+    ]  # fmt: skip
     return page
 
 
 def parse_raw(payload: bytes, url: str, charset: str | None = None) -> ParsedPage:
-    """:func:`parse_page` with links as plain tuples (fields ``L_*``): the hot path's form."""
-    html, used_charset = decode_html(payload, charset)
-    truncated = False
-    if len(html) > MAX_PARSE_CHARS:
-        html, truncated = html[:MAX_PARSE_CHARS], True
-    html, flattened = flatten_if_deep(html)
-    tree = LexborHTMLParser(html)
-    page_resolver = Resolver(url)
+    """:func:`parse_page` with links as one :class:`PageLinks`: the hot path's form."""
+    tree, used_charset, truncated, flattened = load_tree(payload, charset)
+    page_resolver = resolver_for(url)
     page_host = page_resolver.host
     page_domain = registered_domain(page_host) if page_host else None
     resolver = page_resolver
@@ -157,7 +188,7 @@ def parse_raw(payload: bytes, url: str, charset: str | None = None) -> ParsedPag
         base_href = (base_node.attrs.get("href") or "").strip()
         resolved_base = page_resolver.resolve(base_href) if base_href else None
         if resolved_base:
-            resolver = Resolver(resolved_base[0])
+            resolver = resolver_for(resolved_base[0])
     title_node = head.css_first("title") if head is not None else None
     if title_node is None:
         title_node = tree.css_first("title")
@@ -177,6 +208,55 @@ def parse_raw(payload: bytes, url: str, charset: str | None = None) -> ParsedPag
         domain=page_domain,
         dropped_links=dropped,
     )
+
+
+def load_tree(
+    payload: bytes, declared: str | None = None
+) -> tuple[LexborHTMLParser, str, bool, bool]:
+    """Parse a payload: ``(tree, charset used, truncated, flattened)``.
+
+    What every extractor pass must do first (the benchmark's bare pass calls it too). A page
+    that is valid UTF-8 goes to Lexbor as bytes: decoding it to ``str`` only for selectolax
+    to encode it back costs a fifth of the parse. Other charsets are decoded first.
+    """
+    used = _ascii_charset(payload, declared) if payload.isascii() else None
+    if used is not None:
+        html: str | bytes = payload
+    else:
+        text, used = decode_html(payload, declared)
+        html = payload if used == "utf-8" else text
+    truncated = False
+    if len(html) > MAX_PARSE_CHARS:
+        html, truncated = html[:MAX_PARSE_CHARS], True
+        if isinstance(html, bytes):  # do not cut a UTF-8 sequence in two
+            html = html.decode("utf-8", "ignore").encode("utf-8")
+    flattened = False
+    if html.count(b"<" if isinstance(html, bytes) else "<") >= _DEPTH_SCAN_TAGS:
+        text = html.decode("utf-8") if isinstance(html, bytes) else html
+        flat, flattened = flatten_if_deep(text)
+        if flattened:
+            html = flat
+    return LexborHTMLParser(html), used, truncated, flattened
+
+
+def _ascii_charset(payload: bytes, declared: str | None) -> str | None:
+    """The charset :func:`decode_html` would pick for an all-ASCII payload, found without
+    decoding it; None when that charset does not read ASCII as ASCII (then decode)."""
+    for name in _charset_candidates(payload, declared):
+        codec = _codec(name)
+        if codec is not None:
+            return codec if _ascii_compatible(codec) else None
+    return None
+
+
+@lru_cache(maxsize=64)
+def _ascii_compatible(codec: str) -> bool:
+    """True when ASCII bytes decode to themselves in ``codec`` (not EBCDIC, not UTF-7)."""
+    probe = b"<a href='/x?y=1&z'>+AGE-~\\</a>"
+    try:
+        return probe.decode(codec) == probe.decode("ascii")
+    except (UnicodeDecodeError, LookupError):
+        return False
 
 
 def flatten_if_deep(html: str) -> tuple[str, bool]:
@@ -252,58 +332,105 @@ def parse_links(
     page_host: str | None,
     page_domain: str | None,
     dropped: Counter,
-) -> list[tuple]:
-    """All usable links in document order as ``L_*`` tuples, from one walk.
+) -> PageLinks:
+    """All usable links in document order, column-wise, from one walk.
 
-    One CSS query returns headings and links in document order, so the heading chain is a
-    running state; regions and rel values come from small queries keyed by node id (reading
-    a missing attribute costs more than one query). Resolved hrefs are cached per site,
-    since menus repeat on every page.
+    Headings update a running heading chain (joined only when an external link needs it);
+    a region container marks its next ``k`` links (its own ``a[href]`` descendants), inner
+    containers after outer ones, so the innermost wins. Resolved hrefs are cached per site,
+    since menus repeat on every page. Internal links cost one attribute dict and one text
+    call each; the sentence around a link is found for external links only.
     """
-    nodes = tree.css(_LINKS_AND_HEADINGS)
-    region_of = _regions(tree)
-    rel_of = {n.mem_id: n.attrs.get("rel") or "" for n in tree.css("a[rel]")}
     cache = _site_cache(resolver, page_domain)
-    headings: list[str] = ["", "", "", ""]
-    heading_chain = ""
-    links: list[tuple] = []
-    position = 0
-    for node in nodes:
-        if node.tag != "a":
-            level = ord(node.tag[1]) - 49  # "h1" -> 0
-            headings[level] = " ".join(node.text().split())[:200]
-            for deeper in range(level + 1, 4):
-                headings[deeper] = ""
-            heading_chain = " > ".join(h for h in headings if h)
+    cache_get = cache.get
+    targets: list[tuple] = []
+    anchors: list[str] = []
+    rels: list[str | None] = []
+    outside: list[tuple[int, object, str]] = []  # (index, node, heading chain)
+    spans: list[tuple[int, int, str]] = []  # (first a[href] seen, count, region)
+    dropped_at: list[int] = []  # a[href] numbers of dropped links
+    headings = ["", "", "", ""]
+    chain, chain_stale = "", False
+    seen = 0
+    for node in tree.css(_WALK):
+        attrs = node.attributes
+        href = attrs.get("href", _NO_HREF)
+        if href is _NO_HREF:
+            tag = node.tag
+            level = _HEADING_LEVEL.get(tag)
+            if level is not None:
+                headings[level] = " ".join(node.text().split())[:200]
+                for deeper in range(level + 1, 4):
+                    headings[deeper] = ""
+                chain_stale = True
+            region = _container_region(tag, attrs)
+            if region is not None:
+                count = len(node.css("a[href]"))
+                if count:
+                    spans.append((seen, count, region))
             continue
-        attrs = node.attrs
-        href = attrs["href"]
-        info = cache.get(href)
+        seen += 1
+        info = cache_get(href) if href else False
         if info is None:
             info = _resolve_link(href, resolver, page_host, page_domain)
             if href[:1] == "/" or href[:4] == "http":
                 cache[href] = info
         if info is False:
             dropped[unusable_reason(href or "")] += 1
+            dropped_at.append(seen - 1)
             continue
-        position += 1
         anchor = node.text(strip=True)
         if not anchor:
-            anchor = _fallback_anchor(node)
+            anchor = _fallback_anchor(node, attrs)
         elif len(anchor) > MAX_ANCHOR_CHARS or "  " in anchor or "\n" in anchor:
             anchor = " ".join(anchor.split())[:MAX_ANCHOR_CHARS]
-        if region_of or rel_of:
-            node_id = node.mem_id
-            region = region_of.get(node_id, DEFAULT_REGION)
-            rel = rel_of.get(node_id, "").lower()
-        else:
-            region, rel = DEFAULT_REGION, ""
-        if info[3]:  # internal: cheap fields only
-            links.append((*info, anchor, region, rel, position, "", ""))
-        else:
-            context = _sentence_around(node, anchor)
-            links.append((*info, anchor, region, rel, position, context, heading_chain))
-    return links
+        rel = attrs.get("rel")
+        if rel:
+            rel = rel.lower()
+        if not info[3]:
+            if chain_stale:
+                chain, chain_stale = " > ".join(h for h in headings if h), False
+            outside.append((len(targets), node, chain))
+        targets.append(info)
+        anchors.append(anchor)
+        rels.append(rel or None)
+    external = [
+        (index, _sentence_around(node, anchors[index]), heading) for index, node, heading in outside
+    ]
+    return PageLinks(targets, anchors, _regions(len(targets), spans, dropped_at), rels, external)
+
+
+def _container_region(tag: str, attrs: dict) -> str | None:
+    """The page region an element stands for (nav/header/footer/aside/main), if any."""
+    region = _TAG_REGION.get(tag)
+    if region is not None:
+        return region
+    role = attrs.get("role")
+    if role:
+        region = _ROLE_REGION.get(role.strip().lower())
+        if region is not None:
+            return region
+    if tag in ("body", "html"):
+        return None
+    marks = f"{attrs.get('id') or ''} {attrs.get('class') or ''}".lower()
+    return "footer" if "footer" in marks else None
+
+
+def _regions(count: int, spans: list[tuple[int, int, str]], dropped_at: list[int]) -> list[str]:
+    """Region per kept link from container spans over the ``a[href]`` numbering.
+
+    Spans come in document order, so an inner container overwrites its outer one. Dropped
+    links shift the numbering; each span's ends are moved back by the drops before them.
+    """
+    regions = [DEFAULT_REGION] * count
+    for first, size, region in spans:
+        end = first + size
+        if dropped_at:
+            first -= bisect_left(dropped_at, first)
+            end -= bisect_left(dropped_at, end)
+        if end > first:
+            regions[first:end] = [region] * (end - first)
+    return regions
 
 
 def _site_cache(resolver: Resolver, page_domain: str | None) -> dict[str, tuple | bool]:
@@ -330,39 +457,13 @@ def _resolve_link(
     return (dst_url, dst_host, dst_domain, internal, url_hash)
 
 
-def _regions(tree: LexborHTMLParser) -> dict[int, str]:
-    """Link node id -> page region; containers come in document order, so inner ones win.
-
-    Links outside every container are in the default region (``main``), so ``<main>``
-    itself is not queried.
-    """
-    region_of: dict[int, str] = {}
-    for container in tree.css(_CONTAINERS):
-        tag = container.tag
-        region = _TAG_REGION.get(tag)
-        if region is None:
-            attrs = container.attrs
-            role = (attrs.get("role") or "").strip().lower()
-            region = _ROLE_REGION.get(role)
-            if region is None and tag not in ("body", "html"):
-                marks = f"{attrs.get('id') or ''} {attrs.get('class') or ''}".lower()
-                if "footer" in marks:
-                    region = "footer"
-        if region is None:
-            continue
-        for link in container.css("a[href]"):
-            region_of[link.mem_id] = region
-    return region_of
-
-
-def _fallback_anchor(node) -> str:
+def _fallback_anchor(node, attrs: dict) -> str:
     """Anchor of a link without text: logo ``<img alt>``, then ``title``/``aria-label``."""
     image = node.css_first("img[alt]")
     if image is not None:
         alt = (image.attrs.get("alt") or "").strip()
         if alt:
             return " ".join(alt.split())[:MAX_ANCHOR_CHARS]
-    attrs = node.attrs
     for name in ("title", "aria-label"):
         value = (attrs.get(name) or "").strip()
         if value:
@@ -382,6 +483,16 @@ def _sentence_around(node, anchor: str) -> str:
     raw = block.text(separator=" ")
     if len(raw) > 20_000:
         raw = raw[:20_000]
+    key = (raw, anchor)
+    sentence = _SENTENCES.get(key)
+    if sentence is None:
+        if len(_SENTENCES) >= _MAX_SENTENCES:
+            _SENTENCES.clear()
+        sentence = _SENTENCES[key] = _sentence_in(raw, anchor)
+    return sentence
+
+
+def _sentence_in(raw: str, anchor: str) -> str:
     text = " ".join(raw.split())
     if not text:
         return anchor
@@ -411,13 +522,12 @@ def visible_text(tree: LexborHTMLParser) -> str:
 
 def guess_language(text: str, max_chars: int = 2500) -> str:
     """Cheap language guess from stopword counts in the first words ("" if unsure)."""
+    words = Counter(text[:max_chars].lower().split())
     counts: dict[str, int] = {}
-    get = _STOPWORD_LANG.get
-    for word in text[:max_chars].lower().split():
-        langs = get(word)
-        if langs:
-            for lang in langs:
-                counts[lang] = counts.get(lang, 0) + 1
+    for word in words.keys() & _STOPWORD_LANG.keys():
+        hits = words[word]
+        for lang in _STOPWORD_LANG[word]:
+            counts[lang] = counts.get(lang, 0) + hits
     if not counts:
         return ""
     ranked = sorted(counts.items(), key=lambda item: -item[1])

@@ -247,6 +247,8 @@ for _rule in RULES:
     check_label(_rule.label)
 
 NO_RULE = WeakLabel(NO_RELATION, 0.5, "none")
+#: Rule name -> its verdict (WeakLabel is frozen, so one instance per rule is shared).
+_VERDICTS = {rule.name: WeakLabel(rule.label, rule.confidence, rule.name) for rule in RULES}
 
 
 def weak_label(
@@ -265,23 +267,46 @@ def weak_label(
 def _weak_label(
     heading: str, src_url: str, dst_url: str, anchor: str, context: str, region: str
 ) -> WeakLabel:
+    return label_link(_target_domain(dst_url), anchor, context, heading, _src_path(src_url), region)
+
+
+def label_link(
+    target: str, anchor: str, context: str, heading: str, src_path: str, region: str
+) -> WeakLabel:
+    """:func:`weak_label` from prepared fields (the extraction hot path's entry).
+
+    ``target`` is the destination's registered domain (or host), ``src_path`` the source
+    URL's lower-cased path. The verdict of the link's own fields is memoised as a whole.
+    """
+    rule = _link_rule(target, anchor, context, heading)
+    if rule is None:
+        if src_path:
+            rule = _first_rule(_SRC_PATH_BLOCK, src_path)
+        if rule is None and region:
+            rule = _first_rule(_REGION_BLOCK, region)
+        if rule is None:
+            return NO_RULE
+    return _VERDICTS[rule.name]
+
+
+@lru_cache(maxsize=32_768)
+def _link_rule(target: str, anchor: str, context: str, heading: str) -> Rule | None:
+    """First rule over the link's own evidence (target, credit, anchor, context, headings)."""
     parts = heading.rsplit(" > ", 1) if heading else [""]
     values = (
-        _target_domain(dst_url),
+        target,
         f"{anchor} {context}" if context and context != anchor else anchor,
         anchor.strip(),
         context,
         parts[-1],
         parts[0] if len(parts) > 1 else "",
-        _src_path(src_url),
-        region,
     )
     for block, value in enumerate(values):
         if value:
             rule = _first_rule(block, value)
             if rule is not None:
-                return WeakLabel(rule.label, rule.confidence, rule.name)
-    return NO_RULE
+                return rule
+    return None
 
 
 #: RULES cut into runs over one field, in table order (the order ``_weak_label`` reads).
@@ -291,6 +316,7 @@ _BLOCKS: tuple[tuple[Rule, ...], ...] = tuple(
                  "src_path", "region")
 )  # fmt: skip
 assert sum(_BLOCKS, ()) == RULES, "rules of one field must be contiguous in RULES"
+_SRC_PATH_BLOCK, _REGION_BLOCK = 6, 7
 
 
 @lru_cache(maxsize=32_768)

@@ -78,22 +78,25 @@ def content_hash(data: bytes) -> str:
 
 
 def build_wheel(root: Path = REPO_ROOT, cache_dir: Path | None = None) -> Path:
-    """The project wheel for the current source, built at most once per code version."""
+    """The project wheel for the current source, built at most once per code version.
+
+    The source is snapshotted first and the snapshot is both hashed and built, so a file
+    edited during the build can never end up in a wheel filed under another version.
+    """
     cache_dir = cache_dir or default_cache()
-    version = source_hash(root)
-    target = cache_dir / "wheels" / version
     cache_dir.mkdir(parents=True, exist_ok=True)
-    with open(cache_dir / "wheels.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # parallel runs wait for one build
-        built = sorted(target.glob("*.whl")) if target.is_dir() else []
-        if built:
-            return built[0]
-        with tempfile.TemporaryDirectory(prefix="supplylinks-wheel-") as tmp:
-            src, out = Path(tmp) / "src", Path(tmp) / "out"
-            for path in _source_files(root):
-                dest = src / path.relative_to(root)
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(path, dest)
+    with tempfile.TemporaryDirectory(prefix="supplylinks-wheel-") as tmp:
+        src, out = Path(tmp) / "src", Path(tmp) / "out"
+        for path in _source_files(root):
+            dest = src / path.relative_to(root)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, dest)
+        target = cache_dir / "wheels" / source_hash(src)
+        with open(cache_dir / "wheels.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # parallel runs wait for one build
+            built = sorted(target.glob("*.whl")) if target.is_dir() else []
+            if built:
+                return built[0]
             (src / "README.md").write_text("supplylinks\n")
             subprocess.run(
                 [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation"]

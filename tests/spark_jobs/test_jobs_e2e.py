@@ -117,7 +117,8 @@ def test_tables_hold_what_the_crawl_contains(sample):
     deployment, first, _ = sample
     pages = deployment.table(PAGES).to_pyarrow_table().to_pylist()
     assert pages and {p["segment"] for p in pages} == set(SEGMENTS)
-    assert len({(p["crawl"], p["url"]) for p in pages}) == len(pages), "one row per page URL"
+    slice_urls = {(p["crawl"], p["segment"], p["url"]) for p in pages}
+    assert len(slice_urls) == len(pages), "one row per page URL and slice"
     links = (
         deployment.table(HYPERLINKS)
         .to_pyarrow_table(columns=["src_url", "internal", "dst_domain", "anchor_text"])

@@ -11,7 +11,7 @@ from typing import Any
 
 from extraction.labels import check_label
 from extraction.weak_labels import weak_label
-from models.features import FEATURE_VERSION, LinkInput, text_features
+from models.features import LinkInput, text_features
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_LABELLED = REPO_ROOT / "data_samples" / "labelled" / "link_contexts.jsonl"
@@ -102,8 +102,8 @@ def weak_examples(
 
 
 def data_hash(examples: Iterable[Example]) -> str:
-    """A stable hash of what a model is trained on (inputs, labels, feature version)."""
-    digest = hashlib.sha256(FEATURE_VERSION.encode())
+    """A stable hash of what a model is trained on (inputs and labels)."""
+    digest = hashlib.sha256()
     for example in sorted(examples, key=lambda e: (e.source, e.id, e.label, text_features(e.link))):
         record = [example.source, example.id, example.label, text_features(example.link)]
         digest.update(json.dumps(record, ensure_ascii=False).encode())

@@ -18,7 +18,7 @@ import logging
 from pathlib import Path
 
 from models.base import LinkClassifier
-from models.features import FEATURE_VERSION
+from models.features import feature_version
 from models.registry import ArtefactMeta, Registry
 from models.rules import RulesClassifier
 
@@ -68,10 +68,11 @@ def load_model(ref: str | None = None, registry: Registry | None = None) -> Link
 def load_artefact(path: Path) -> LinkClassifier:
     """Load an artefact folder, checking it was built with this code's feature version."""
     meta = ArtefactMeta.read(path)
-    if meta.feature_version != FEATURE_VERSION:
+    expected = feature_version(meta.kind) if meta.kind in ("spacy", "transformer") else None
+    if expected and meta.feature_version != expected:
         raise ValueError(
             f"model {meta.version} was built with features {meta.feature_version}, "
-            f"this code builds {FEATURE_VERSION}: retrain it"
+            f"this code builds {expected}: retrain it"
         )
     if meta.kind == "spacy":
         from models.spacy_model import SpacyClassifier

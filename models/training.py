@@ -22,7 +22,7 @@ from extraction.labels import RELATION_LABELS
 from models.base import LinkClassifier
 from models.data import Example, data_hash
 from models.evaluation import Evaluation, evaluate
-from models.features import FEATURE_VERSION
+from models.features import feature_version
 from models.registry import ArtefactMeta, Registry
 from models.rules import RULES_VERSION, RulesClassifier
 
@@ -95,7 +95,7 @@ def train_model(
             version=version,
             kind=kind,
             labels=list(model.labels),
-            feature_version=FEATURE_VERSION,
+            feature_version=feature_version(kind),
             training_data_hash=hashed,
             created=datetime.now(UTC).isoformat(timespec="seconds"),
             metrics={"dev": evaluation.as_dict(), "rules_dev": baseline.as_dict()},
@@ -171,5 +171,5 @@ def _fit(
 
 
 def _version_hash(kind: str, hashed: str, config: dict[str, Any]) -> str:
-    payload = json.dumps([kind, hashed, FEATURE_VERSION, config], sort_keys=True, default=str)
+    payload = json.dumps([kind, hashed, feature_version(kind), config], sort_keys=True, default=str)
     return hashlib.sha256(payload.encode()).hexdigest()[:12]

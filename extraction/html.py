@@ -20,11 +20,13 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import attrgetter, itemgetter, methodcaller
 
 from selectolax.lexbor import LexborHTMLParser
 
 from extraction.urls import (
     Resolver,
+    has_scheme,
     normalize_url,
     registered_domain,
     resolver_for,
@@ -87,7 +89,7 @@ for _lang, _list in _STOPWORDS.items():
     for _word in _list:
         _STOPWORD_LANG[_word] = (*_STOPWORD_LANG.get(_word, ()), _lang)
 #: Per-site caches of resolved hrefs (menus and footers repeat on every page of a site).
-_SITE_CACHES: dict[tuple, dict[str, tuple | bool]] = {}
+_SITE_CACHES: dict[tuple, tuple[dict[str, tuple], set]] = {}
 _MAX_SITES, _MAX_HREFS_PER_SITE = 128, 2_000  # bounded: at most ~256k cached hrefs
 #: Sentence around a link per (block text, anchor): partner lists repeat across a site.
 _SENTENCES: dict[tuple[str, str], str] = {}
@@ -335,69 +337,109 @@ def parse_links(
 ) -> PageLinks:
     """All usable links in document order, column-wise, from one walk.
 
-    Headings update a running heading chain (joined only when an external link needs it);
-    a region container marks its next ``k`` links (its own ``a[href]`` descendants), inner
-    containers after outer ones, so the innermost wins. Resolved hrefs are cached per site,
-    since menus repeat on every page. Internal links cost one attribute dict and one text
-    call each; the sentence around a link is found for external links only.
+    Per-link work runs as C-level ``map`` calls over the walk (attribute dicts, hrefs, the
+    per-site cache of resolved hrefs, anchor texts); Python code runs only for the few
+    other nodes of the walk and for exceptions (uncached or unusable hrefs, odd anchors).
+    Headings update a running heading chain, read at each link that leaves the site; a
+    region container marks its next ``k`` links (its own ``a[href]`` descendants), inner
+    containers after outer ones, so the innermost wins. The sentence around a link is found
+    for links that leave the site only.
     """
-    cache = _site_cache(resolver, page_domain)
-    cache_get = cache.get
-    targets: list[tuple] = []
-    anchors: list[str] = []
-    rels: list[str | None] = []
-    outside: list[tuple[int, object, str]] = []  # (index, node, heading chain)
-    spans: list[tuple[int, int, str]] = []  # (first a[href] seen, count, region)
-    dropped_at: list[int] = []  # a[href] numbers of dropped links
-    headings = ["", "", "", ""]
-    chain, chain_stale = "", False
-    seen = 0
-    for node in tree.css(_WALK):
-        attrs = node.attributes
-        href = attrs.get("href", _NO_HREF)
-        if href is _NO_HREF:
-            tag = node.tag
-            level = _HEADING_LEVEL.get(tag)
-            if level is not None:
-                headings[level] = " ".join(node.text().split())[:200]
-                for deeper in range(level + 1, 4):
-                    headings[deeper] = ""
-                chain_stale = True
-            region = _container_region(tag, attrs)
-            if region is not None:
-                count = len(node.css("a[href]"))
-                if count:
-                    spans.append((seen, count, region))
-            continue
-        seen += 1
-        info = cache_get(href) if href else False
-        if info is None:
-            info = _resolve_link(href, resolver, page_host, page_domain)
-            if href[:1] == "/" or href[:4] == "http":
-                cache[href] = info
-        if info is False:
-            dropped[unusable_reason(href or "")] += 1
-            dropped_at.append(seen - 1)
-            continue
-        anchor = node.text(strip=True)
-        if not anchor:
-            anchor = _fallback_anchor(node, attrs)
-        elif len(anchor) > MAX_ANCHOR_CHARS or "  " in anchor or "\n" in anchor:
-            anchor = " ".join(anchor.split())[:MAX_ANCHOR_CHARS]
-        rel = attrs.get("rel")
-        if rel:
-            rel = rel.lower()
-        if not info[3]:
-            if chain_stale:
-                chain, chain_stale = " > ".join(h for h in headings if h), False
-            outside.append((len(targets), node, chain))
-        targets.append(info)
-        anchors.append(anchor)
-        rels.append(rel or None)
-    external = [
-        (index, _sentence_around(node, anchors[index]), heading) for index, node, heading in outside
-    ]
+    nodes = tree.css(_WALK)
+    attrs = list(map(_ATTRIBUTES, nodes))
+    hrefs = list(map(_HREF, attrs))
+    events: list[tuple[int, int, str]] = []  # (a[href] number, heading level, heading text)
+    spans: list[tuple[int, int, str]] = []  # (first a[href] number, count, region)
+    others = _positions(hrefs, _NO_HREF)
+    for shift, at in enumerate(others):
+        node, node_attrs = nodes[at], attrs[at]
+        tag = node.tag
+        level = _HEADING_LEVEL.get(tag)
+        if level is not None:
+            events.append((at - shift, level, " ".join(node.text().split())[:200]))
+        region = _container_region(tag, node_attrs) if node_attrs or level is None else None
+        if region is not None:
+            inside = len(node.css("a[href]"))
+            if inside:
+                spans.append((at - shift, inside, region))
+    for at in reversed(others):
+        del nodes[at], attrs[at], hrefs[at]
+    targets, dropped_at = _targets(hrefs, resolver, page_host, page_domain, dropped)
+    for at in reversed(dropped_at):
+        del nodes[at], attrs[at]
+    anchors = list(map(_ANCHOR, nodes))
+    if anchors and (
+        "" in anchors
+        or max(map(len, anchors)) > MAX_ANCHOR_CHARS
+        or "  " in (joined := "\x00".join(anchors))
+        or "\n" in joined
+    ):
+        anchors = [_clean_anchor(a, n, at) for a, n, at in zip(anchors, nodes, attrs, strict=True)]
+    rels = list(map(_REL, attrs))
+    rels = [rel.lower() if rel else None for rel in rels] if any(rels) else [None] * len(rels)
+    external = _external(targets, nodes, anchors, events, dropped_at)
     return PageLinks(targets, anchors, _regions(len(targets), spans, dropped_at), rels, external)
+
+
+_ATTRIBUTES = attrgetter("attributes")
+_HREF = methodcaller("get", "href", _NO_HREF)
+_REL = methodcaller("get", "rel")
+_INTERNAL = itemgetter(3)
+_ANCHOR = methodcaller("text", True, "", True)  # deep, no separator, strip each text node
+
+
+def _positions(values: list, marker) -> list[int]:
+    """Indexes of ``marker`` in ``values`` (C-level scans: markers are rare)."""
+    found: list[int] = []
+    at = -1
+    try:
+        while True:
+            at = values.index(marker, at + 1)
+            found.append(at)
+    except ValueError:
+        return found
+
+
+def _clean_anchor(anchor: str, node, attrs: dict) -> str:
+    if not anchor:
+        return _fallback_anchor(node, attrs)
+    if len(anchor) > MAX_ANCHOR_CHARS or "  " in anchor or "\n" in anchor:
+        return " ".join(anchor.split())[:MAX_ANCHOR_CHARS]
+    return anchor
+
+
+def _external(
+    targets: list[tuple],
+    nodes: list,
+    anchors: list[str],
+    events: list[tuple[int, int, str]],
+    dropped_at: list[int],
+) -> list[tuple[int, str, str]]:
+    """(index, sentence, heading chain) of each link that leaves the site."""
+    outside = _positions(list(map(_INTERNAL, targets)), False)
+    if not outside:
+        return []
+    headings = ["", "", "", ""]
+    chain = ""
+    pending = iter(events)
+    event = next(pending, None)
+    external = []
+    for index in outside:
+        changed = False
+        while event is not None:
+            number = event[0] - bisect_left(dropped_at, event[0]) if dropped_at else event[0]
+            if number > index:
+                break
+            level = event[1]
+            headings[level] = event[2]
+            for deeper in range(level + 1, 4):
+                headings[deeper] = ""
+            changed = True
+            event = next(pending, None)
+        if changed:
+            chain = " > ".join(h for h in headings if h)
+        external.append((index, _sentence_around(nodes[index], anchors[index]), chain))
+    return external
 
 
 def _container_region(tag: str, attrs: dict) -> str | None:
@@ -433,13 +475,49 @@ def _regions(count: int, spans: list[tuple[int, int, str]], dropped_at: list[int
     return regions
 
 
-def _site_cache(resolver: Resolver, page_domain: str | None) -> dict[str, tuple | bool]:
+def _targets(
+    hrefs: list, resolver: Resolver, page_host: str | None, page_domain: str | None, dropped
+) -> tuple[list[tuple], list[int]]:
+    """Resolved targets of the usable hrefs, and the positions of the unusable ones.
+
+    Set operations against the per-site cache find the hrefs to resolve. Root-relative and
+    absolute hrefs (any scheme) mean the same on every page of a site; hrefs relative to the
+    page's own path are resolved into the cache only for the time of this page.
+    """
+    resolved, unusable = _site_cache(resolver, page_domain)
+    present = set(hrefs)
+    page_only = []
+    for href in present.difference(resolved, unusable):
+        info = _resolve_link(href, resolver, page_host, page_domain) if href else False
+        if not href or (href[:1] != "/" and not has_scheme(href)):
+            page_only.append(href)  # relative to the page's path: not the same site-wide
+        if info is False:
+            unusable.add(href)
+        else:
+            resolved[href] = info
+    dropped_at: list[int] = []
+    for href in present.intersection(unusable):
+        found = _positions(hrefs, href)
+        dropped[unusable_reason(href or "")] += len(found)
+        dropped_at.extend(found)
+    dropped_at.sort()
+    targets = list(map(resolved.get, hrefs))
+    for at in reversed(dropped_at):
+        del targets[at]
+    for href in page_only:
+        resolved.pop(href, None)
+        unusable.discard(href)
+    return targets, dropped_at
+
+
+def _site_cache(resolver: Resolver, page_domain: str | None) -> tuple[dict[str, tuple], set]:
+    """(href -> resolved target, unusable hrefs) of the page's site, bounded."""
     key = (resolver.origin, page_domain)
     cache = _SITE_CACHES.get(key)
-    if cache is None or len(cache) > _MAX_HREFS_PER_SITE:
+    if cache is None or len(cache[0]) + len(cache[1]) > _MAX_HREFS_PER_SITE:
         if len(_SITE_CACHES) > _MAX_SITES:
             _SITE_CACHES.clear()
-        cache = _SITE_CACHES[key] = {}
+        cache = _SITE_CACHES[key] = ({}, set())
     return cache
 
 
@@ -520,8 +598,8 @@ def visible_text(tree: LexborHTMLParser) -> str:
     return root.text(separator=" ", strip=True)
 
 
-def guess_language(text: str, max_chars: int = 2500) -> str:
-    """Cheap language guess from stopword counts in the first words ("" if unsure)."""
+def guess_language(text: str, max_chars: int = 1200) -> str:
+    """Cheap language guess from stopword counts in the first ~200 words ("" if unsure)."""
     words = Counter(text[:max_chars].lower().split())
     counts: dict[str, int] = {}
     for word in words.keys() & _STOPWORD_LANG.keys():

@@ -115,6 +115,12 @@ def url_path(url: str) -> str:
         return "/"
 
 
+def has_scheme(href: str) -> bool:
+    """True when ``href`` starts with a URL scheme (``https:``, ``mailto:``): its meaning
+    does not depend on the page it sits on."""
+    return _SCHEME.match(href) is not None
+
+
 def unusable_reason(href: str) -> str:
     """Why :func:`resolve_url` refused ``href``: a short reason for skip counters."""
     href = href.strip()

@@ -30,7 +30,7 @@ def quick_log_drain(monkeypatch):
     import dagster._core.pipes.utils as pipes_utils
 
     monkeypatch.setattr(pipes_utils, "WAIT_FOR_LOGS_AFTER_EXECUTION_INTERVAL", 0)
-    monkeypatch.setattr(pipes_utils, "WAIT_FOR_LOGS_TIMEOUT", 3)
+    monkeypatch.setattr(pipes_utils, "WAIT_FOR_LOGS_TIMEOUT", 1)
 
 
 @pytest.fixture(scope="session")

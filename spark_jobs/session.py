@@ -19,6 +19,7 @@ COMMON_CONF = {
 # Local mode only: a laptop or CI box, where the UI port and 200 shuffle partitions only cost time.
 LOCAL_CONF = {
     "spark.ui.enabled": "false",
+    "spark.ui.showConsoleProgress": "false",
     "spark.sql.shuffle.partitions": "4",
     "spark.driver.memory": os.environ.get("SUPPLYLINKS_SPARK_DRIVER_MEMORY", "2g"),
     "spark.python.worker.reuse": "true",

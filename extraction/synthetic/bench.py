@@ -102,8 +102,12 @@ def write_warc(
     seed: int = 0,
     page_kb: int = 40,
     links_per_page: int = 200,
+    first_page: int = 0,
 ) -> dict:
-    """Write a gzip WARC of ``records`` HTML response records; return what was written."""
+    """Write a gzip WARC of ``records`` HTML response records; return what was written.
+
+    Pages are numbered from ``first_page``, so several files can hold distinct URLs.
+    """
     from extraction.synthetic.sample import CRAWL_START, DEFAULT_CRAWL
 
     rng = random.Random(f"{seed}:bench")
@@ -115,7 +119,7 @@ def write_warc(
         writer = CrawlWarcWriter(
             out, path.name, crawl=DEFAULT_CRAWL, seed=seed, started=CRAWL_START, with_request=False
         )
-        for number in range(records):
+        for number in range(first_page, first_page + records):
             page = pools.page(number % 97, number, page_kb, links_per_page)
             html_bytes += len(page.body)
             writer.write(Capture(page, CRAWL_START + timedelta(seconds=number)))

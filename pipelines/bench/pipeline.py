@@ -1,0 +1,158 @@
+"""``supplylinks bench pipeline``: the extract Spark job vs. in-process extraction.
+
+Writes a crawl segment of N generated records of realistic size (~40 KB, ~200 links, the
+extraction benchmark's generator) in Common Crawl's layout, extracts it once in this
+process on one core (the ceiling per core), then materializes ``pages``/``hyperlinks`` over
+Dagster Pipes on the local runtime (PySpark ``local[*]``) and compares records/s. Both
+figures come from the same run on the same files; the last line is one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("pipeline", help="extract job throughput vs in-process extraction")
+    parser.add_argument("--records", type=int, default=20_000, help="records to generate")
+    parser.add_argument("--files", type=int, default=8, help="WARC files to spread them over")
+    parser.add_argument("--workdir", help="keep inputs and tables here (default: a temp dir)")
+    parser.add_argument("--cores", type=int, default=os.cpu_count() or 1)
+    parser.set_defaults(func=run)
+
+
+def in_process(files: list[Path], seeds: list[dict]) -> dict:
+    """Single-core extraction of the same files, as the Spark tasks run it."""
+    from extraction.companies import SeedCompanies
+    from extraction.extract import ExtractStats, extract_warc
+
+    companies = SeedCompanies.from_rows(seeds) if seeds else None
+    stats = ExtractStats()
+    started = time.process_time()
+    wall = time.perf_counter()
+    links = 0
+    for path in files:
+        with open(path, "rb") as handle:
+            for _page, page_links in extract_warc(
+                handle, warc_filename=str(path), seeds=companies, stats=stats
+            ):
+                links += len(page_links)
+    return {
+        "records": stats.records_read,
+        "links": links,
+        "cpu_seconds": time.process_time() - started,
+        "wall_seconds": time.perf_counter() - wall,
+    }
+
+
+BENCH_CRAWL = "CC-MAIN-2099-01"
+
+
+def build_segment(root: Path, records: int, files: int) -> None:
+    """One crawl segment of ``files`` WARC files in the real bucket's layout."""
+    import gzip
+
+    from extraction.synthetic import write_warc
+
+    segment = root / "crawl-data" / BENCH_CRAWL / "segments" / "4000000000000.00" / "warc"
+    segment.mkdir(parents=True, exist_ok=True)
+    paths, first = [], 0
+    for index in range(files):
+        name = f"CC-MAIN-20990101000000-20990101010000-{index:05d}.warc.gz"
+        count = records // files + (1 if index < records % files else 0)
+        write_warc(segment / name, count, seed=index, first_page=first)
+        first += count
+        paths.append(str((segment / name).relative_to(root)))
+    listing = root / "crawl-data" / BENCH_CRAWL / "warc.paths.gz"
+    listing.write_bytes(gzip.compress(("\n".join(paths) + "\n").encode(), mtime=0))
+
+
+def run(args: argparse.Namespace) -> int:
+    from dagster import DagsterInstance, materialize
+    from dagster._core.storage.tags import (
+        ASSET_PARTITION_RANGE_END_TAG,
+        ASSET_PARTITION_RANGE_START_TAG,
+    )
+
+    from extraction.commoncrawl import assign_segments, parse_warc_paths
+    from pipelines.commands.sample import segments_with_files
+    from pipelines.config import SAMPLE_SEEDS, Settings
+    from pipelines.crawl.assets import extract
+    from pipelines.crawl.partitions import crawl_partitions
+    from pipelines.definitions import build_definitions
+    from spark_jobs.runner import load_seed_rows
+
+    workdir = Path(args.workdir or tempfile.mkdtemp(prefix="bench-pipeline-"))
+    root = workdir / "commoncrawl"
+    if not root.exists():
+        print(f"generating {args.records} records under {root} ...", flush=True)
+        build_segment(root, args.records, args.files)
+    seeds = SAMPLE_SEEDS
+    crawl = BENCH_CRAWL
+    listing = root / "crawl-data" / crawl / "warc.paths.gz"
+    paths = parse_warc_paths(listing.read_bytes())
+    segment_of = assign_segments(paths)
+    files = [root / p for p in paths]
+    compressed_mb = sum(f.stat().st_size for f in files) / 1e6
+
+    baseline = in_process(files, load_seed_rows(str(seeds)))
+    per_core = baseline["records"] / baseline["cpu_seconds"]
+    print(
+        f"in-process: {baseline['records']} records in {baseline['cpu_seconds']:.1f} s CPU "
+        f"= {per_core:,.0f} records/s/core",
+        flush=True,
+    )
+
+    settings = Settings(warehouse=str(workdir / "warehouse"), cc_root=str(root), seeds=str(seeds))
+    defs = build_definitions(settings)
+    instance = DagsterInstance.ephemeral()
+    instance.add_dynamic_partitions(crawl_partitions.name, [crawl])
+    segments = segments_with_files(str(root), crawl)
+    started = time.perf_counter()
+    result = materialize(
+        [extract],
+        instance=instance,
+        resources=defs.resources,
+        tags={
+            ASSET_PARTITION_RANGE_START_TAG: f"{crawl}|{segments[0]}",
+            ASSET_PARTITION_RANGE_END_TAG: f"{crawl}|{segments[-1]}",
+        },
+    )
+    job_seconds = time.perf_counter() - started
+    metadata = {
+        m.asset_key.to_user_string(): m.metadata
+        for m in result.get_asset_materialization_events()
+        for m in [m.event_specific_data.materialization]
+    }
+    job_records = metadata["pages"]["records_read"].value
+    job_rate = job_records / job_seconds
+    # The same run without Dagster/JVM start-up: from the job's own clock.
+    in_job_seconds = metadata["pages"]["duration_seconds"].value
+    in_job_rate = job_records / in_job_seconds
+    cores = min(args.cores, len(files))
+    figures = {
+        "records": baseline["records"],
+        "files": len(files),
+        "segments": len(set(segment_of.values())),
+        "compressed_mb": round(compressed_mb, 1),
+        "in_process_records_per_s_per_core": round(per_core, 1),
+        "job_records_per_s": round(job_rate, 1),
+        "job_seconds": round(job_seconds, 2),
+        "cores_used": cores,
+        "job_vs_in_process_x_cores": round(job_rate / (per_core * cores), 3),
+        "job_seconds_after_startup": round(in_job_seconds, 2),
+        "job_records_per_s_after_startup": round(in_job_rate, 1),
+        "after_startup_vs_in_process_x_cores": round(in_job_rate / (per_core * cores), 3),
+        "target": 0.70,
+    }
+    print(
+        f"extract job: {job_records} records in {job_seconds:.1f} s = {job_rate:,.0f} records/s "
+        f"on {cores} cores = {figures['job_vs_in_process_x_cores']:.0%} of in-process x cores"
+    )
+    print(json.dumps(figures))
+    return 0

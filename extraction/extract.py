@@ -13,7 +13,7 @@ import hashlib
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from operator import add
+from itertools import repeat
 from typing import BinaryIO
 
 from extraction.companies import SeedCompanies
@@ -157,7 +157,7 @@ def extract_columns(
     else:
         page_path = url_path(src_url) if count else None
     columns = {
-        "link_id": list(map(id_prefix.__add__, map(add, _positions_hex(count), url_hashes))),
+        "link_id": list(map("".join, zip(repeat(id_prefix), _positions_hex(count), url_hashes))),
         "src_url": [src_url] * count,
         "src_host": [src_host] * count,
         "src_domain": [src_domain] * count,

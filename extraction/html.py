@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import filterfalse
 from operator import attrgetter, itemgetter, methodcaller
 
 from selectolax.lexbor import LexborHTMLParser
@@ -88,8 +89,9 @@ _STOPWORD_LANG: dict[str, tuple[str, ...]] = {}
 for _lang, _list in _STOPWORDS.items():
     for _word in _list:
         _STOPWORD_LANG[_word] = (*_STOPWORD_LANG.get(_word, ()), _lang)
+_STOPWORD_SET = frozenset(_STOPWORD_LANG)
 #: Per-site caches of resolved hrefs (menus and footers repeat on every page of a site).
-_SITE_CACHES: dict[tuple, tuple[dict[str, tuple], set]] = {}
+_SITE_CACHES: dict[tuple, tuple[dict, set]] = {}
 _MAX_SITES, _MAX_HREFS_PER_SITE = 128, 2_000  # bounded: at most ~256k cached hrefs
 #: Sentence around a link per (block text, anchor): partner lists repeat across a site.
 _SENTENCES: dict[tuple[str, str], str] = {}
@@ -185,13 +187,17 @@ def parse_raw(payload: bytes, url: str, charset: str | None = None) -> ParsedPag
     page_domain = registered_domain(page_host) if page_host else None
     resolver = page_resolver
     head = tree.head  # <base> and <title> live in <head>; searching it alone is cheap
-    base_node = head.css_first("base[href]") if head is not None else None
+    base_node = title_node = None
+    for node in head.css("base[href], title") if head is not None else ():
+        if node.tag == "title":
+            title_node = title_node or node
+        elif base_node is None:
+            base_node = node
     if base_node is not None:
         base_href = (base_node.attrs.get("href") or "").strip()
         resolved_base = page_resolver.resolve(base_href) if base_href else None
         if resolved_base:
             resolver = resolver_for(resolved_base[0])
-    title_node = head.css_first("title") if head is not None else None
     if title_node is None:
         title_node = tree.css_first("title")
     title = " ".join(title_node.text().split())[:1000] if title_node is not None else ""
@@ -487,14 +493,14 @@ def _targets(
     resolved, unusable = _site_cache(resolver, page_domain)
     present = set(hrefs)
     page_only = []
-    for href in present.difference(resolved, unusable):
-        info = _resolve_link(href, resolver, page_host, page_domain) if href else False
-        if not href or (href[:1] != "/" and not has_scheme(href)):
-            page_only.append(href)  # relative to the page's path: not the same site-wide
-        if info is False:
-            unusable.add(href)
-        else:
+    if not resolved.keys() >= present:  # walks ``present``, not the cache
+        for href in filterfalse(resolved.__contains__, present):
+            info = _resolve_link(href, resolver, page_host, page_domain) if href else False
+            if not href or (href[:1] != "/" and not has_scheme(href)):
+                page_only.append(href)  # relative to the page's own path: not site-wide
             resolved[href] = info
+            if info is False:
+                unusable.add(href)
     dropped_at: list[int] = []
     for href in present.intersection(unusable):
         found = _positions(hrefs, href)
@@ -505,16 +511,16 @@ def _targets(
     for at in reversed(dropped_at):
         del targets[at]
     for href in page_only:
-        resolved.pop(href, None)
+        del resolved[href]
         unusable.discard(href)
     return targets, dropped_at
 
 
-def _site_cache(resolver: Resolver, page_domain: str | None) -> tuple[dict[str, tuple], set]:
-    """(href -> resolved target, unusable hrefs) of the page's site, bounded."""
+def _site_cache(resolver: Resolver, page_domain: str | None) -> tuple[dict, set]:
+    """(href -> resolved target or False, the unusable hrefs) of the page's site, bounded."""
     key = (resolver.origin, page_domain)
     cache = _SITE_CACHES.get(key)
-    if cache is None or len(cache[0]) + len(cache[1]) > _MAX_HREFS_PER_SITE:
+    if cache is None or len(cache[0]) > _MAX_HREFS_PER_SITE:
         if len(_SITE_CACHES) > _MAX_SITES:
             _SITE_CACHES.clear()
         cache = _SITE_CACHES[key] = ({}, set())
@@ -600,10 +606,10 @@ def visible_text(tree: LexborHTMLParser) -> str:
 
 def guess_language(text: str, max_chars: int = 1200) -> str:
     """Cheap language guess from stopword counts in the first ~200 words ("" if unsure)."""
-    words = Counter(text[:max_chars].lower().split())
     counts: dict[str, int] = {}
-    for word in words.keys() & _STOPWORD_LANG.keys():
-        hits = words[word]
+    for word, hits in Counter(
+        filter(_STOPWORD_SET.__contains__, text[:max_chars].lower().split())
+    ).items():
         for lang in _STOPWORD_LANG[word]:
             counts[lang] = counts.get(lang, 0) + hits
     if not counts:

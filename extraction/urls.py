@@ -109,6 +109,21 @@ def registered_domain(host: str) -> str | None:
 
 def url_path(url: str) -> str:
     """The path of a URL (``/`` when empty); used by weak-label rules and tables."""
+    if url.startswith(("https://", "http://")) and url.isprintable():  # as urlsplit cuts it
+        start = url.find("//") + 2
+        cut = len(url)
+        for mark in "/?#":
+            at = url.find(mark, start, cut)
+            if at >= 0:
+                cut = at
+        if url[cut : cut + 1] != "/":
+            return "/"
+        end = len(url)
+        for mark in "?#":
+            at = url.find(mark, cut, end)
+            if at >= 0:
+                end = at
+        return url[cut:end]
     try:
         return urlsplit(url).path or "/"
     except ValueError:

@@ -20,10 +20,10 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import filterfalse
-from operator import attrgetter, itemgetter, methodcaller
+from itertools import filterfalse, repeat
+from operator import attrgetter, itemgetter
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from extraction.urls import (
     Resolver,
@@ -353,7 +353,7 @@ def parse_links(
     """
     nodes = tree.css(_WALK)
     attrs = list(map(_ATTRIBUTES, nodes))
-    hrefs = list(map(_HREF, attrs))
+    hrefs = list(map(dict.get, attrs, repeat("href"), repeat(_NO_HREF)))
     events: list[tuple[int, int, str]] = []  # (a[href] number, heading level, heading text)
     spans: list[tuple[int, int, str]] = []  # (first a[href] number, count, region)
     others = _positions(hrefs, _NO_HREF)
@@ -373,25 +373,27 @@ def parse_links(
     targets, dropped_at = _targets(hrefs, resolver, page_host, page_domain, dropped)
     for at in reversed(dropped_at):
         del nodes[at], attrs[at]
-    anchors = list(map(_ANCHOR, nodes))
+    anchors = list(map(str.strip, map(_TEXT_CONTENT, nodes)))
     if anchors and (
         "" in anchors
         or max(map(len, anchors)) > MAX_ANCHOR_CHARS
         or "  " in (joined := "\x00".join(anchors))
         or "\n" in joined
+        or "\t" in joined
+        or "\r" in joined
     ):
         anchors = [_clean_anchor(a, n, at) for a, n, at in zip(anchors, nodes, attrs, strict=True)]
-    rels = list(map(_REL, attrs))
+    rels = list(map(dict.get, attrs, repeat("rel")))
     rels = [rel.lower() if rel else None for rel in rels] if any(rels) else [None] * len(rels)
     external = _external(targets, nodes, anchors, events, dropped_at)
     return PageLinks(targets, anchors, _regions(len(targets), spans, dropped_at), rels, external)
 
 
 _ATTRIBUTES = attrgetter("attributes")
-_HREF = methodcaller("get", "href", _NO_HREF)
-_REL = methodcaller("get", "rel")
 _INTERNAL = itemgetter(3)
-_ANCHOR = methodcaller("text", True, "", True)  # deep, no separator, strip each text node
+#: Anchor text = the link's DOM textContent (one Lexbor call, no per-text-node Python work),
+#: stripped; inner whitespace runs are folded only where present.
+_TEXT_CONTENT = LexborNode.text_lexbor
 
 
 def _positions(values: list, marker) -> list[int]:
@@ -409,7 +411,7 @@ def _positions(values: list, marker) -> list[int]:
 def _clean_anchor(anchor: str, node, attrs: dict) -> str:
     if not anchor:
         return _fallback_anchor(node, attrs)
-    if len(anchor) > MAX_ANCHOR_CHARS or "  " in anchor or "\n" in anchor:
+    if len(anchor) > MAX_ANCHOR_CHARS or "  " in anchor or not anchor.isprintable():
         return " ".join(anchor.split())[:MAX_ANCHOR_CHARS]
     return anchor
 

@@ -132,6 +132,7 @@ def bow_feature_groups(link: LinkInput) -> list[tuple[str, ...]]:
         _text_group("h", link.heading, True, True, 30),
         _text_group("p", link.parent_headings, False, True, 30),
         _text_group("c", _masked(link.context, link.anchor_text), True, True, _MAX_CONTEXT_WORDS),
+        _cue_group("s", link.source_path.replace("-", " ").replace("_", " ")),
         _path_group(link.source_path),
         _target_group(host, path),
         _meta_group(link.region, link.lang, not link.anchor_text.strip(), not link.context),
@@ -211,6 +212,12 @@ def _span_cues(span: str) -> tuple[str, ...]:
     ("part of the X group") are left to the neighbouring word cues.
     """
     return tuple(label for label, pattern in _LABEL_CUES if pattern.search(span))
+
+
+@lru_cache(maxsize=100_000)
+def _cue_group(tag: str, text: str) -> tuple[str, ...]:
+    """Only the lexicon cues of a text (for fields whose words are site-specific)."""
+    return tuple(f for f in _text_group(tag, text, False, False, 30) if "!" in f)
 
 
 @lru_cache(maxsize=100_000)

@@ -30,6 +30,8 @@ class Settings:
     seeds: str
     runtime: str = "local"
     model: str = "default"
+    #: JSON file with the remote runtimes' typed config (buckets, cluster shape, prices).
+    runtime_config: str = ""
 
     @classmethod
     def from_env(cls, environ: os._Environ | dict | None = None) -> Settings:
@@ -43,6 +45,7 @@ class Settings:
             seeds=_absolute(env.get("SUPPLYLINKS_SEEDS", str(SAMPLE_SEEDS))),
             runtime=runtime,
             model=env.get("SUPPLYLINKS_MODEL", "default"),
+            runtime_config=env.get("SUPPLYLINKS_RUNTIME_CONFIG", ""),
         )
 
 

@@ -23,7 +23,7 @@ def build_definitions(settings: Settings | None = None) -> Definitions:
         asset_checks=[*crawl_checks, *classifier_checks],
         sensors=[*crawl_sensors],
         resources={
-            "spark_runtime": SparkRuntime(runtime=settings.runtime),
+            "spark_runtime": SparkRuntime.for_deployment(settings.runtime, settings.runtime_config),
             "crawl_config": CrawlConfig.from_settings(settings),
             "classifier_config": ClassifierConfig.from_settings(settings),
         },

@@ -22,7 +22,6 @@ DEFAULT_WRITERS = {
 
 #: A JSON file with the deployment's per-runtime configuration (bucket, roles, cluster shape,
 #: prices); never credentials.
-RUNTIME_CONFIG_ENV = "SUPPLYLINKS_RUNTIME_CONFIG"
 
 
 class SparkRuntime(ConfigurableResource):
@@ -38,16 +37,14 @@ class SparkRuntime(ConfigurableResource):
     prices: PriceTable = Field(default_factory=PriceTable)
 
     @classmethod
-    def for_deployment(cls, runtime: str, environ: dict | None = None) -> SparkRuntime:
+    def for_deployment(cls, runtime: str, location: str = "") -> SparkRuntime:
         """The deployment's runtime plus its typed per-runtime configuration, read from the
-        JSON file named by ``SUPPLYLINKS_RUNTIME_CONFIG`` (keys: ``emr``, ``emr_serverless``,
-        ``databricks``, ``prices``, ``delta_writer``). No file: the defaults of specs.py."""
+        JSON file ``location`` (``Settings.runtime_config``, i.e. ``SUPPLYLINKS_RUNTIME_CONFIG``;
+        keys: ``emr``, ``emr_serverless``, ``databricks``, ``prices``, ``delta_writer``).
+        No file: the defaults of specs.py."""
         import json
-        import os
         from pathlib import Path
 
-        env = os.environ if environ is None else environ
-        location = env.get(RUNTIME_CONFIG_ENV)
         values = json.loads(Path(location).read_text()) if location else {}
         unknown = set(values) - {"emr", "emr_serverless", "databricks", "prices", "delta_writer"}
         if unknown:

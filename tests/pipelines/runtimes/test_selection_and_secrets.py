@@ -130,11 +130,11 @@ def test_deployment_config_file_sets_the_typed_runtime_config(tmp_path):
         '{"emr": {"bucket": "my-bucket", "fleet_mode": false},'
         ' "prices": {"databricks_usd_per_dbu": 0.2}}'
     )
-    runtime = SparkRuntime.for_deployment("emr", {"SUPPLYLINKS_RUNTIME_CONFIG": str(config)})
+    runtime = SparkRuntime.for_deployment("emr", str(config))
     assert runtime.runtime == "emr" and runtime.emr.bucket == "my-bucket"
     assert runtime.emr.fleet_mode is False and runtime.prices.databricks_usd_per_dbu == 0.2
     assert runtime.prices.instances  # defaults kept where the file says nothing
-    assert SparkRuntime.for_deployment("local", {}).databricks.storage == "dbfs"
+    assert SparkRuntime.for_deployment("local").databricks.storage == "dbfs"
     config.write_text('{"emr": {}, "aws_secret_access_key": "x"}')
     with pytest.raises(ValueError, match="unknown runtime config keys"):
-        SparkRuntime.for_deployment("emr", {"SUPPLYLINKS_RUNTIME_CONFIG": str(config)})
+        SparkRuntime.for_deployment("emr", str(config))

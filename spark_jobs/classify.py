@@ -12,23 +12,12 @@ from typing import Any
 
 from dagster_pipes import PipesContext
 
+from models.features import INPUT_FIELDS
 from spark_jobs.delta import read_slices, write_slices
 from spark_jobs.params import JobParams
 from spark_jobs.pipes_session import open_pipes
 from spark_jobs.runner import JobRun, load_seed_rows, seed_domains_frame
 from spark_jobs.tables import COMPANY_LINKS, HYPERLINKS
-
-#: Columns the classifier sees (any may be empty).
-MODEL_INPUT = (
-    "src_url",
-    "dst_url",
-    "anchor_text",
-    "section_heading",
-    "context",
-    "region",
-    "lang",
-    "page_path",
-)
 
 
 def candidate_links(spark, hyperlinks, seed_rows: list[dict[str, str]]):
@@ -76,7 +65,7 @@ def run(pipes: PipesContext, params: JobParams) -> dict[str, Any]:
     columns = [
         c for c in COMPANY_LINKS.columns if c not in ("relation", "confidence", "model_version")
     ]
-    extra_inputs = [c for c in MODEL_INPUT if c not in columns]
+    extra_inputs = [c for c in INPUT_FIELDS if c not in columns]  # what models read
     labelled = links.select(*columns, *extra_inputs).mapInArrow(
         label_batches(params.model),
         from_arrow_schema(_labelled_schema(extra_inputs)),

@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import filterfalse, repeat
+from itertools import repeat
 from operator import attrgetter, itemgetter
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -76,6 +76,7 @@ _BLOCK_TAGS = frozenset(
     + _words("aside footer header h1 h2 h3 h4 h5 h6")
 )
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
+_WHITESPACE = re.compile(r"\s+")
 _SENTENCE_END = re.compile(r"[.!?;]\s+(?=[A-ZÄÖÜ0-9\"'(])|\s[|•·]\s")
 _STOPWORDS = {
     "en": _words("the and of to in is for with that on are we our you this by as from be"),
@@ -91,7 +92,7 @@ for _lang, _list in _STOPWORDS.items():
         _STOPWORD_LANG[_word] = (*_STOPWORD_LANG.get(_word, ()), _lang)
 _STOPWORD_SET = frozenset(_STOPWORD_LANG)
 #: Per-site caches of resolved hrefs (menus and footers repeat on every page of a site).
-_SITE_CACHES: dict[tuple, tuple[dict, set]] = {}
+_SITE_CACHES: dict[tuple, dict[str, tuple | None]] = {}
 _MAX_SITES, _MAX_HREFS_PER_SITE = 128, 2_000  # bounded: at most ~256k cached hrefs
 #: Sentence around a link per (block text, anchor): partner lists repeat across a site.
 _SENTENCES: dict[tuple[str, str], str] = {}
@@ -377,12 +378,10 @@ def parse_links(
     if anchors and (
         "" in anchors
         or max(map(len, anchors)) > MAX_ANCHOR_CHARS
-        or "  " in (joined := "\x00".join(anchors))
-        or "\n" in joined
-        or "\t" in joined
-        or "\r" in joined
+        or "  " in (joined := " ".join(anchors))
+        or not joined.isprintable()  # newlines, tabs, no-break spaces, ...
     ):
-        anchors = [_clean_anchor(a, n, at) for a, n, at in zip(anchors, nodes, attrs, strict=True)]
+        anchors = _clean_anchors(anchors, nodes, attrs)
     rels = list(map(dict.get, attrs, repeat("rel")))
     rels = [rel.lower() if rel else None for rel in rels] if any(rels) else [None] * len(rels)
     external = _external(targets, nodes, anchors, events, dropped_at)
@@ -408,12 +407,19 @@ def _positions(values: list, marker) -> list[int]:
         return found
 
 
-def _clean_anchor(anchor: str, node, attrs: dict) -> str:
-    if not anchor:
-        return _fallback_anchor(node, attrs)
-    if len(anchor) > MAX_ANCHOR_CHARS or "  " in anchor or not anchor.isprintable():
-        return " ".join(anchor.split())[:MAX_ANCHOR_CHARS]
-    return anchor
+def _clean_anchors(anchors: list[str], nodes: list, attrs: list[dict]) -> list[str]:
+    """Fold whitespace runs (one regex over all anchors joined), cap the length, and give
+    empty anchors their fallback (:func:`_fallback_anchor`)."""
+    joined = "\x00".join(anchors)
+    if joined.count("\x00") == len(anchors) - 1:
+        anchors = _WHITESPACE.sub(" ", joined).split("\x00")
+    else:  # a NUL inside an anchor: fold one by one
+        anchors = [" ".join(anchor.split()) for anchor in anchors]
+    if max(map(len, anchors)) > MAX_ANCHOR_CHARS:
+        anchors = [anchor[:MAX_ANCHOR_CHARS] for anchor in anchors]
+    for at in _positions(anchors, ""):
+        anchors[at] = _fallback_anchor(nodes[at], attrs[at])
+    return anchors
 
 
 def _external(
@@ -488,54 +494,51 @@ def _targets(
 ) -> tuple[list[tuple], list[int]]:
     """Resolved targets of the usable hrefs, and the positions of the unusable ones.
 
-    Set operations against the per-site cache find the hrefs to resolve. Root-relative and
-    absolute hrefs (any scheme) mean the same on every page of a site; hrefs relative to the
-    page's own path are resolved into the cache only for the time of this page.
+    One ``map`` over the per-site cache (href -> target, None when unusable); only hrefs
+    it has no usable answer for are looked at one by one. Root-relative and absolute hrefs
+    (any scheme) mean the same on every page of a site and are cached; hrefs relative to
+    the page's own path are not.
     """
-    resolved, unusable = _site_cache(resolver, page_domain)
-    present = set(hrefs)
-    page_only = []
-    if not resolved.keys() >= present:  # walks ``present``, not the cache
-        for href in filterfalse(resolved.__contains__, present):
-            info = _resolve_link(href, resolver, page_host, page_domain) if href else False
-            if not href or (href[:1] != "/" and not has_scheme(href)):
-                page_only.append(href)  # relative to the page's own path: not site-wide
-            resolved[href] = info
-            if info is False:
-                unusable.add(href)
-    dropped_at: list[int] = []
-    for href in present.intersection(unusable):
-        found = _positions(hrefs, href)
-        dropped[unusable_reason(href or "")] += len(found)
-        dropped_at.extend(found)
-    dropped_at.sort()
+    resolved = _site_cache(resolver, page_domain)
     targets = list(map(resolved.get, hrefs))
-    for at in reversed(dropped_at):
-        del targets[at]
-    for href in page_only:
-        del resolved[href]
-        unusable.discard(href)
+    dropped_at: list[int] = []
+    if None in targets:
+        for at in _positions(targets, None):
+            href = hrefs[at]
+            if href in resolved:
+                info = resolved[href]  # None: known to be unusable
+            else:
+                info = _resolve_link(href, resolver, page_host, page_domain) if href else None
+                if href and (href[:1] == "/" or has_scheme(href)):
+                    resolved[href] = info
+            if info is None:
+                dropped[unusable_reason(href or "")] += 1
+                dropped_at.append(at)
+            else:
+                targets[at] = info
+        for at in reversed(dropped_at):
+            del targets[at]
     return targets, dropped_at
 
 
-def _site_cache(resolver: Resolver, page_domain: str | None) -> tuple[dict, set]:
-    """(href -> resolved target or False, the unusable hrefs) of the page's site, bounded."""
+def _site_cache(resolver: Resolver, page_domain: str | None) -> dict[str, tuple | None]:
+    """href -> resolved target (None: unusable) for the page's site, bounded."""
     key = (resolver.origin, page_domain)
     cache = _SITE_CACHES.get(key)
-    if cache is None or len(cache[0]) > _MAX_HREFS_PER_SITE:
+    if cache is None or len(cache) > _MAX_HREFS_PER_SITE:
         if len(_SITE_CACHES) > _MAX_SITES:
             _SITE_CACHES.clear()
-        cache = _SITE_CACHES[key] = ({}, set())
+        cache = _SITE_CACHES[key] = {}
     return cache
 
 
 def _resolve_link(
     href: str, resolver: Resolver, page_host: str | None, page_domain: str | None
-) -> tuple | bool:
-    """(dst_url, dst_host, dst_domain, internal, url_hash) of an href, or False if unusable."""
+) -> tuple | None:
+    """(dst_url, dst_host, dst_domain, internal, url_hash) of an href, or None if unusable."""
     resolved = resolver.resolve(href) if href else None
     if resolved is None:
-        return False
+        return None
     dst_url, dst_host = resolved
     dst_domain = page_domain if dst_host == page_host else registered_domain(dst_host)
     internal = dst_host == page_host or (page_domain is not None and dst_domain == page_domain)

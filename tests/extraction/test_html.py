@@ -96,6 +96,8 @@ def test_subdomains_are_internal_other_domains_external() -> None:
         ("<a href='https://p.com/'><img src='l.png'></a>", ""),
         ("<a href='https://p.com/'>   </a>", ""),
         ("<a href='https://p.com/'>Very\n   spaced   text</a>", "Very spaced text"),
+        ("<a href='https://p.com/'>Partner <b>AG</b>\n<span>Kiel</span></a>", "Partner AG Kiel"),
+        ("<a href='https://p.com/'>Tulip,\xa0Kiel</a>", "Tulip, Kiel"),
     ],
 )
 def test_anchor_fallbacks_for_logo_and_empty_links(markup: str, anchor: str) -> None:

@@ -45,7 +45,7 @@ BOILERPLATE_TAGS = ["script", "style", "noscript", "template", "nav", "svg", "if
 #: ``href`` is taken as a link; the rest is a heading and/or a region container.
 _WALK = "h1, h2, h3, h4, a[href], nav, header, footer, aside, [role], [id*=footer], [class*=footer]"
 _HEADING_LEVEL = {"h1": 0, "h2": 1, "h3": 2, "h4": 3}
-_NO_HREF = object()
+_NO_HREF = "\x00"  # no attribute value can hold NUL (the parser replaces it)
 _TAG_REGION = {"nav": "nav", "header": "header", "footer": "footer", "aside": "aside"}
 _ROLE_REGION = {
     "navigation": "nav",
@@ -609,8 +609,8 @@ def visible_text(tree: LexborHTMLParser) -> str:
     return root.text(separator=" ", strip=True)
 
 
-def guess_language(text: str, max_chars: int = 1200) -> str:
-    """Cheap language guess from stopword counts in the first ~200 words ("" if unsure)."""
+def guess_language(text: str, max_chars: int = 800) -> str:
+    """Cheap language guess from stopword counts in the first ~120 words ("" if unsure)."""
     counts: dict[str, int] = {}
     for word, hits in Counter(
         filter(_STOPWORD_SET.__contains__, text[:max_chars].lower().split())

@@ -34,6 +34,11 @@ from extraction.urls import (
     unusable_reason,
 )
 
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
 #: HTML parsed per page (characters, or bytes of a UTF-8 page); the rest is dropped and the
 #: page marked truncated.
 MAX_PARSE_CHARS = 2 * 1024 * 1024
@@ -41,9 +46,13 @@ MAX_PARSE_CHARS = 2 * 1024 * 1024
 MAX_CONTEXT_CHARS = 400
 MAX_ANCHOR_CHARS = 300
 BOILERPLATE_TAGS = ["script", "style", "noscript", "template", "nav", "svg", "iframe", "object"]
-#: One walk: headings, links and region containers in document order. Anything carrying an
-#: ``href`` is taken as a link; the rest is a heading and/or a region container.
-_WALK = "h1, h2, h3, h4, a[href], nav, header, footer, aside, [role], [id*=footer], [class*=footer]"
+#: One walk: links, headings and region containers in document order. Headings and containers
+#: carrying an ``href`` (invalid HTML) are left out, so the nodes with an ``href`` are exactly
+#: the ``a[href]`` links (the region spans count those).
+_WALK = "a[href], " + ", ".join(
+    f"{kind}:not([href])"
+    for kind in _words("h1 h2 h3 h4 nav header footer aside [role] [id*=footer] [class*=footer]")
+)
 _HEADING_LEVEL = {"h1": 0, "h2": 1, "h3": 2, "h4": 3}
 _NO_HREF = "\x00"  # no attribute value can hold NUL (the parser replaces it)
 _TAG_REGION = {"nav": "nav", "header": "header", "footer": "footer", "aside": "aside"}
@@ -55,10 +64,6 @@ _ROLE_REGION = {
     "main": "main",
 }
 DEFAULT_REGION = "main"
-
-
-def _words(text: str) -> list[str]:
-    return text.split()
 
 
 #: Deepest element nesting parsed as is; deeper pages are flattened (see flatten_if_deep).

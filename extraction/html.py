@@ -206,7 +206,7 @@ def parse_raw(payload: bytes, url: str, charset: str | None = None) -> ParsedPag
             resolver = resolver_for(resolved_base[0])
     if title_node is None:
         title_node = tree.css_first("title")
-    title = " ".join(title_node.text().split())[:1000] if title_node is not None else ""
+    title = " ".join(title_node.text_lexbor().split())[:1000] if title_node is not None else ""
     dropped: Counter = Counter()
     links = parse_links(tree, resolver, page_host, page_domain, dropped)
     text = visible_text(tree)
@@ -368,7 +368,7 @@ def parse_links(
         tag = node.tag
         level = _HEADING_LEVEL.get(tag)
         if level is not None:
-            events.append((at - shift, level, " ".join(node.text().split())[:200]))
+            events.append((at - shift, level, " ".join(node.text_lexbor().split())[:200]))
         region = _container_region(tag, node_attrs) if node_attrs or level is None else None
         if region is not None:
             inside = len(node.css("a[href]"))
@@ -614,8 +614,8 @@ def visible_text(tree: LexborHTMLParser) -> str:
     return root.text(separator=" ", strip=True)
 
 
-def guess_language(text: str, max_chars: int = 800) -> str:
-    """Cheap language guess from stopword counts in the first ~120 words ("" if unsure)."""
+def guess_language(text: str, max_chars: int = 1200) -> str:
+    """Cheap language guess from stopword counts in the first ~200 words ("" if unsure)."""
     counts: dict[str, int] = {}
     for word, hits in Counter(
         filter(_STOPWORD_SET.__contains__, text[:max_chars].lower().split())

@@ -12,8 +12,10 @@ from extraction.extract import (
     LINK_COLUMNS,
     PAGE_COLUMNS,
     ExtractStats,
+    extract_columns,
     extract_record,
     extract_warc,
+    extract_warc_columns,
 )
 from extraction.warc import iter_html_records
 from tests.extraction.builders import gz, html_record, page
@@ -90,6 +92,29 @@ def test_link_rows(tmp_path) -> None:
     )
     assert by_dst["https://www.facebook.com/acme"]["weak_rule"] == "social_or_tool_target"
     assert [row["position"] for row in links] == [1, 2, 3, 4, 5]
+
+
+def test_link_columns_are_the_link_rows_column_wise(tmp_path) -> None:
+    rec = record(tmp_path)
+    page_row, rows = extract_record(rec, SEEDS)
+    page_again, columns = extract_columns(rec, SEEDS)
+    assert page_again == page_row
+    assert list(columns) == list(LINK_COLUMNS)
+    assert all(len(values) == len(rows) == 5 for values in columns.values())
+    transposed = zip(*columns.values(), strict=True)
+    assert [dict(zip(columns, values, strict=True)) for values in transposed] == rows
+
+
+def test_extract_warc_columns_matches_extract_warc(real_warc) -> None:
+    path = real_warc / "example.warc.gz"
+    row_stats, column_stats = ExtractStats(), ExtractStats()
+    by_rows = list(extract_warc(path, stats=row_stats))
+    by_columns = list(extract_warc_columns(path, stats=column_stats))
+    assert [page for page, _ in by_columns] == [page for page, _ in by_rows]
+    for (_, rows), (_, columns) in zip(by_rows, by_columns, strict=True):
+        assert columns["link_id"] == [row["link_id"] for row in rows]
+        assert columns["weak_rule"] == [row["weak_rule"] for row in rows]
+    assert column_stats.as_dict() == row_stats.as_dict()
 
 
 def test_link_ids_are_stable_and_unique(tmp_path) -> None:

@@ -126,6 +126,37 @@ def test_regions(markup: str, region: str) -> None:
     assert [link.region for link in parsed.links] == [region]
 
 
+def test_regions_stay_right_when_links_inside_containers_are_dropped() -> None:
+    body = (
+        "<header><a href='mailto:a@b.de'>m</a><nav><a href='javascript:x'>j</a>"
+        "<a href='https://n.com/'>n</a></nav><a href='https://h.com/'>h</a></header>"
+        "<p><a href='tel:1'>t</a><a href='https://m.com/'>m</a></p>"
+        "<footer><a href=''>e</a><a href='https://f.com/'>f</a></footer>"
+    )
+    parsed = parse_page(page(body=body).encode(), URL)
+    assert [(link.dst_domain, link.region) for link in parsed.links] == [
+        ("n.com", "nav"),
+        ("h.com", "header"),
+        ("m.com", "main"),
+        ("f.com", "footer"),
+    ]
+    assert [link.position for link in parsed.links] == [1, 2, 3, 4]
+
+
+def test_repeated_hrefs_resolve_alike_on_every_page_of_a_site() -> None:
+    body = (
+        "<a href='/a'>A</a><a href='x.html'>X</a><a href='/a'>A again</a><a href='mailto:m'>M</a>"
+    )
+    for path in ("/de/", "/en/"):
+        parsed = parse_page(page(body=body).encode(), "https://www.acme.de" + path)
+        assert [link.dst_url for link in parsed.links] == [
+            "https://www.acme.de/a",
+            f"https://www.acme.de{path}x.html",  # relative to each page's own path
+            "https://www.acme.de/a",
+        ]
+        assert dict(parsed.dropped_links) == {"mailto_href": 1}
+
+
 def test_unusable_hrefs_are_dropped_and_counted() -> None:
     body = (
         "<a href='javascript:void(0)'>js</a><a href='mailto:a@b.de'>m</a><a href='tel:+49'>t</a>"

@@ -101,7 +101,7 @@ _SITE_CACHES: dict[tuple, dict[str, tuple | None]] = {}
 _MAX_SITES, _MAX_HREFS_PER_SITE = 128, 2_000  # bounded: at most ~256k cached hrefs
 #: Sentence around a link per (block text, anchor): partner lists repeat across a site.
 _SENTENCES: dict[tuple[str, str], str] = {}
-_MAX_SENTENCES = 20_000
+_MAX_SENTENCES, _MAX_MEMO_BLOCK_CHARS = 20_000, 2_000  # bounded: at most ~40M chars
 
 
 @dataclass(slots=True)
@@ -577,6 +577,8 @@ def _sentence_around(node, anchor: str) -> str:
     raw = block.text(separator=" ")
     if len(raw) > 20_000:
         raw = raw[:20_000]
+    if len(raw) > _MAX_MEMO_BLOCK_CHARS:
+        return _sentence_in(raw, anchor)
     key = (raw, anchor)
     sentence = _SENTENCES.get(key)
     if sentence is None:

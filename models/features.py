@@ -39,7 +39,7 @@ from extraction.weak_labels import (
 )
 
 #: Model kind -> version of the feature view it reads.
-FEATURE_VERSIONS = {"spacy": "f5", "transformer": "f4"}
+FEATURE_VERSIONS = {"spacy": "f5", "transformer": "t6"}
 
 
 def feature_version(kind: str) -> str:
@@ -156,14 +156,38 @@ def clear_caches() -> None:
 def text_features(link: LinkInput) -> str:
     """The transformer's input: the most telling fields first, so truncation drops the least.
 
-    Kept short (~40 word pieces): transformer cost grows with length, and the sentence is
-    cut to the words around the link.
+    Starts with the rule lexicon's cues per field ("heading customer; text partner"): the
+    encoder was never taught the EN/DE relation vocabulary, and without it fine-tuning on a
+    few hundred examples memorised the training phrasings. Kept short (~50 word pieces):
+    transformer cost grows with length, and the sentence is cut to the words around the link.
     """
     host, _ = _host_and_path(link.dst_url)
     return (
-        f"{link.anchor_text.strip()} | {link.section_heading.strip()} | {host} | "
-        f"{link.source_path} | {_sentence_window(link.context, link.anchor_text)}"
+        f"{_cue_summary(link)} | {link.anchor_text.strip()} | {link.section_heading.strip()} | "
+        f"{host} | {link.source_path} | {_sentence_window(link.context, link.anchor_text)}"
     )
+
+
+_CUE_FIELDS = {
+    "a": "anchor",
+    "h": "heading",
+    "p": "section",
+    "c": "text",
+    "s": "page",
+    "d": "target",
+}
+
+
+def _cue_summary(link: LinkInput) -> str:
+    cues = []
+    for group in bow_feature_groups(link):
+        for feature in group:
+            tag, bang, label = feature.partition("!")
+            if bang and tag in _CUE_FIELDS:
+                cue = f"{_CUE_FIELDS[tag]} {label}"
+                if cue not in cues:
+                    cues.append(cue)
+    return "; ".join(cues) or "no cue"
 
 
 def _sentence_window(context: str, anchor: str, words: int = 24) -> str:

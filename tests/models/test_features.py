@@ -50,7 +50,7 @@ def test_target_host_region_and_language_are_features():
 def test_groups_flatten_to_the_features_and_text_view_has_every_field():
     link = LinkInput(anchor_text="ACME AG", section_heading="Kunden", context="Für ACME AG.")
     assert [f for g in bow_feature_groups(link) for f in g] == bow_features(link)
-    assert text_features(link) == "ACME AG | Kunden |  |  | Für ACME AG."
+    assert text_features(link) == "heading customer | ACME AG | Kunden |  |  | Für ACME AG."
     long = LinkInput(anchor_text="ACME", context=" ".join(["x"] * 40 + ["ACME"] + ["y"] * 40))
     window = text_features(long).split(" | ")[-1].split()
     assert len(window) == 24 and "ACME" in window

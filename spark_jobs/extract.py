@@ -73,6 +73,22 @@ class _ColumnBuffer:
         if self.size >= BATCH_ROWS:
             self.flush()
 
+    def extend(self, columns: dict[str, list], crawl: str, segment: str) -> None:
+        """Append a page's links, given column-wise (``extract_warc_columns``)."""
+        count = len(columns["link_id"])
+        if not count:
+            return
+        for name, values in self.columns.items():
+            if name == "crawl":
+                values.extend([crawl] * count)
+            elif name == "segment":
+                values.extend([segment] * count)
+            else:
+                values.extend(columns[name])
+        self.size += count
+        if self.size >= BATCH_ROWS:
+            self.flush()
+
     def flush(self) -> None:
         import pyarrow as pa
         import pyarrow.parquet as pq
@@ -111,7 +127,7 @@ def extract_files(
 ) -> Iterator[dict[str, Any]]:
     """Executor side: extract each WARC file of the task, stage its rows, yield its counts."""
     from extraction.companies import SeedCompanies
-    from extraction.extract import ExtractStats, extract_warc
+    from extraction.extract import ExtractStats, extract_warc_columns
 
     seeds = SeedCompanies.from_rows(seed_rows) if seed_rows else None
     for crawl, segment, path, uri in files:
@@ -123,7 +139,7 @@ def extract_files(
         seen_urls: set[str] = set()
         try:
             with storage.open_input(uri) as stream:
-                for page, page_links in extract_warc(
+                for page, link_columns in extract_warc_columns(
                     stream, warc_filename=path, seeds=seeds, stats=stats, reader=reader
                 ):
                     if page["url"] in seen_urls:  # the same URL fetched twice in one file
@@ -131,8 +147,7 @@ def extract_files(
                         continue
                     seen_urls.add(page["url"])
                     pages.add(page, crawl, segment)
-                    for link in page_links:
-                        links.add(link, crawl, segment)
+                    links.extend(link_columns, crawl, segment)
         except Exception as exc:  # a file failing mid-way keeps what it read so far
             failure = f"{type(exc).__name__}: {exc}"
             traceback.print_exc()

@@ -29,7 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def in_process(files: list[Path], seeds: list[dict]) -> dict:
     """Single-core extraction of the same files, as the Spark tasks run it."""
     from extraction.companies import SeedCompanies
-    from extraction.extract import ExtractStats, extract_warc
+    from extraction.extract import ExtractStats, extract_warc_columns
 
     companies = SeedCompanies.from_rows(seeds) if seeds else None
     stats = ExtractStats()
@@ -38,10 +38,10 @@ def in_process(files: list[Path], seeds: list[dict]) -> dict:
     links = 0
     for path in files:
         with open(path, "rb") as handle:
-            for _page, page_links in extract_warc(
+            for _page, columns in extract_warc_columns(
                 handle, warc_filename=str(path), seeds=companies, stats=stats
             ):
-                links += len(page_links)
+                links += len(columns["link_id"])
     return {
         "records": stats.records_read,
         "links": links,

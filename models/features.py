@@ -39,7 +39,7 @@ from extraction.weak_labels import (
 )
 
 #: Model kind -> version of the feature view it reads.
-FEATURE_VERSIONS = {"spacy": "f5", "transformer": "t6"}
+FEATURE_VERSIONS = {"spacy": "f6", "transformer": "t6"}
 
 
 def feature_version(kind: str) -> str:

@@ -20,7 +20,7 @@ def trained(labelled, registry):
 def test_training_registers_a_versioned_artefact_and_becomes_default(trained, registry):
     meta = ArtefactMeta.read(trained.path)
     assert meta.version == trained.version and meta.version.startswith("spacy-")
-    assert meta.kind == "spacy" and meta.feature_version == "f5"
+    assert meta.kind == "spacy" and meta.feature_version == "f6"
     assert len(meta.training_data_hash) == 64
     assert meta.labels == [
         "customer",

@@ -90,3 +90,14 @@ def test_predict_takes_plain_rows(trained):
     assert [p.label for p in predictions[:2]] == ["customer", "other"]
     assert all(0.0 < p.confidence <= 1.0 for p in predictions)
     assert len(predictions) == 3
+
+
+def test_unloadable_default_is_replaced_by_the_new_model(trained, labelled, registry):
+    import json
+
+    meta_path = trained.path / "meta.json"
+    meta = json.loads(meta_path.read_text())
+    meta_path.write_text(json.dumps({**meta, "feature_version": "f0"}))  # an older build
+    again = train_model("spacy", labelled, config={**FAST, "epochs": 5}, registry=registry)
+    assert again.in_use["version"] == "rules-1"
+    assert again.promoted and registry.default_version() == again.version

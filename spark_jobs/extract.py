@@ -165,6 +165,25 @@ def extract_files(
         }
 
 
+def _has_repeated_urls(spark, staged_pages: str) -> bool:
+    """Whether any URL repeats within a slice: Arrow on the driver when staging is local
+    (three small columns, no Spark job), a Spark aggregation otherwise."""
+    key = ["crawl", "segment", "url"]
+    if storage.is_local(staged_pages):
+        import pyarrow.compute as pc
+        import pyarrow.dataset as ds
+
+        table = ds.dataset(staged_pages.removeprefix("file://"), format="parquet").to_table(
+            columns=key
+        )
+        counts = table.group_by(key).aggregate([("url", "count")])
+        return bool(pc.any(pc.greater(counts["url_count"], 1)).as_py())
+    from spark_jobs.delta import read_staged
+
+    pages = read_staged(spark, PAGES, staged_pages)
+    return bool(pages.groupBy(*key).count().where("count > 1").take(1))
+
+
 def dedupe_pages(spark, staged: dict[str, str]):
     """Drop pages fetched twice in one (crawl, segment) slice (CC rarely has them; samples do).
 
@@ -180,6 +199,8 @@ def dedupe_pages(spark, staged: dict[str, str]):
 
     from spark_jobs.delta import read_staged
 
+    if not _has_repeated_urls(spark, staged["pages"]):  # the common case: nothing to drop
+        return staged["pages"], staged["hyperlinks"], 0
     pages = read_staged(spark, PAGES, staged["pages"])
     order = Window.partitionBy("crawl", "segment", "url").orderBy(
         F.col("fetch_time").desc(), "warc_filename", "warc_record_offset"
@@ -189,9 +210,6 @@ def dedupe_pages(spark, staged: dict[str, str]):
         F.col("url").alias("src_url"), "warc_filename", "crawl", "segment"
     )
     n_dropped = dropped.count()
-    if n_dropped == 0:
-        ranked.unpersist()
-        return staged["pages"], staged["hyperlinks"], 0
     kept_pages = ranked.where("_rank = 1").drop("_rank")
     links = read_staged(spark, HYPERLINKS, staged["hyperlinks"]).join(
         F.broadcast(dropped), ["crawl", "segment", "src_url", "warc_filename"], "left_anti"
@@ -208,14 +226,17 @@ def run(pipes: PipesContext, params: JobParams) -> dict[str, Any]:
     seed_rows = load_seed_rows(params.seeds)
     reader = params.extra.get("reader", "warcio")
     spark = job.spark
+    job.log(f"Spark {spark.version} ready after {job.elapsed():.1f} s")
     file_stats: list[dict[str, Any]] = []
     if files:
         rdd = spark.sparkContext.parallelize(files, numSlices=len(files))
         file_stats = rdd.mapPartitions(
             lambda part: extract_files(part, staged, seed_rows, reader)
         ).collect()
+    job.log(f"extracted {len(file_stats)} files after {job.elapsed():.1f} s")
     _ensure_staged(staged)
     pages, links, duplicates = dedupe_pages(spark, staged)
+    job.log(f"{duplicates} duplicate page(s) dropped after {job.elapsed():.1f} s")
     slices = params.segments_by_crawl()
     reports = {}
     for spec, data in ((PAGES, pages), (HYPERLINKS, links)):
@@ -228,6 +249,7 @@ def run(pipes: PipesContext, params: JobParams) -> dict[str, Any]:
             writer=params.writer,
             staging_root=params.staging_root,
         )
+        job.log(f"{spec.name} written and Z-ordered after {job.elapsed():.1f} s")
     storage.remove_tree(staging_root)
     counts = summarize_files(file_stats, duplicates)
     for failed in counts["failed_files"]:

@@ -28,6 +28,9 @@ class JobRun:
 
         return spark_session(f"supplylinks-{self.name}")
 
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
     def log(self, message: str, level: str = "info") -> None:
         getattr(self.pipes.log, level)(f"[{self.name}] {message}")
 

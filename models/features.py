@@ -39,7 +39,7 @@ from extraction.weak_labels import (
 )
 
 #: Model kind -> version of the feature view it reads.
-FEATURE_VERSIONS = {"spacy": "f6", "transformer": "t6"}
+FEATURE_VERSIONS = {"spacy": "f6", "transformer": "t7"}
 
 
 def feature_version(kind: str) -> str:
@@ -158,7 +158,7 @@ def text_features(link: LinkInput) -> str:
 
     Starts with the rule lexicon's cues per field ("heading customer; text partner"): the
     encoder was never taught the EN/DE relation vocabulary, and without it fine-tuning on a
-    few hundred examples memorised the training phrasings. Kept short (~50 word pieces):
+    few hundred examples memorised the training phrasings. Kept short (~40 word pieces):
     transformer cost grows with length, and the sentence is cut to the words around the link.
     """
     host, _ = _host_and_path(link.dst_url)
@@ -179,18 +179,19 @@ _CUE_FIELDS = {
 
 
 def _cue_summary(link: LinkInput) -> str:
-    cues = []
+    """Cues per field, compact ("heading customer text customer partner"): tokens cost time."""
+    by_field: dict[str, list[str]] = {}
     for group in bow_feature_groups(link):
         for feature in group:
             tag, bang, label = feature.partition("!")
             if bang and tag in _CUE_FIELDS:
-                cue = f"{_CUE_FIELDS[tag]} {label}"
-                if cue not in cues:
-                    cues.append(cue)
-    return "; ".join(cues) or "no cue"
+                labels = by_field.setdefault(_CUE_FIELDS[tag], [])
+                if label not in labels:
+                    labels.append(label)
+    return " ".join(f"{field} {' '.join(labels)}" for field, labels in by_field.items()) or "none"
 
 
-def _sentence_window(context: str, anchor: str, words: int = 24) -> str:
+def _sentence_window(context: str, anchor: str, words: int = 16) -> str:
     """At most ``words`` words of the sentence, centred on the anchor when it occurs."""
     tokens = context.split()
     if len(tokens) <= words:

@@ -53,4 +53,4 @@ def test_groups_flatten_to_the_features_and_text_view_has_every_field():
     assert text_features(link) == "heading customer | ACME AG | Kunden |  |  | Für ACME AG."
     long = LinkInput(anchor_text="ACME", context=" ".join(["x"] * 40 + ["ACME"] + ["y"] * 40))
     window = text_features(long).split(" | ")[-1].split()
-    assert len(window) == 24 and "ACME" in window
+    assert len(window) == 16 and "ACME" in window

@@ -80,8 +80,15 @@ def company_links(
     Depends on ``link_classifier``: a newly trained model makes every partition stale, so a
     backfill reclassifies them with the configured model (``crawl_config.model``).
     """
+    from models import resolve_model_ref
+
     slices = slices_of(context.partition_keys)
-    return spark_runtime.launch(context, "classify", crawl_config.extras(slices=slices))
+    # Resolved once per run: every executor uses the same model even if DEFAULT moves.
+    model = resolve_model_ref(crawl_config.model)
+    context.log.info(f"classifying with model {crawl_config.model!r} -> {model}")
+    return spark_runtime.launch(
+        context, "classify", crawl_config.extras(slices=slices, model=model)
+    )
 
 
 @asset(

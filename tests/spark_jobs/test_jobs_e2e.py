@@ -225,19 +225,22 @@ def test_a_killed_driver_leaves_tables_at_their_previous_version(sample):
 
 def test_two_partitions_materialized_concurrently_both_land(sample, tmp_path):
     reference, _, _ = sample
-    deployment = Deployment(tmp_path / "warehouse")
+    # Two deployments on one warehouse: separate Dagster instances, as two runs in two
+    # processes would have; what races is the Delta commit of disjoint slices.
+    deployments = [Deployment(tmp_path / "warehouse") for _ in range(2)]
+    deployment = deployments[0]
     first, second = SEGMENTS[0], SEGMENTS[1]
     results = {}
     threads = [
         threading.Thread(
-            target=lambda seg=seg: results.setdefault(
+            target=lambda seg=seg, dep=dep: results.setdefault(
                 seg,
-                deployment.extract_and_classify(
+                dep.extract_and_classify(
                     [seg], selection=["pages", "hyperlinks"], raise_on_error=False
                 ).success,
             )
         )
-        for seg in (first, second)
+        for seg, dep in zip((first, second), deployments, strict=True)
     ]
     for thread in threads:
         thread.start()

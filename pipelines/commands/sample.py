@@ -73,6 +73,7 @@ def run(args: argparse.Namespace) -> int:
     instance = DagsterInstance.get()
     instance.add_dynamic_partitions(crawl_partitions.name, crawls)
     print(f"sample: crawls {', '.join(crawls)} from {settings.cc_root}", flush=True)
+    train_default_model_if_missing(resources, instance, settings.model)
     for crawl in crawls:
         segments = segments_with_files(settings.cc_root, crawl)
         if not segments:
@@ -105,6 +106,25 @@ def run(args: argparse.Namespace) -> int:
     else:
         print_summary(summary)
     return 0
+
+
+def train_default_model_if_missing(resources: dict, instance, model: str) -> None:
+    """A fresh checkout has no trained model; train the fast one once (~15 s) through the
+    ``link_classifier`` asset so the sample is labelled by it rather than by the rules."""
+    from dagster import materialize
+
+    from models.registry import Registry
+    from pipelines.classifier.assets import link_classifier
+
+    config = resources["classifier_config"]
+    if model != "default" or Registry(config.models or None).default_version() is not None:
+        return
+    print("sample: no trained classifier registered; training the spaCy model", flush=True)
+    materialize(
+        [link_classifier],
+        instance=instance,
+        resources={"classifier_config": config.model_copy(update={"use_weak_labels": False})},
+    )
 
 
 def summarize(warehouse: str, seconds: float) -> dict:

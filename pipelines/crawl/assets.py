@@ -35,21 +35,14 @@ def _table_metadata(spec: TableSpec) -> dict:
     name="extract",
     specs=[
         AssetSpec(
-            PAGES.name,
-            description=PAGES.description,
+            spec.name,
+            description=spec.description,
             kinds={"spark", "delta"},
             owners=OWNERS,
             group_name=GROUP,
-            metadata=_table_metadata(PAGES),
-        ),
-        AssetSpec(
-            HYPERLINKS.name,
-            description=HYPERLINKS.description,
-            kinds={"spark", "delta"},
-            owners=OWNERS,
-            group_name=GROUP,
-            metadata=_table_metadata(HYPERLINKS),
-        ),
+            metadata=_table_metadata(spec),
+        )
+        for spec in (PAGES, HYPERLINKS)
     ],
     partitions_def=crawl_segment_partitions,
     backfill_policy=ONE_RUN_PER_BACKFILL,

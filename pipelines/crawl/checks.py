@@ -7,10 +7,8 @@ answer into an ``AssetCheckResult``.
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from dagster import AssetCheckResult, asset_check
@@ -36,16 +34,6 @@ def duplicate_key_problems(warehouse: str, spec: TableSpec, limit: int = 20) -> 
     )
 
 
-def seed_domains(seeds: str) -> dict[str, str]:
-    """domain -> company_id from the seed CSV (domains separated by ';' or spaces)."""
-    with Path(seeds).open(encoding="utf-8-sig", newline="") as handle:
-        return {
-            domain.strip().lower(): row["company_id"]
-            for row in csv.DictReader(handle)
-            for domain in row["domains"].replace(";", " ").split()
-        }
-
-
 def non_seed_source_problems(warehouse: str, seeds: str, limit: int = 20) -> Problems:
     """company_links rows whose source is not the seed company owning its domain."""
     table = open_table(warehouse, COMPANY_LINKS)
@@ -53,10 +41,11 @@ def non_seed_source_problems(warehouse: str, seeds: str, limit: int = 20) -> Pro
         return []
     import pyarrow as pa
 
-    owners = seed_domains(seeds)
-    seeds_table = pa.table(
-        {"domain": list(owners), "company_id": list(owners.values())},
-    )
+    from extraction.companies import SeedCompanies
+
+    # The same seed parsing the classify job used to pick sources.
+    owners = [(d, c.company_id) for c in SeedCompanies.from_csv(seeds) for d in c.domains]
+    seeds_table = pa.table({"domain": [d for d, _ in owners], "company_id": [c for _, c in owners]})
     return query(
         "SELECT l.src_domain, l.src_company_id, count(*) AS rows FROM l "
         "LEFT JOIN s ON l.src_domain = s.domain AND l.src_company_id = s.company_id "

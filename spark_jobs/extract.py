@@ -21,7 +21,6 @@ from typing import Any
 
 from dagster_pipes import PipesContext
 
-from extraction.commoncrawl import assign_segments, parse_warc_paths
 from spark_jobs import storage
 from spark_jobs.delta import new_staging_dir, write_slices
 from spark_jobs.params import JobParams
@@ -39,15 +38,10 @@ def plan_files(params: JobParams) -> list[tuple[str, str, str, str]]:
     """
     files = []
     for crawl, segments in params.segments_by_crawl().items():
-        listing = storage.join(params.cc_root, "crawl-data", crawl, "warc.paths.gz")
-        if not storage.exists(listing):
-            raise FileNotFoundError(f"no WARC listing for crawl {crawl}: {listing}")
-        paths = parse_warc_paths(storage.read_bytes(listing))
-        segment_of = assign_segments(paths)
-        chosen = [p for p in paths if segment_of[p] in segments]
         by_segment: dict[str, list[str]] = {}
-        for path in chosen:
-            by_segment.setdefault(segment_of[path], []).append(path)
+        for path, segment in storage.crawl_warc_segments(params.cc_root, crawl).items():
+            if segment in segments:
+                by_segment.setdefault(segment, []).append(path)
         for segment, seg_paths in by_segment.items():
             for path in seg_paths[: params.max_files or None]:
                 files.append((crawl, segment, path, storage.join(params.cc_root, path)))

@@ -78,3 +78,13 @@ def remove_tree(uri: str) -> None:
         filesystem.delete_dir(path)
     except OSError:
         pass
+
+
+def crawl_warc_segments(cc_root: str, crawl: str) -> dict[str, str]:
+    """WARC path (relative to the root) -> segment key "00".."99", from the crawl's listing."""
+    from extraction.commoncrawl import assign_segments, parse_warc_paths
+
+    listing = join(cc_root, "crawl-data", crawl, "warc.paths.gz")
+    if not exists(listing):
+        raise FileNotFoundError(f"no WARC listing for crawl {crawl}: {listing}")
+    return assign_segments(parse_warc_paths(read_bytes(listing)))

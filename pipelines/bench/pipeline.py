@@ -79,13 +79,13 @@ def run(args: argparse.Namespace) -> int:
         ASSET_PARTITION_RANGE_START_TAG,
     )
 
-    from extraction.commoncrawl import assign_segments, parse_warc_paths
     from pipelines.commands.sample import segments_with_files
     from pipelines.config import SAMPLE_SEEDS, Settings
     from pipelines.crawl.assets import extract
     from pipelines.crawl.partitions import crawl_partitions
     from pipelines.definitions import build_definitions
     from spark_jobs.runner import load_seed_rows
+    from spark_jobs.storage import crawl_warc_segments
 
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="bench-pipeline-"))
     root = workdir / "commoncrawl"
@@ -94,10 +94,8 @@ def run(args: argparse.Namespace) -> int:
         build_segment(root, args.records, args.files)
     seeds = SAMPLE_SEEDS
     crawl = BENCH_CRAWL
-    listing = root / "crawl-data" / crawl / "warc.paths.gz"
-    paths = parse_warc_paths(listing.read_bytes())
-    segment_of = assign_segments(paths)
-    files = [root / p for p in paths]
+    segment_of = crawl_warc_segments(str(root), crawl)
+    files = [root / p for p in segment_of]
     compressed_mb = sum(f.stat().st_size for f in files) / 1e6
 
     baseline = in_process(files, load_seed_rows(str(seeds)))

@@ -31,11 +31,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def segments_with_files(cc_root: str, crawl: str) -> list[str]:
     """The segment keys of a crawl that hold WARC files in this Common Crawl root."""
-    from extraction.commoncrawl import assign_segments, parse_warc_paths
-    from spark_jobs import storage
+    from spark_jobs.storage import crawl_warc_segments
 
-    listing = storage.join(cc_root, "crawl-data", crawl, "warc.paths.gz")
-    return sorted(set(assign_segments(parse_warc_paths(storage.read_bytes(listing))).values()))
+    return sorted(set(crawl_warc_segments(cc_root, crawl).values()))
 
 
 def run(args: argparse.Namespace) -> int:

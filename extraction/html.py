@@ -1,13 +1,13 @@
 """HTML pages -> title, visible text, language and hyperlinks with their context.
 
-Built for crawl scale on Lexbor (``selectolax.lexbor``). UTF-8 pages are handed to Lexbor as
-bytes (no decode/encode round trip). One CSS query returns headings, links and region
-containers in document order, so the heading chain and the region of every link fall out of
-a single walk: a container's links are the next ``len(container.css("a[href]"))`` links of
-the walk. Links come out column-wise (:class:`PageLinks`); only links that leave the site get
-the costly context (the sentence around them, memoised per block text); internal links keep
-cheap fields. Nothing here recurses over the tree, so deeply nested pages cannot overflow a
-stack.
+Built for crawl scale on Lexbor, the engine of ``selectolax.lexbor``. Each page is parsed
+and walked once in C (:mod:`extraction._pagewalk`): the walk gives the title, ``<base
+href>``, visible text and, per ``a[href]`` in document order, the raw href, anchor text,
+page region, ``rel`` and heading chain, so no Python code runs per DOM node. Python resolves
+the hrefs (a per-site cache answers most of them), and only links that leave the site get
+the costly context: the sentence around them, from their block's text (memoised). Links
+come out column-wise (:class:`PageLinks`). Nothing recurses over the tree, so deeply nested
+pages cannot overflow a stack.
 """
 
 from __future__ import annotations
@@ -15,15 +15,13 @@ from __future__ import annotations
 import codecs
 import re
 import zlib
-from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import repeat
-from operator import attrgetter, itemgetter
+from operator import itemgetter
 
-from selectolax.lexbor import LexborHTMLParser, LexborNode
+from selectolax.lexbor import LexborHTMLParser
 
 from extraction.urls import (
     Resolver,
@@ -33,6 +31,15 @@ from extraction.urls import (
     resolver_for,
     unusable_reason,
 )
+
+try:
+    from extraction import _pagewalk
+except ImportError as exc:  # no silent fallback: the walk exists once, in C
+    raise ImportError(
+        "extraction needs its compiled page walker extraction._pagewalk, which is not built "
+        f"({exc}). Build it from the repository root with `pip install -e .` (or `make venv`); "
+        "that needs a C compiler and the Python headers."
+    ) from exc
 
 
 def _words(text: str) -> list[str]:
@@ -45,25 +52,11 @@ MAX_PARSE_CHARS = 2 * 1024 * 1024
 #: Longest context sentence and anchor kept (characters).
 MAX_CONTEXT_CHARS = 400
 MAX_ANCHOR_CHARS = 300
+#: Subtrees whose text a reader does not see (the C walk skips the same tags).
 BOILERPLATE_TAGS = ["script", "style", "noscript", "template", "nav", "svg", "iframe", "object"]
-#: One walk: links, headings and region containers in document order. Headings and containers
-#: carrying an ``href`` (invalid HTML) are left out, so the nodes with an ``href`` are exactly
-#: the ``a[href]`` links (the region spans count those).
-_WALK = "a[href], " + ", ".join(
-    f"{kind}:not([href])"
-    for kind in _words("h1 h2 h3 h4 nav header footer aside [role] [id*=footer] [class*=footer]")
-)
-_HEADING_LEVEL = {"h1": 0, "h2": 1, "h3": 2, "h4": 3}
-_NO_HREF = "\x00"  # no attribute value can hold NUL (the parser replaces it)
-_TAG_REGION = {"nav": "nav", "header": "header", "footer": "footer", "aside": "aside"}
-_ROLE_REGION = {
-    "navigation": "nav",
-    "banner": "header",
-    "contentinfo": "footer",
-    "complementary": "aside",
-    "main": "main",
-}
 DEFAULT_REGION = "main"
+if _pagewalk.MAX_ANCHOR_CHARS != MAX_ANCHOR_CHARS:
+    raise ImportError("extraction._pagewalk is stale (anchor cap differs): rebuild it")
 
 
 #: Deepest element nesting parsed as is; deeper pages are flattened (see flatten_if_deep).
@@ -76,12 +69,7 @@ _NO_NESTING = frozenset(
     + _words("tr dt dd")
 )
 _FLAT_STRIP = re.compile(r"</?(?!(?:a|img|h[1-6]|p|br|title|base|meta)\b)[a-zA-Z][^>]*>")
-_BLOCK_TAGS = frozenset(
-    _words("p li td th dd dt div section article blockquote figcaption caption body main")
-    + _words("aside footer header h1 h2 h3 h4 h5 h6")
-)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
-_WHITESPACE = re.compile(r"\s+")
 _SENTENCE_END = re.compile(r"[.!?;]\s+(?=[A-ZÄÖÜ0-9\"'(])|\s[|•·]\s")
 _STOPWORDS = {
     "en": _words("the and of to in is for with that on are we our you this by as from be"),
@@ -187,29 +175,25 @@ def parse_page(payload: bytes, url: str, charset: str | None = None) -> ParsedPa
 
 def parse_raw(payload: bytes, url: str, charset: str | None = None) -> ParsedPage:
     """:func:`parse_page` with links as one :class:`PageLinks`: the hot path's form."""
-    tree, used_charset, truncated, flattened = load_tree(payload, charset)
-    page_resolver = resolver_for(url)
-    page_host = page_resolver.host
-    page_domain = registered_domain(page_host) if page_host else None
-    resolver = page_resolver
-    head = tree.head  # <base> and <title> live in <head>; searching it alone is cheap
-    base_node = title_node = None
-    for node in head.css("base[href], title") if head is not None else ():
-        if node.tag == "title":
-            title_node = title_node or node
-        elif base_node is None:
-            base_node = node
-    if base_node is not None:
-        base_href = (base_node.attrs.get("href") or "").strip()
-        resolved_base = page_resolver.resolve(base_href) if base_href else None
-        if resolved_base:
-            resolver = resolver_for(resolved_base[0])
-    if title_node is None:
-        title_node = tree.css_first("title")
-    title = " ".join(title_node.text_lexbor().split())[:1000] if title_node is not None else ""
-    dropped: Counter = Counter()
-    links = parse_links(tree, resolver, page_host, page_domain, dropped)
-    text = visible_text(tree)
+    html, used_charset, truncated, flattened = prepare_html(payload, charset)
+    if isinstance(html, str):
+        html = html.encode("utf-8", "ignore")  # what selectolax feeds Lexbor for text
+    page = _pagewalk.walk(html)
+    try:
+        page_resolver = resolver_for(url)
+        page_host = page_resolver.host
+        page_domain = registered_domain(page_host) if page_host else None
+        resolver = page_resolver
+        base_href = (page.base_href or "").strip()
+        if base_href:
+            resolved_base = page_resolver.resolve(base_href)
+            if resolved_base:
+                resolver = resolver_for(resolved_base[0])
+        dropped: Counter = Counter()
+        links = _page_links(page, resolver, page_host, page_domain, dropped)
+        title, text = page.title, page.text
+    finally:
+        page.close()  # free the Lexbor document now, not at the next garbage collection
     return ParsedPage(
         title=title,
         text=text,
@@ -224,14 +208,14 @@ def parse_raw(payload: bytes, url: str, charset: str | None = None) -> ParsedPag
     )
 
 
-def load_tree(
+def prepare_html(
     payload: bytes, declared: str | None = None
-) -> tuple[LexborHTMLParser, str, bool, bool]:
-    """Parse a payload: ``(tree, charset used, truncated, flattened)``.
+) -> tuple[str | bytes, str, bool, bool]:
+    """What goes to Lexbor: ``(html, charset used, truncated, flattened)``.
 
-    What every extractor pass must do first (the benchmark's bare pass calls it too). A page
-    that is valid UTF-8 goes to Lexbor as bytes: decoding it to ``str`` only for selectolax
-    to encode it back costs a fifth of the parse. Other charsets are decoded first.
+    A page that is valid UTF-8 stays bytes: decoding it to ``str`` only to encode it back
+    costs a fifth of the parse. Other charsets are decoded to ``str``. Over-long pages are
+    capped (:data:`MAX_PARSE_CHARS`) and pathologically deep ones flattened.
     """
     used = _ascii_charset(payload, declared) if payload.isascii() else None
     if used is not None:
@@ -250,6 +234,18 @@ def load_tree(
         flat, flattened = flatten_if_deep(text)
         if flattened:
             html = flat
+    return html, used, truncated, flattened
+
+
+def load_tree(
+    payload: bytes, declared: str | None = None
+) -> tuple[LexborHTMLParser, str, bool, bool]:
+    """:func:`prepare_html` parsed by selectolax: ``(tree, charset, truncated, flattened)``.
+
+    The benchmark's bare pass (what every extractor must do first) and tests use it; the
+    extraction itself parses in :mod:`extraction._pagewalk`.
+    """
+    html, used, truncated, flattened = prepare_html(payload, declared)
     return LexborHTMLParser(html), used, truncated, flattened
 
 
@@ -340,64 +336,37 @@ def _codec(name: str) -> str | None:
     return codec
 
 
-def parse_links(
-    tree: LexborHTMLParser,
-    resolver: Resolver,
-    page_host: str | None,
-    page_domain: str | None,
-    dropped: Counter,
+def _page_links(
+    page, resolver: Resolver, page_host: str | None, page_domain: str | None, dropped: Counter
 ) -> PageLinks:
-    """All usable links in document order, column-wise, from one walk.
+    """A walked page's usable links in document order, column-wise.
 
-    Per-link work runs as C-level ``map`` calls over the walk (attribute dicts, hrefs, the
-    per-site cache of resolved hrefs, anchor texts); Python code runs only for the few
-    other nodes of the walk and for exceptions (uncached or unusable hrefs, odd anchors).
-    Headings update a running heading chain, read at each link that leaves the site; a
-    region container marks its next ``k`` links (its own ``a[href]`` descendants), inner
-    containers after outer ones, so the innermost wins. The sentence around a link is found
-    for links that leave the site only.
+    The walk already gave hrefs, anchors, regions, rels and heading chains; here hrefs are
+    resolved (:func:`_targets`), unusable links dropped and counted, and the links that
+    leave the site get the sentence around them from their block's text.
     """
-    nodes = tree.css(_WALK)
-    attrs = list(map(_ATTRIBUTES, nodes))
-    hrefs = list(map(dict.get, attrs, repeat("href"), repeat(_NO_HREF)))
-    events: list[tuple[int, int, str]] = []  # (a[href] number, heading level, heading text)
-    spans: list[tuple[int, int, str]] = []  # (first a[href] number, count, region)
-    others = _positions(hrefs, _NO_HREF)
-    for shift, at in enumerate(others):
-        node, node_attrs = nodes[at], attrs[at]
-        tag = node.tag
-        level = _HEADING_LEVEL.get(tag)
-        if level is not None:
-            events.append((at - shift, level, " ".join(node.text_lexbor().split())[:200]))
-        region = _container_region(tag, node_attrs) if node_attrs or level is None else None
-        if region is not None:
-            inside = len(node.css("a[href]"))
-            if inside:
-                spans.append((at - shift, inside, region))
-    for at in reversed(others):
-        del nodes[at], attrs[at], hrefs[at]
-    targets, dropped_at = _targets(hrefs, resolver, page_host, page_domain, dropped)
-    for at in reversed(dropped_at):
-        del nodes[at], attrs[at]
-    anchors = list(map(str.strip, map(_TEXT_CONTENT, nodes)))
-    if anchors and (
-        "" in anchors
-        or max(map(len, anchors)) > MAX_ANCHOR_CHARS
-        or "  " in (joined := " ".join(anchors))
-        or not joined.isprintable()  # newlines, tabs, no-break spaces, ...
-    ):
-        anchors = _clean_anchors(anchors, nodes, attrs)
-    rels = list(map(dict.get, attrs, repeat("rel")))
-    rels = [rel.lower() if rel else None for rel in rels] if any(rels) else [None] * len(rels)
-    external = _external(targets, nodes, anchors, events, dropped_at)
-    return PageLinks(targets, anchors, _regions(len(targets), spans, dropped_at), rels, external)
+    targets, dropped_at = _targets(page.hrefs, resolver, page_host, page_domain, dropped)
+    anchors, regions, rels, headings = page.anchors, page.regions, page.rels, page.headings
+    walked = range(len(anchors))
+    if dropped_at:
+        gone = set(dropped_at)
+        walked = [at for at in walked if at not in gone]
+        anchors = [anchors[at] for at in walked]
+        regions = [regions[at] for at in walked]
+        rels = [rels[at] for at in walked]
+        headings = [headings[at] for at in walked]
+    external: list[tuple[int, str, str]] = []
+    outside = _positions(list(map(_INTERNAL, targets)), False)
+    if outside:
+        blocks = page.block_texts([walked[index] for index in outside])
+        for index, block in zip(outside, blocks, strict=True):
+            anchor = anchors[index]
+            sentence = anchor if block is None else _sentence_around(block, anchor)
+            external.append((index, sentence, headings[index]))
+    return PageLinks(targets, anchors, regions, rels, external)
 
 
-_ATTRIBUTES = attrgetter("attributes")
 _INTERNAL = itemgetter(3)
-#: Anchor text = the link's DOM textContent (one Lexbor call, no per-text-node Python work),
-#: stripped; inner whitespace runs are folded only where present.
-_TEXT_CONTENT = LexborNode.text_lexbor
 
 
 def _positions(values: list, marker) -> list[int]:
@@ -410,88 +379,6 @@ def _positions(values: list, marker) -> list[int]:
             found.append(at)
     except ValueError:
         return found
-
-
-def _clean_anchors(anchors: list[str], nodes: list, attrs: list[dict]) -> list[str]:
-    """Fold whitespace runs (one regex over all anchors joined), cap the length, and give
-    empty anchors their fallback (:func:`_fallback_anchor`)."""
-    joined = "\x00".join(anchors)
-    if joined.count("\x00") == len(anchors) - 1:
-        anchors = _WHITESPACE.sub(" ", joined).split("\x00")
-    else:  # a NUL inside an anchor: fold one by one
-        anchors = [" ".join(anchor.split()) for anchor in anchors]
-    if max(map(len, anchors)) > MAX_ANCHOR_CHARS:
-        anchors = [anchor[:MAX_ANCHOR_CHARS] for anchor in anchors]
-    for at in _positions(anchors, ""):
-        anchors[at] = _fallback_anchor(nodes[at], attrs[at])
-    return anchors
-
-
-def _external(
-    targets: list[tuple],
-    nodes: list,
-    anchors: list[str],
-    events: list[tuple[int, int, str]],
-    dropped_at: list[int],
-) -> list[tuple[int, str, str]]:
-    """(index, sentence, heading chain) of each link that leaves the site."""
-    outside = _positions(list(map(_INTERNAL, targets)), False)
-    if not outside:
-        return []
-    headings = ["", "", "", ""]
-    chain = ""
-    pending = iter(events)
-    event = next(pending, None)
-    external = []
-    for index in outside:
-        changed = False
-        while event is not None:
-            number = event[0] - bisect_left(dropped_at, event[0]) if dropped_at else event[0]
-            if number > index:
-                break
-            level = event[1]
-            headings[level] = event[2]
-            for deeper in range(level + 1, 4):
-                headings[deeper] = ""
-            changed = True
-            event = next(pending, None)
-        if changed:
-            chain = " > ".join(h for h in headings if h)
-        external.append((index, _sentence_around(nodes[index], anchors[index]), chain))
-    return external
-
-
-def _container_region(tag: str, attrs: dict) -> str | None:
-    """The page region an element stands for (nav/header/footer/aside/main), if any."""
-    region = _TAG_REGION.get(tag)
-    if region is not None:
-        return region
-    role = attrs.get("role")
-    if role:
-        region = _ROLE_REGION.get(role.strip().lower())
-        if region is not None:
-            return region
-    if tag in ("body", "html"):
-        return None
-    marks = f"{attrs.get('id') or ''} {attrs.get('class') or ''}".lower()
-    return "footer" if "footer" in marks else None
-
-
-def _regions(count: int, spans: list[tuple[int, int, str]], dropped_at: list[int]) -> list[str]:
-    """Region per kept link from container spans over the ``a[href]`` numbering.
-
-    Spans come in document order, so an inner container overwrites its outer one. Dropped
-    links shift the numbering; each span's ends are moved back by the drops before them.
-    """
-    regions = [DEFAULT_REGION] * count
-    for first, size, region in spans:
-        end = first + size
-        if dropped_at:
-            first -= bisect_left(dropped_at, first)
-            end -= bisect_left(dropped_at, end)
-        if end > first:
-            regions[first:end] = [region] * (end - first)
-    return regions
 
 
 def _targets(
@@ -551,40 +438,17 @@ def _resolve_link(
     return (dst_url, dst_host, dst_domain, internal, url_hash)
 
 
-def _fallback_anchor(node, attrs: dict) -> str:
-    """Anchor of a link without text: logo ``<img alt>``, then ``title``/``aria-label``."""
-    image = node.css_first("img[alt]")
-    if image is not None:
-        alt = (image.attrs.get("alt") or "").strip()
-        if alt:
-            return " ".join(alt.split())[:MAX_ANCHOR_CHARS]
-    for name in ("title", "aria-label"):
-        value = (attrs.get(name) or "").strip()
-        if value:
-            return " ".join(value.split())[:MAX_ANCHOR_CHARS]
-    return ""
-
-
-def _sentence_around(node, anchor: str) -> str:
-    """The sentence of the nearest block ancestor that contains the link (bounded walk)."""
-    block = node.parent
-    for _ in range(8):
-        if block is None or block.tag in _BLOCK_TAGS:
-            break
-        block = block.parent
-    if block is None:
-        return anchor
-    raw = block.text(separator=" ")
-    if len(raw) > 20_000:
-        raw = raw[:20_000]
-    if len(raw) > _MAX_MEMO_BLOCK_CHARS:
-        return _sentence_in(raw, anchor)
-    key = (raw, anchor)
+def _sentence_around(block: str, anchor: str) -> str:
+    """The sentence of a link's block text (``block.text(separator=" ")``, capped by the
+    walk) that contains its anchor; memoised per (block, anchor) for short blocks."""
+    if len(block) > _MAX_MEMO_BLOCK_CHARS:
+        return _sentence_in(block, anchor)
+    key = (block, anchor)
     sentence = _SENTENCES.get(key)
     if sentence is None:
         if len(_SENTENCES) >= _MAX_SENTENCES:
             _SENTENCES.clear()
-        sentence = _SENTENCES[key] = _sentence_in(raw, anchor)
+        sentence = _SENTENCES[key] = _sentence_in(block, anchor)
     return sentence
 
 
@@ -608,7 +472,11 @@ def _sentence_in(raw: str, anchor: str) -> str:
 
 
 def visible_text(tree: LexborHTMLParser) -> str:
-    """Text a reader sees: boilerplate tags removed (mutates the tree), text nodes joined."""
+    """Text a reader sees: boilerplate tags removed (mutates the tree), text nodes joined.
+
+    The selectolax form, for a tree from :func:`load_tree` (the benchmark's bare pass); the
+    extraction gets the same text from its walk (``ParsedPage.text``).
+    """
     tree.strip_tags(BOILERPLATE_TAGS)
     root = tree.body or tree.root
     if root is None:

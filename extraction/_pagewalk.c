@@ -1,0 +1,1104 @@
+/*
+ * extraction._pagewalk: one Lexbor parse and one iterative walk per HTML page.
+ *
+ * What extraction.html needs from a page, gathered in C so that no Python code runs per
+ * DOM node: title, <base href>, visible text (boilerplate subtrees skipped) and, per
+ * a[href] link in document order, its raw href, anchor text (img alt / title /
+ * aria-label fallback), page region, rel and heading chain. The sentence around a link is
+ * costly and needed only for links that leave the site, so the page keeps its document
+ * and gives the text of a link's block on demand (Page.block_texts).
+ *
+ * Lexbor is the engine selectolax ships: its shared object exports the Lexbor C API, so
+ * the functions are resolved with dlopen/dlsym at import (no headers, no link-time
+ * dependency). The few struct fields read directly (node links, attribute list, text
+ * data) are checked against Lexbor's accessor functions on a probe document at import;
+ * a mismatch fails the import instead of reading garbage. The walk never recurses, so
+ * deeply nested pages cannot overflow the C stack; every string gathered is bounded.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <structmember.h>
+#include <dlfcn.h>
+#include <stdint.h>
+#include <string.h>
+
+/* ---- Lexbor structures (selectolax/lexbor.pxd of the bundled version) ---------------- */
+
+typedef unsigned char lxb_char_t;
+typedef unsigned int lxb_status_t;
+typedef uintptr_t lxb_tag_id_t;
+
+typedef struct lxb_dom_node lxb_dom_node_t;
+struct lxb_dom_node {
+    void *events;
+    uintptr_t local_name;
+    uintptr_t prefix;
+    uintptr_t ns;
+    void *owner_document;
+    lxb_dom_node_t *next;
+    lxb_dom_node_t *prev;
+    lxb_dom_node_t *parent;
+    lxb_dom_node_t *first_child;
+    lxb_dom_node_t *last_child;
+    void *user;
+    int type;
+};
+
+typedef struct {
+    lxb_char_t *data;
+    size_t length;
+} lexbor_str_t;
+
+typedef struct {
+    lxb_dom_node_t node;
+    lexbor_str_t data;
+} lxb_dom_character_data_t;
+
+typedef struct lxb_dom_attr lxb_dom_attr_t;
+struct lxb_dom_attr {
+    lxb_dom_node_t node;
+    uintptr_t upper_name;
+    uintptr_t qualified_name;
+    lexbor_str_t *value;
+    void *owner;
+    lxb_dom_attr_t *next;
+    lxb_dom_attr_t *prev;
+};
+
+typedef void lxb_html_document_t;
+
+enum { NODE_ELEMENT = 1, NODE_TEXT = 3 };
+
+/* ---- Lexbor functions, resolved at import ------------------------------------------- */
+
+static lxb_html_document_t *(*doc_create)(void);
+static lxb_html_document_t *(*doc_destroy)(lxb_html_document_t *);
+static lxb_status_t (*doc_parse)(lxb_html_document_t *, const lxb_char_t *, size_t);
+static lxb_dom_node_t *(*doc_body)(lxb_html_document_t *);
+static lxb_dom_node_t *(*doc_head)(lxb_html_document_t *);
+static lxb_dom_node_t *(*doc_root)(lxb_html_document_t *);
+static lxb_dom_attr_t *(*first_attribute)(lxb_dom_node_t *);
+static const lxb_char_t *(*attr_qualified_name)(lxb_dom_attr_t *, size_t *);
+static const lxb_char_t *(*attr_value)(lxb_dom_attr_t *, size_t *);
+static const lxb_char_t *(*element_qualified_name)(lxb_dom_node_t *, size_t *);
+static lxb_dom_node_t *(*node_first_child)(lxb_dom_node_t *);
+static lxb_dom_node_t *(*node_next)(lxb_dom_node_t *);
+static lxb_dom_node_t *(*node_parent)(lxb_dom_node_t *);
+static lxb_tag_id_t (*node_tag_id)(lxb_dom_node_t *);
+static int (*node_type)(lxb_dom_node_t *);
+
+/* ---- limits (mirror extraction/html.py) ---------------------------------------------- */
+
+#define MAX_ANCHOR_CHARS 300
+#define MAX_HEADING_CHARS 200
+#define MAX_TITLE_CHARS 1000
+#define MAX_BLOCK_CHARS 20000
+#define BLOCK_LOOKUP_STEPS 8
+#define BLOCK_MEMO 8
+
+/* ---- tag ids, found at import by parsing a probe document --------------------------- */
+
+enum {
+    TG_TEXT, TG_A, TG_H1, TG_H2, TG_H3, TG_H4, TG_H5, TG_H6, TG_NAV, TG_HEADER, TG_FOOTER, TG_ASIDE,
+    TG_BODY, TG_HTML, TG_HEAD, TG_TITLE, TG_BASE, TG_IMG, TG_SCRIPT, TG_STYLE, TG_NOSCRIPT,
+    TG_TEMPLATE, TG_SVG, TG_IFRAME, TG_OBJECT, TG_P, TG_LI, TG_TD, TG_TH, TG_DD, TG_DT, TG_DIV,
+    TG_SECTION, TG_ARTICLE, TG_BLOCKQUOTE, TG_FIGCAPTION, TG_CAPTION, TG_MAIN, TG_COUNT
+};
+static const char *TAG_NAMES[TG_COUNT] = {
+    "#text", "a", "h1", "h2", "h3", "h4", "h5", "h6", "nav", "header", "footer", "aside",
+    "body", "html", "head", "title", "base", "img", "script", "style", "noscript",
+    "template", "svg", "iframe", "object", "p", "li", "td", "th", "dd", "dt", "div",
+    "section", "article", "blockquote", "figcaption", "caption", "main",
+};
+static uintptr_t TAG[TG_COUNT];
+
+static const char PROBE_HTML[] =
+    "<html><head><title>T</title><base href=\"/b\"><style>s</style>"
+    "<script>x</script><noscript>n</noscript><template>t</template></head>"
+    "<body><nav><a href=\"/x\" rel=\"N\" class=\"c\" data-k>A<img alt=\"i\"></a></nav>"
+    "<header><h1>1</h1><h2>2</h2><h3>3</h3><h4>4</h4><h5>5</h5><h6>6</h6></header>"
+    "<main><section><article><blockquote><p>p</p></blockquote></article></section></main>"
+    "<ul><li>l</li></ul><dl><dt>t</dt><dd>d</dd></dl><div>d</div>"
+    "<figure><figcaption>f</figcaption></figure>"
+    "<table><caption>c</caption><tr><th>h</th><td>d</td></tr></table>"
+    "<aside>a</aside><footer>f</footer><iframe></iframe><object></object><svg></svg>"
+    "</body></html>";
+
+/* Attribute kinds the walk reads, by qualified name. */
+enum { A_OTHER, A_HREF, A_ROLE, A_ID, A_CLASS, A_REL, A_TITLE, A_ARIA_LABEL, A_ALT };
+static const struct {
+    const char *name;
+    size_t len;
+    int kind;
+} ATTR_NAMES[] = {
+    {"href", 4, A_HREF}, {"role", 4, A_ROLE}, {"id", 2, A_ID}, {"class", 5, A_CLASS},
+    {"rel", 3, A_REL}, {"title", 5, A_TITLE}, {"aria-label", 10, A_ARIA_LABEL},
+    {"alt", 3, A_ALT},
+};
+
+/* Regions, as Python strings shared by every link (interned at import). */
+enum { R_NONE, R_NAV, R_HEADER, R_FOOTER, R_ASIDE, R_MAIN, R_COUNT };
+static const char *REGION_NAMES[R_COUNT] = {"", "nav", "header", "footer", "aside", "main"};
+static PyObject *REGION_STR[R_COUNT];
+static PyObject *EMPTY_STR;
+
+/* ---- growable byte buffer ------------------------------------------------------------ */
+
+typedef struct {
+    char *data;
+    size_t len, cap;
+} Buf;
+
+static int buf_reserve(Buf *b, size_t extra) {
+    if (b->len + extra <= b->cap) return 0;
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap < b->len + extra) {
+        if (cap > ((size_t)PY_SSIZE_T_MAX) / 2) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        cap *= 2;
+    }
+    char *data = PyMem_Realloc(b->data, cap);
+    if (data == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    b->data = data;
+    b->cap = cap;
+    return 0;
+}
+
+static inline int buf_add(Buf *b, const void *data, size_t len) {
+    if (buf_reserve(b, len) < 0) return -1;
+    memcpy(b->data + b->len, data, len);
+    b->len += len;
+    return 0;
+}
+
+static void buf_free(Buf *b) {
+    PyMem_Free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+
+static PyObject *buf_str(const Buf *b) {
+    if (b->len == 0) {
+        Py_INCREF(EMPTY_STR);
+        return EMPTY_STR;
+    }
+    return PyUnicode_DecodeUTF8(b->data, (Py_ssize_t)b->len, "replace");
+}
+
+/* ---- UTF-8 and Python's notion of whitespace ----------------------------------------- */
+
+/* Length of the UTF-8 sequence at s (1 for a stray byte) and its code point. */
+static inline size_t utf8_next(const lxb_char_t *s, size_t len, uint32_t *cp) {
+    lxb_char_t c = s[0];
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+    if (n == 1 || n > len) {
+        *cp = 0xFFFD;
+        return 1;
+    }
+    uint32_t value = c & (0x7F >> n);
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80) {
+            *cp = 0xFFFD;
+            return 1;
+        }
+        value = (value << 6) | (s[i] & 0x3F);
+    }
+    *cp = value;
+    return n;
+}
+
+/* str.isspace() of one code point (what str.split and str.strip use). */
+static inline int is_space(uint32_t cp) {
+    if (cp < 0x80) return cp == ' ' || (cp >= 0x09 && cp <= 0x0D) || (cp >= 0x1C && cp <= 0x1F);
+    return Py_UNICODE_ISSPACE((Py_UCS4)cp);
+}
+
+/* Start of the code point that ends at s[end - 1]. */
+static inline size_t utf8_back(const lxb_char_t *s, size_t end) {
+    size_t at = end - 1, steps = 0;
+    while (at > 0 && steps < 3 && (s[at] & 0xC0) == 0x80) {
+        at--;
+        steps++;
+    }
+    return at;
+}
+
+/* Appends s with leading and trailing whitespace removed (str.strip()). */
+static int add_stripped(Buf *b, const lxb_char_t *s, size_t len) {
+    size_t start = 0, end = len;
+    uint32_t cp;
+    while (start < end) {
+        size_t n = utf8_next(s + start, end - start, &cp);
+        if (!is_space(cp)) break;
+        start += n;
+    }
+    while (end > start) {
+        size_t at = utf8_back(s, end);
+        utf8_next(s + at, end - at, &cp);
+        if (!is_space(cp)) break;
+        end = at;
+    }
+    return buf_add(b, s + start, end - start);
+}
+
+/* Builds " ".join(text.split())[:cap] incrementally, one text piece at a time. */
+typedef struct {
+    Buf buf;
+    size_t chars, cap;
+    int pending_space, full;
+} Folder;
+
+static int fold_add(Folder *f, const lxb_char_t *s, size_t len) {
+    size_t at = 0;
+    uint32_t cp;
+    while (at < len && !f->full) {
+        lxb_char_t c = s[at];
+        size_t n;
+        if (c < 0x80) {
+            cp = c;
+            n = 1;
+        } else {
+            n = utf8_next(s + at, len - at, &cp);
+        }
+        if (is_space(cp)) {
+            f->pending_space = f->buf.len > 0;
+            at += n;
+            continue;
+        }
+        if (f->pending_space) {
+            f->pending_space = 0;
+            if (f->chars >= f->cap) {
+                f->full = 1;
+                break;
+            }
+            if (buf_add(&f->buf, " ", 1) < 0) return -1;
+            f->chars++;
+        }
+        if (f->chars >= f->cap) {
+            f->full = 1;
+            break;
+        }
+        if (buf_add(&f->buf, s + at, n) < 0) return -1;
+        f->chars++;
+        at += n;
+    }
+    return 0;
+}
+
+static void fold_reset(Folder *f, size_t cap) {
+    f->buf.len = 0;
+    f->chars = 0;
+    f->cap = cap;
+    f->pending_space = f->full = 0;
+}
+
+/* ---- tree helpers -------------------------------------------------------------------- */
+
+static inline lxb_dom_character_data_t *as_text(lxb_dom_node_t *node) {
+    return (lxb_dom_character_data_t *)node;
+}
+
+/* Next node of a preorder walk of root's subtree (root excluded), or NULL at its end. */
+static inline lxb_dom_node_t *next_in(lxb_dom_node_t *node, lxb_dom_node_t *root) {
+    if (node->first_child != NULL) return node->first_child;
+    while (node != root) {
+        if (node->next != NULL) return node->next;
+        node = node->parent;
+        if (node == NULL) return NULL;
+    }
+    return NULL;
+}
+
+/* Next node after node's subtree (siblings, then ancestors' siblings) within root. */
+static inline lxb_dom_node_t *skip_subtree(lxb_dom_node_t *node, lxb_dom_node_t *root) {
+    while (node != root && node != NULL) {
+        if (node->next != NULL) return node->next;
+        node = node->parent;
+    }
+    return NULL;
+}
+
+/* textContent of node folded into f (stops once f is full). */
+static int fold_text_content(Folder *f, lxb_dom_node_t *node) {
+    for (lxb_dom_node_t *at = node->first_child; at != NULL && !f->full; at = next_in(at, node)) {
+        if (at->type == NODE_TEXT && fold_add(f, as_text(at)->data.data, as_text(at)->data.length) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Per-page memo of attribute name ids -> kind (dynamic ids are per document). */
+#define ATTR_SLOTS 64
+typedef struct {
+    uintptr_t local_name, prefix;
+    int kind, used;
+} AttrSlot;
+
+static int attr_kind(AttrSlot *slots, lxb_dom_attr_t *attr) {
+    uintptr_t key = attr->node.local_name, prefix = attr->node.prefix;
+    size_t at = (size_t)((key * 2654435761u) ^ prefix) % ATTR_SLOTS;
+    for (size_t probe = 0; probe < ATTR_SLOTS; probe++) {
+        AttrSlot *slot = &slots[(at + probe) % ATTR_SLOTS];
+        if (slot->used && slot->local_name == key && slot->prefix == prefix) return slot->kind;
+        if (!slot->used) {
+            size_t len = 0;
+            const lxb_char_t *name = attr_qualified_name(attr, &len);
+            int kind = A_OTHER;
+            for (size_t i = 0; name != NULL && i < sizeof(ATTR_NAMES) / sizeof(ATTR_NAMES[0]); i++) {
+                if (ATTR_NAMES[i].len == len && memcmp(ATTR_NAMES[i].name, name, len) == 0) {
+                    kind = ATTR_NAMES[i].kind;
+                    break;
+                }
+            }
+            slot->used = 1;
+            slot->local_name = key;
+            slot->prefix = prefix;
+            slot->kind = kind;
+            return kind;
+        }
+    }
+    return A_OTHER; /* unreachable: a page never has 64 distinct wanted names */
+}
+
+static lexbor_str_t *find_attr(AttrSlot *slots, lxb_dom_node_t *element, int kind, int *present) {
+    for (lxb_dom_attr_t *attr = first_attribute(element); attr != NULL; attr = attr->next) {
+        if (attr_kind(slots, attr) == kind) {
+            *present = 1;
+            return attr->value;
+        }
+    }
+    *present = 0;
+    return NULL;
+}
+
+static inline int value_contains_footer(const lexbor_str_t *value) {
+    if (value == NULL || value->data == NULL || value->length < 6) return 0;
+    const lxb_char_t *s = value->data;
+    for (size_t i = 0; i + 6 <= value->length; i++) {
+        if ((s[i] | 0x20) == 'f' && (s[i + 1] | 0x20) == 'o' && (s[i + 2] | 0x20) == 'o' &&
+            (s[i + 3] | 0x20) == 't' && (s[i + 4] | 0x20) == 'e' && (s[i + 5] | 0x20) == 'r')
+            return 1;
+    }
+    return 0;
+}
+
+/* role value (stripped, case-insensitive) -> region, R_NONE when it names none. */
+static int role_region(const lexbor_str_t *value) {
+    if (value == NULL || value->data == NULL) return R_NONE;
+    const lxb_char_t *s = value->data;
+    size_t start = 0, end = value->length;
+    while (start < end && (s[start] == ' ' || (s[start] >= 9 && s[start] <= 13))) start++;
+    while (end > start && (s[end - 1] == ' ' || (s[end - 1] >= 9 && s[end - 1] <= 13))) end--;
+    char low[16];
+    size_t len = end - start;
+    if (len == 0 || len >= sizeof(low)) return R_NONE;
+    for (size_t i = 0; i < len; i++) {
+        lxb_char_t c = s[start + i];
+        low[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    }
+    low[len] = 0;
+    if (strcmp(low, "navigation") == 0) return R_NAV;
+    if (strcmp(low, "banner") == 0) return R_HEADER;
+    if (strcmp(low, "contentinfo") == 0) return R_FOOTER;
+    if (strcmp(low, "complementary") == 0) return R_ASIDE;
+    if (strcmp(low, "main") == 0) return R_MAIN;
+    return R_NONE;
+}
+
+static inline int tag_in(uintptr_t tag, const int *ids, size_t count) {
+    for (size_t i = 0; i < count; i++)
+        if (TAG[ids[i]] == tag) return 1;
+    return 0;
+}
+
+static const int BOILERPLATE[] = {TG_SCRIPT, TG_STYLE, TG_NOSCRIPT, TG_TEMPLATE,
+                                  TG_NAV,    TG_SVG,   TG_IFRAME,   TG_OBJECT};
+static const int BLOCKS[] = {TG_P,       TG_LI,         TG_TD,      TG_TH,     TG_DD,     TG_DT,
+                             TG_DIV,     TG_SECTION,    TG_ARTICLE, TG_BLOCKQUOTE,
+                             TG_FIGCAPTION, TG_CAPTION, TG_BODY,    TG_MAIN,   TG_ASIDE,  TG_FOOTER,
+                             TG_HEADER,  TG_H1,         TG_H2,      TG_H3,     TG_H4,     TG_H5,
+                             TG_H6};
+
+/* The block whose sentence frames a link: the nearest of its first 8 ancestors with a
+ * block tag, else the 9th ancestor (NULL when the tree ends first). */
+static lxb_dom_node_t *block_of(lxb_dom_node_t *link) {
+    lxb_dom_node_t *block = link->parent;
+    for (int step = 0; step < BLOCK_LOOKUP_STEPS; step++) {
+        if (block == NULL) return NULL;
+        if (block->type == NODE_ELEMENT &&
+            tag_in(block->local_name, BLOCKS, sizeof(BLOCKS) / sizeof(BLOCKS[0])))
+            return block;
+        block = block->parent;
+    }
+    return block;
+}
+
+/* ---- the Page object ----------------------------------------------------------------- */
+
+typedef struct {
+    PyObject_HEAD
+    lxb_html_document_t *document;
+    lxb_dom_node_t **links;
+    Py_ssize_t count;
+    PyObject *title, *base_href, *text, *hrefs, *anchors, *regions, *rels, *headings;
+} Page;
+
+static void page_release(Page *self) {
+    if (self->document != NULL) {
+        doc_destroy(self->document);
+        self->document = NULL;
+    }
+    PyMem_Free(self->links);
+    self->links = NULL;
+    self->count = 0;
+}
+
+static void Page_dealloc(Page *self) {
+    page_release(self);
+    Py_XDECREF(self->title);
+    Py_XDECREF(self->base_href);
+    Py_XDECREF(self->text);
+    Py_XDECREF(self->hrefs);
+    Py_XDECREF(self->anchors);
+    Py_XDECREF(self->regions);
+    Py_XDECREF(self->rels);
+    Py_XDECREF(self->headings);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+/* Text of a block as block.text(separator=" ") would give it, capped in characters. */
+static PyObject *block_text(lxb_dom_node_t *block, Buf *buf) {
+    size_t chars = 0;
+    int first = 1;
+    buf->len = 0;
+    for (lxb_dom_node_t *at = block->first_child; at != NULL && chars < MAX_BLOCK_CHARS;
+         at = next_in(at, block)) {
+        if (at->type != NODE_TEXT) continue;
+        const lxb_char_t *s = as_text(at)->data.data;
+        size_t len = as_text(at)->data.length, used = 0;
+        if (!first) {
+            if (buf_add(buf, " ", 1) < 0) return NULL;
+            chars++;
+        }
+        first = 0;
+        while (used < len && chars < MAX_BLOCK_CHARS) {
+            uint32_t cp;
+            used += s[used] < 0x80 ? 1 : utf8_next(s + used, len - used, &cp);
+            chars++;
+        }
+        if (buf_add(buf, s, used) < 0) return NULL;
+    }
+    return buf_str(buf);
+}
+
+static PyObject *Page_block_texts(Page *self, PyObject *indexes) {
+    PyObject *seq = PySequence_Fast(indexes, "block_texts() takes a list of link indexes");
+    if (seq == NULL) return NULL;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    PyObject *out = PyList_New(n);
+    Buf buf = {0};
+    lxb_dom_node_t *memo_node[BLOCK_MEMO] = {0};
+    PyObject *memo_text[BLOCK_MEMO] = {0};
+    size_t memo_next = 0;
+    if (out == NULL) goto fail;
+    if (self->document == NULL) {
+        PyErr_SetString(PyExc_ValueError, "page is closed");
+        goto fail;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_ssize_t index = PyLong_AsSsize_t(PySequence_Fast_GET_ITEM(seq, i));
+        if (index == -1 && PyErr_Occurred()) goto fail;
+        if (index < 0 || index >= self->count) {
+            PyErr_SetString(PyExc_IndexError, "link index out of range");
+            goto fail;
+        }
+        lxb_dom_node_t *block = block_of(self->links[index]);
+        PyObject *text = NULL;
+        if (block == NULL) {
+            text = Py_None;
+            Py_INCREF(text);
+        } else {
+            for (size_t m = 0; m < BLOCK_MEMO; m++) {
+                if (memo_node[m] == block) {
+                    text = memo_text[m];
+                    Py_INCREF(text);
+                    break;
+                }
+            }
+            if (text == NULL) {
+                text = block_text(block, &buf);
+                if (text == NULL) goto fail;
+                size_t slot = memo_next++ % BLOCK_MEMO;
+                Py_XDECREF(memo_text[slot]);
+                memo_node[slot] = block;
+                memo_text[slot] = text;
+                Py_INCREF(text);
+            }
+        }
+        PyList_SET_ITEM(out, i, text);
+    }
+    for (size_t m = 0; m < BLOCK_MEMO; m++) Py_XDECREF(memo_text[m]);
+    buf_free(&buf);
+    Py_DECREF(seq);
+    return out;
+fail:
+    for (size_t m = 0; m < BLOCK_MEMO; m++) Py_XDECREF(memo_text[m]);
+    buf_free(&buf);
+    Py_XDECREF(out);
+    Py_DECREF(seq);
+    return NULL;
+}
+
+static PyObject *Page_close(Page *self, PyObject *Py_UNUSED(ignored)) {
+    page_release(self);
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef Page_methods[] = {
+    {"block_texts", (PyCFunction)Page_block_texts, METH_O,
+     "block_texts(indexes) -> [str | None]: text of each link's block (None: no block)."},
+    {"close", (PyCFunction)Page_close, METH_NOARGS, "Free the parsed document now."},
+    {NULL, NULL, 0, NULL},
+};
+
+#define PAGE_MEMBER(name, doc) {#name, T_OBJECT_EX, offsetof(Page, name), READONLY, doc}
+static PyMemberDef Page_members[] = {
+    PAGE_MEMBER(title, "title text, whitespace folded, capped"),
+    PAGE_MEMBER(base_href, "raw href of the first <base href> in <head>, or None"),
+    PAGE_MEMBER(text, "visible text: stripped text nodes joined with spaces"),
+    PAGE_MEMBER(hrefs, "raw href of each a[href], document order"),
+    PAGE_MEMBER(anchors, "anchor text of each link (folded, capped, with fallbacks)"),
+    PAGE_MEMBER(regions, "page region of each link"),
+    PAGE_MEMBER(rels, "lower-cased rel of each link, or None"),
+    PAGE_MEMBER(headings, "heading chain (h1 > h2 > ...) in force at each link"),
+    {NULL, 0, 0, 0, NULL},
+};
+
+static PyTypeObject PageType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "extraction._pagewalk.Page",
+    .tp_basicsize = sizeof(Page),
+    .tp_dealloc = (destructor)Page_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "A parsed page: what the walk gathered, and its document for block texts.",
+    .tp_methods = Page_methods,
+    .tp_members = Page_members,
+};
+
+/* ---- the walk ------------------------------------------------------------------------ */
+
+typedef struct {
+    lxb_dom_node_t *node;
+    int region;
+} RegionMark;
+
+typedef struct {
+    AttrSlot slots[ATTR_SLOTS];
+    Folder fold;
+    Buf text;
+    Buf levels[4];
+    int levels_dirty;
+    PyObject *chain;
+    RegionMark *regions;
+    size_t region_depth, region_cap;
+    Py_ssize_t link_cap;
+} Walk;
+
+static int push_region(Walk *w, lxb_dom_node_t *node, int region) {
+    if (w->region_depth == w->region_cap) {
+        size_t cap = w->region_cap ? w->region_cap * 2 : 32;
+        RegionMark *grown = PyMem_Realloc(w->regions, cap * sizeof(RegionMark));
+        if (grown == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        w->regions = grown;
+        w->region_cap = cap;
+    }
+    w->regions[w->region_depth].node = node;
+    w->regions[w->region_depth].region = region;
+    w->region_depth++;
+    return 0;
+}
+
+static PyObject *heading_chain(Walk *w) {
+    if (w->levels_dirty || w->chain == NULL) {
+        Buf joined = {0};
+        for (int level = 0; level < 4; level++) {
+            if (w->levels[level].len == 0) continue;
+            if (joined.len && buf_add(&joined, " > ", 3) < 0) goto fail;
+            if (buf_add(&joined, w->levels[level].data, w->levels[level].len) < 0) goto fail;
+        }
+        PyObject *chain = buf_str(&joined);
+        buf_free(&joined);
+        if (chain == NULL) return NULL;
+        Py_XSETREF(w->chain, chain);
+        w->levels_dirty = 0;
+        return w->chain;
+    fail:
+        buf_free(&joined);
+        return NULL;
+    }
+    return w->chain;
+}
+
+/* A value folded (" ".join(value.split())[:cap]) as a new str, or NULL on error. */
+static PyObject *folded_value(Walk *w, const lexbor_str_t *value, size_t cap) {
+    fold_reset(&w->fold, cap);
+    if (value != NULL && value->data != NULL && fold_add(&w->fold, value->data, value->length) < 0)
+        return NULL;
+    return buf_str(&w->fold.buf);
+}
+
+/* Anchor of a link without text: first descendant img[alt], then title, aria-label. */
+static PyObject *fallback_anchor(Walk *w, lxb_dom_node_t *link) {
+    int present;
+    for (lxb_dom_node_t *at = link->first_child; at != NULL; at = next_in(at, link)) {
+        if (at->type == NODE_ELEMENT && at->local_name == TAG[TG_IMG]) {
+            lexbor_str_t *alt = find_attr(w->slots, at, A_ALT, &present);
+            if (!present) continue;
+            PyObject *anchor = folded_value(w, alt, MAX_ANCHOR_CHARS);
+            if (anchor == NULL || PyUnicode_GET_LENGTH(anchor) > 0) return anchor;
+            Py_DECREF(anchor);
+            break;
+        }
+    }
+    static const int kinds[] = {A_TITLE, A_ARIA_LABEL};
+    for (int i = 0; i < 2; i++) {
+        lexbor_str_t *value = find_attr(w->slots, link, kinds[i], &present);
+        PyObject *anchor = folded_value(w, value, MAX_ANCHOR_CHARS);
+        if (anchor == NULL || PyUnicode_GET_LENGTH(anchor) > 0) return anchor;
+        Py_DECREF(anchor);
+    }
+    Py_INCREF(EMPTY_STR);
+    return EMPTY_STR;
+}
+
+static PyObject *value_str(const lexbor_str_t *value) {
+    if (value == NULL || value->data == NULL || value->length == 0) {
+        Py_INCREF(EMPTY_STR);
+        return EMPTY_STR;
+    }
+    return PyUnicode_DecodeUTF8((const char *)value->data, (Py_ssize_t)value->length, "replace");
+}
+
+static int append_new(PyObject *list, PyObject *item) {
+    if (item == NULL) return -1;
+    int status = PyList_Append(list, item);
+    Py_DECREF(item);
+    return status;
+}
+
+static PyObject *rel_value(const lexbor_str_t *rel) {
+    if (rel == NULL || rel->data == NULL || rel->length == 0) Py_RETURN_NONE;
+    int ascii = 1, upper = 0;
+    for (size_t i = 0; i < rel->length; i++) {
+        if (rel->data[i] >= 0x80) ascii = 0;
+        if (rel->data[i] >= 'A' && rel->data[i] <= 'Z') upper = 1;
+    }
+    if (ascii && !upper) return PyUnicode_FromStringAndSize((const char *)rel->data, rel->length);
+    PyObject *raw = value_str(rel);
+    if (raw == NULL) return NULL;
+    PyObject *low = PyObject_CallMethod(raw, "lower", NULL);
+    Py_DECREF(raw);
+    return low;
+}
+
+static int add_link(Walk *w, Page *page, lxb_dom_node_t *node, const lexbor_str_t *href,
+                    const lexbor_str_t *rel) {
+    if (page->count == w->link_cap) {
+        Py_ssize_t cap = w->link_cap ? w->link_cap * 2 : 256;
+        lxb_dom_node_t **grown = PyMem_Realloc(page->links, (size_t)cap * sizeof(*grown));
+        if (grown == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        page->links = grown;
+        w->link_cap = cap;
+    }
+    page->links[page->count++] = node;
+    if (append_new(page->hrefs, value_str(href)) < 0) return -1;
+    fold_reset(&w->fold, MAX_ANCHOR_CHARS);
+    if (fold_text_content(&w->fold, node) < 0) return -1;
+    PyObject *anchor = w->fold.buf.len ? buf_str(&w->fold.buf) : fallback_anchor(w, node);
+    if (append_new(page->anchors, anchor) < 0) return -1;
+    int region = w->region_depth ? w->regions[w->region_depth - 1].region : R_MAIN;
+    if (PyList_Append(page->regions, REGION_STR[region]) < 0) return -1;
+    if (append_new(page->rels, rel_value(rel)) < 0) return -1;
+    PyObject *chain = heading_chain(w);
+    if (chain == NULL || PyList_Append(page->headings, chain) < 0) return -1;
+    return 0;
+}
+
+static int set_heading(Walk *w, int level, lxb_dom_node_t *node) {
+    fold_reset(&w->fold, MAX_HEADING_CHARS);
+    if (fold_text_content(&w->fold, node) < 0) return -1;
+    w->levels[level].len = 0;
+    if (buf_add(&w->levels[level], w->fold.buf.data ? w->fold.buf.data : "", w->fold.buf.len) < 0)
+        return -1;
+    for (int deeper = level + 1; deeper < 4; deeper++) w->levels[deeper].len = 0;
+    w->levels_dirty = 1;
+    return 0;
+}
+
+static PyObject *title_of(Walk *w, lxb_dom_node_t *title) {
+    if (title == NULL) {
+        Py_INCREF(EMPTY_STR);
+        return EMPTY_STR;
+    }
+    fold_reset(&w->fold, MAX_TITLE_CHARS);
+    if (fold_text_content(&w->fold, title) < 0) return NULL;
+    return buf_str(&w->fold.buf);
+}
+
+static int walk_document(Walk *w, Page *page, lxb_html_document_t *document) {
+    lxb_dom_node_t *head = doc_head(document), *title = NULL, *any_title = NULL;
+    lexbor_str_t *base = NULL;
+    int have_base = 0;
+    /* <title> and <base href> are read from <head> first, as browsers do. */
+    if (head != NULL) {
+        for (lxb_dom_node_t *at = head->first_child; at != NULL; at = next_in(at, head)) {
+            if (at->type != NODE_ELEMENT) continue;
+            if (at->local_name == TAG[TG_TITLE] && title == NULL) title = at;
+            if (at->local_name == TAG[TG_BASE] && !have_base) {
+                int present;
+                lexbor_str_t *href = find_attr(w->slots, at, A_HREF, &present);
+                if (present) {
+                    have_base = 1;
+                    base = href;
+                }
+            }
+        }
+    }
+    lxb_dom_node_t *text_root = doc_body(document);
+    if (text_root == NULL) text_root = doc_root(document);
+    lxb_dom_node_t *root = (lxb_dom_node_t *)document;
+    int in_text = 0;
+    size_t fragments = 0;               /* text fragments joined so far */
+    lxb_dom_node_t *skip_root = NULL; /* outermost open boilerplate element */
+    lxb_dom_node_t *node = root->first_child;
+    while (node != NULL) {
+        if (node->type == NODE_TEXT) {
+            if (in_text && skip_root == NULL) {
+                lxb_dom_character_data_t *text = as_text(node);
+                if (fragments++ && buf_add(&w->text, " ", 1) < 0) return -1;
+                if (add_stripped(&w->text, text->data.data, text->data.length) < 0) return -1;
+            }
+        } else if (node->type == NODE_ELEMENT) {
+            uintptr_t tag = node->local_name;
+            if (node == text_root) in_text = 1;
+            lexbor_str_t *href = NULL, *role = NULL, *id = NULL, *cls = NULL, *rel = NULL;
+            int has_href = 0, has_role = 0;
+            for (lxb_dom_attr_t *attr = first_attribute(node); attr != NULL; attr = attr->next) {
+                switch (attr_kind(w->slots, attr)) {
+                case A_HREF:
+                    if (!has_href) href = attr->value;
+                    has_href = 1;
+                    break;
+                case A_ROLE:
+                    if (!has_role) role = attr->value;
+                    has_role = 1;
+                    break;
+                case A_ID:
+                    id = attr->value;
+                    break;
+                case A_CLASS:
+                    cls = attr->value;
+                    break;
+                case A_REL:
+                    rel = attr->value;
+                    break;
+                default:
+                    break;
+                }
+            }
+            if (tag == TAG[TG_A] && has_href) {
+                if (add_link(w, page, node, href, rel) < 0) return -1;
+            } else if (!has_href) {
+                int region = R_NONE;
+                if (tag == TAG[TG_H1] || tag == TAG[TG_H2] || tag == TAG[TG_H3] || tag == TAG[TG_H4]) {
+                    int level = tag == TAG[TG_H1] ? 0 : tag == TAG[TG_H2] ? 1 : tag == TAG[TG_H3] ? 2 : 3;
+                    if (set_heading(w, level, node) < 0) return -1;
+                }
+                if (tag == TAG[TG_NAV]) region = R_NAV;
+                else if (tag == TAG[TG_HEADER]) region = R_HEADER;
+                else if (tag == TAG[TG_FOOTER]) region = R_FOOTER;
+                else if (tag == TAG[TG_ASIDE]) region = R_ASIDE;
+                else {
+                    if (has_role) region = role_region(role);
+                    if (region == R_NONE && tag != TAG[TG_BODY] && tag != TAG[TG_HTML] &&
+                        (value_contains_footer(id) || value_contains_footer(cls)))
+                        region = R_FOOTER;
+                }
+                if (region != R_NONE && push_region(w, node, region) < 0) return -1;
+            }
+            if (tag == TAG[TG_TITLE] && any_title == NULL) any_title = node;
+            if (skip_root == NULL &&
+                tag_in(tag, BOILERPLATE, sizeof(BOILERPLATE) / sizeof(BOILERPLATE[0])))
+                skip_root = node;
+        }
+        if (node->first_child != NULL) {
+            node = node->first_child;
+            continue;
+        }
+        /* Leave node and every ancestor whose last child it was. */
+        while (node != NULL && node != root) {
+            if (node->type == NODE_ELEMENT) {
+                if (w->region_depth && w->regions[w->region_depth - 1].node == node)
+                    w->region_depth--;
+                if (node == skip_root) skip_root = NULL;
+                if (node == text_root) in_text = 0;
+            }
+            if (node->next != NULL) {
+                node = node->next;
+                break;
+            }
+            node = node->parent;
+        }
+        if (node == root) break;
+    }
+    if (title == NULL) title = any_title;
+    page->title = title_of(w, title);
+    if (page->title == NULL) return -1;
+    if (have_base && base != NULL && base->data != NULL) {
+        page->base_href = value_str(base);
+        if (page->base_href == NULL) return -1;
+    } else {
+        page->base_href = Py_None;
+        Py_INCREF(Py_None);
+    }
+    page->text = buf_str(&w->text);
+    return page->text == NULL ? -1 : 0;
+}
+
+static PyObject *walk(PyObject *Py_UNUSED(module), PyObject *html) {
+    if (!PyBytes_Check(html)) {
+        PyErr_SetString(PyExc_TypeError, "walk() takes UTF-8 bytes");
+        return NULL;
+    }
+    Page *page = PyObject_New(Page, &PageType);
+    if (page == NULL) return NULL;
+    page->document = NULL;
+    page->links = NULL;
+    page->count = 0;
+    page->title = page->base_href = page->text = NULL;
+    page->hrefs = PyList_New(0);
+    page->anchors = PyList_New(0);
+    page->regions = PyList_New(0);
+    page->rels = PyList_New(0);
+    page->headings = PyList_New(0);
+    Walk w;
+    memset(&w, 0, sizeof(w));
+    if (!page->hrefs || !page->anchors || !page->regions || !page->rels || !page->headings)
+        goto fail;
+    page->document = doc_create();
+    if (page->document == NULL) {
+        PyErr_NoMemory();
+        goto fail;
+    }
+    lxb_status_t status;
+    const lxb_char_t *data = (const lxb_char_t *)PyBytes_AS_STRING(html);
+    size_t size = (size_t)PyBytes_GET_SIZE(html);
+    Py_BEGIN_ALLOW_THREADS status = doc_parse(page->document, data, size);
+    Py_END_ALLOW_THREADS if (status != 0) {
+        PyErr_Format(PyExc_ValueError, "Lexbor could not parse the page (status %u)", status);
+        goto fail;
+    }
+    if (walk_document(&w, page, page->document) < 0) goto fail;
+    buf_free(&w.fold.buf);
+    buf_free(&w.text);
+    for (int i = 0; i < 4; i++) buf_free(&w.levels[i]);
+    Py_XDECREF(w.chain);
+    PyMem_Free(w.regions);
+    return (PyObject *)page;
+fail:
+    buf_free(&w.fold.buf);
+    buf_free(&w.text);
+    for (int i = 0; i < 4; i++) buf_free(&w.levels[i]);
+    Py_XDECREF(w.chain);
+    PyMem_Free(w.regions);
+    Py_DECREF(page);
+    return NULL;
+}
+
+/* ---- import: resolve Lexbor, check the layout, find tag ids -------------------------- */
+
+static int resolve(void *lib, void **slot, const char *name) {
+    *slot = dlsym(lib, name);
+    if (*slot == NULL) {
+        PyErr_Format(PyExc_ImportError, "extraction._pagewalk: selectolax's Lexbor lacks %s", name);
+        return -1;
+    }
+    return 0;
+}
+
+static int load_lexbor(void) {
+    PyObject *module = PyImport_ImportModule("selectolax.lexbor");
+    if (module == NULL) return -1;
+    PyObject *file = PyObject_GetAttrString(module, "__file__");
+    Py_DECREF(module);
+    if (file == NULL) return -1;
+    PyObject *path = PyUnicode_EncodeFSDefault(file);
+    Py_DECREF(file);
+    if (path == NULL) return -1;
+    void *lib = dlopen(PyBytes_AS_STRING(path), RTLD_NOW | RTLD_NOLOAD);
+    if (lib == NULL) lib = dlopen(PyBytes_AS_STRING(path), RTLD_NOW | RTLD_LOCAL);
+    if (lib == NULL) {
+        PyErr_Format(PyExc_ImportError, "extraction._pagewalk: cannot open %s: %s",
+                     PyBytes_AS_STRING(path), dlerror());
+        Py_DECREF(path);
+        return -1;
+    }
+    Py_DECREF(path);
+    /* The handle stays open for the life of the process (selectolax keeps it loaded too). */
+    if (resolve(lib, (void **)&doc_create, "lxb_html_document_create") < 0 ||
+        resolve(lib, (void **)&doc_destroy, "lxb_html_document_destroy") < 0 ||
+        resolve(lib, (void **)&doc_parse, "lxb_html_document_parse") < 0 ||
+        resolve(lib, (void **)&doc_body, "lxb_html_document_body_element_noi") < 0 ||
+        resolve(lib, (void **)&doc_head, "lxb_html_document_head_element_noi") < 0 ||
+        resolve(lib, (void **)&doc_root, "lxb_dom_document_root") < 0 ||
+        resolve(lib, (void **)&first_attribute, "lxb_dom_element_first_attribute_noi") < 0 ||
+        resolve(lib, (void **)&attr_qualified_name, "lxb_dom_attr_qualified_name") < 0 ||
+        resolve(lib, (void **)&attr_value, "lxb_dom_attr_value_noi") < 0 ||
+        resolve(lib, (void **)&element_qualified_name, "lxb_dom_element_qualified_name") < 0 ||
+        resolve(lib, (void **)&node_first_child, "lxb_dom_node_first_child_noi") < 0 ||
+        resolve(lib, (void **)&node_next, "lxb_dom_node_next_noi") < 0 ||
+        resolve(lib, (void **)&node_parent, "lxb_dom_node_parent_noi") < 0 ||
+        resolve(lib, (void **)&node_tag_id, "lxb_dom_node_tag_id_noi") < 0 ||
+        resolve(lib, (void **)&node_type, "lxb_dom_node_type_noi") < 0)
+        return -1;
+    return 0;
+}
+
+static int layout_error(const char *what) {
+    PyErr_Format(PyExc_ImportError,
+                 "extraction._pagewalk: selectolax's Lexbor differs from the layout this module "
+                 "was written for (%s); rebuild against the installed selectolax",
+                 what);
+    return -1;
+}
+
+/* Parse the probe page, find the tag ids by name and check every struct field we read. */
+static int probe_lexbor(void) {
+    lxb_html_document_t *document = doc_create();
+    if (document == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    int result = -1;
+    if (doc_parse(document, (const lxb_char_t *)PROBE_HTML, sizeof(PROBE_HTML) - 1) != 0) {
+        layout_error("probe page not parsed");
+        goto done;
+    }
+    int found[TG_COUNT] = {0};
+    lxb_dom_node_t *root = (lxb_dom_node_t *)document, *link = NULL;
+    for (lxb_dom_node_t *at = node_first_child(root); at != NULL; at = next_in(at, root)) {
+        if (at->first_child != node_first_child(at) || at->next != node_next(at) ||
+            at->parent != node_parent(at) || at->local_name != node_tag_id(at) ||
+            at->type != node_type(at)) {
+            layout_error("node fields");
+            goto done;
+        }
+        if (at->type == NODE_TEXT) {
+            TAG[TG_TEXT] = at->local_name;
+            found[TG_TEXT] = 1;
+            continue;
+        }
+        if (at->type != NODE_ELEMENT) continue;
+        size_t len = 0;
+        const lxb_char_t *name = element_qualified_name(at, &len);
+        for (int t = 1; name != NULL && t < TG_COUNT; t++) {
+            if (!found[t] && strlen(TAG_NAMES[t]) == len && memcmp(TAG_NAMES[t], name, len) == 0) {
+                TAG[t] = at->local_name;
+                found[t] = 1;
+            }
+        }
+        if (len == 1 && name[0] == 'a') link = at;
+    }
+    for (int t = 0; t < TG_COUNT; t++) {
+        if (!found[t]) {
+            layout_error(TAG_NAMES[t]);
+            goto done;
+        }
+    }
+    /* The link's attributes: href="/x" rel="N" class="c" data-k (no value). */
+    static const char *names[] = {"href", "rel", "class", "data-k"};
+    static const char *values[] = {"/x", "N", "c", NULL};
+    lxb_dom_attr_t *attr = link ? first_attribute(link) : NULL;
+    for (int i = 0; i < 4; i++, attr = attr->next) {
+        size_t len = 0, value_len = 0;
+        const lxb_char_t *name = attr ? attr_qualified_name(attr, &len) : NULL;
+        if (name == NULL || len != strlen(names[i]) || memcmp(name, names[i], len) != 0) {
+            layout_error("attribute list");
+            goto done;
+        }
+        const lxb_char_t *value = attr_value(attr, &value_len);
+        int value_ok = values[i] == NULL
+                           ? (attr->value == NULL || attr->value->length == 0)
+                           : (attr->value != NULL && value == attr->value->data &&
+                              value_len == attr->value->length &&
+                              value_len == strlen(values[i]) &&
+                              memcmp(value, values[i], value_len) == 0);
+        if (!value_ok) {
+            layout_error("attribute value");
+            goto done;
+        }
+    }
+    if (attr != NULL) {
+        layout_error("attribute list end");
+        goto done;
+    }
+    lxb_dom_node_t *text = link->first_child;
+    if (text == NULL || text->type != NODE_TEXT || as_text(text)->data.length != 1 ||
+        as_text(text)->data.data[0] != 'A') {
+        layout_error("text data");
+        goto done;
+    }
+    result = 0;
+done:
+    doc_destroy(document);
+    return result;
+}
+
+static PyMethodDef module_methods[] = {
+    {"walk", walk, METH_O,
+     "walk(html: bytes) -> Page: parse UTF-8 HTML with Lexbor and gather title, base href, "
+     "visible text and the a[href] links with anchor, region, rel and heading chain."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module_def = {
+    PyModuleDef_HEAD_INIT, "extraction._pagewalk",
+    "One Lexbor parse and one iterative walk per HTML page (see extraction.html).", -1,
+    module_methods,
+};
+
+PyMODINIT_FUNC PyInit__pagewalk(void) {
+    if (load_lexbor() < 0 || probe_lexbor() < 0) return NULL;
+    if (PyType_Ready(&PageType) < 0) return NULL;
+    EMPTY_STR = PyUnicode_FromStringAndSize("", 0);
+    if (EMPTY_STR == NULL) return NULL;
+    for (int r = 0; r < R_COUNT; r++) {
+        REGION_STR[r] = PyUnicode_InternFromString(REGION_NAMES[r]);
+        if (REGION_STR[r] == NULL) return NULL;
+    }
+    PyObject *module = PyModule_Create(&module_def);
+    if (module == NULL) return NULL;
+    Py_INCREF(&PageType);
+    if (PyModule_AddObject(module, "Page", (PyObject *)&PageType) < 0 ||
+        PyModule_AddIntConstant(module, "MAX_ANCHOR_CHARS", MAX_ANCHOR_CHARS) < 0 ||
+        PyModule_AddIntConstant(module, "MAX_BLOCK_CHARS", MAX_BLOCK_CHARS) < 0) {
+        Py_DECREF(&PageType);
+        Py_DECREF(module);
+        return NULL;
+    }
+    return module;
+}

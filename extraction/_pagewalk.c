@@ -929,6 +929,142 @@ fail:
     return NULL;
 }
 
+
+
+/* ---- input scan: what prepare_html must know before parsing ------------------------- */
+
+/* One pass over the payload: (valid UTF-8 as Python's strict decoder sees it, all ASCII,
+ * number of '<' bytes). Eight bytes at a time while they are ASCII. */
+static PyObject *utf8_scan(PyObject *Py_UNUSED(module), PyObject *data) {
+    if (!PyBytes_Check(data)) {
+        PyErr_SetString(PyExc_TypeError, "utf8_scan() takes bytes");
+        return NULL;
+    }
+    const unsigned char *s = (const unsigned char *)PyBytes_AS_STRING(data);
+    size_t n = (size_t)PyBytes_GET_SIZE(data), i = 0;
+    Py_ssize_t lt = 0;
+    int ascii = 1, valid = 1;
+    const uint64_t high = 0x8080808080808080ULL, low7 = 0x7F7F7F7F7F7F7F7FULL;
+    while (i < n) {
+        if (i + 8 <= n) {
+            uint64_t word;
+            memcpy(&word, s + i, 8);
+            if (!(word & high)) {
+                uint64_t x = word ^ 0x3C3C3C3C3C3C3C3CULL; /* zero bytes where '<' was */
+                uint64_t zero = ~(((x & low7) + low7) | x | low7);
+                lt += __builtin_popcountll(zero);
+                i += 8;
+                continue;
+            }
+        }
+        unsigned char c = s[i];
+        if (c < 0x80) {
+            lt += c == '<';
+            i++;
+            continue;
+        }
+        ascii = 0;
+        if (!valid) {
+            i++;
+            continue;
+        }
+        size_t len = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+        if (len == 0 || i + len > n) {
+            valid = 0;
+            i++;
+            continue;
+        }
+        unsigned char lo = 0x80, hi = 0xBF, c1 = s[i + 1];
+        if (c == 0xE0) lo = 0xA0;      /* overlong */
+        else if (c == 0xED) hi = 0x9F; /* surrogates */
+        else if (c == 0xF0) lo = 0x90; /* overlong */
+        else if (c == 0xF4) hi = 0x8F; /* above U+10FFFF */
+        int ok = c1 >= lo && c1 <= hi;
+        for (size_t k = 2; ok && k < len; k++) ok = (s[i + k] & 0xC0) == 0x80;
+        if (!ok) {
+            valid = 0;
+            i++;
+            continue;
+        }
+        i += len;
+    }
+    return Py_BuildValue("(OOn)", valid ? Py_True : Py_False, ascii ? Py_True : Py_False, lt);
+}
+
+/* ---- link columns: the per-link transposition extract_columns needs ------------------ */
+
+/* Copies an ASCII str into dst; returns its length, or -1 when it is not ASCII. */
+static inline Py_ssize_t ascii_copy(PyObject *text, char *dst, Py_ssize_t room) {
+    if (!PyUnicode_Check(text) || !PyUnicode_IS_ASCII(text)) return -1;
+    Py_ssize_t len = PyUnicode_GET_LENGTH(text);
+    if (len > room) return -1;
+    memcpy(dst, PyUnicode_1BYTE_DATA(text), (size_t)len);
+    return len;
+}
+
+static PyObject *link_id(PyObject *prefix, Py_ssize_t position, PyObject *url_hash) {
+    char buf[160], hex[32];
+    int hex_len = 0;
+    for (size_t rest = (size_t)position; rest || hex_len < 5; rest >>= 4)
+        hex[hex_len++] = "0123456789abcdef"[rest & 15];
+    for (int i = 0; i < hex_len / 2; i++) { /* digits were written least significant first */
+        char swap = hex[i];
+        hex[i] = hex[hex_len - 1 - i];
+        hex[hex_len - 1 - i] = swap;
+    }
+    Py_ssize_t used = ascii_copy(prefix, buf, 64);
+    Py_ssize_t tail = used < 0 ? -1 : ascii_copy(url_hash, buf + used + hex_len, 64);
+    if (used < 0 || tail < 0) { /* not plain hex: join as Python would */
+        PyObject *middle = PyUnicode_FromStringAndSize(hex, hex_len);
+        if (middle == NULL) return NULL;
+        PyObject *head = PyUnicode_Concat(prefix, middle);
+        Py_DECREF(middle);
+        if (head == NULL) return NULL;
+        PyObject *id = PyUnicode_Concat(head, url_hash);
+        Py_DECREF(head);
+        return id;
+    }
+    memcpy(buf + used, hex, (size_t)hex_len);
+    Py_ssize_t len = used + hex_len + tail;
+    PyObject *id = PyUnicode_New(len, 127);
+    if (id == NULL) return NULL;
+    memcpy(PyUnicode_1BYTE_DATA(id), buf, (size_t)len);
+    return id;
+}
+
+static PyObject *link_columns(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 2 || !PyList_Check(args[0]) || !PyUnicode_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "link_columns(targets: list, id_prefix: str)");
+        return NULL;
+    }
+    PyObject *targets = args[0], *prefix = args[1];
+    Py_ssize_t count = PyList_GET_SIZE(targets);
+    PyObject *columns[5] = {NULL, NULL, NULL, NULL, NULL};
+    for (int c = 0; c < 5; c++) {
+        columns[c] = PyList_New(count);
+        if (columns[c] == NULL) goto fail;
+    }
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *target = PyList_GET_ITEM(targets, i);
+        if (!PyTuple_Check(target) || PyTuple_GET_SIZE(target) != 5) {
+            PyErr_SetString(PyExc_TypeError, "a target is a 5-tuple");
+            goto fail;
+        }
+        for (int c = 0; c < 4; c++) {
+            PyObject *value = PyTuple_GET_ITEM(target, c);
+            Py_INCREF(value);
+            PyList_SET_ITEM(columns[c], i, value);
+        }
+        PyObject *id = link_id(prefix, i + 1, PyTuple_GET_ITEM(target, 4));
+        if (id == NULL) goto fail;
+        PyList_SET_ITEM(columns[4], i, id);
+    }
+    return Py_BuildValue("(NNNNN)", columns[0], columns[1], columns[2], columns[3], columns[4]);
+fail:
+    for (int c = 0; c < 5; c++) Py_XDECREF(columns[c]);
+    return NULL;
+}
+
 /* ---- import: resolve Lexbor, check the layout, find tag ids -------------------------- */
 
 static int resolve(void *lib, void **slot, const char *name) {
@@ -1072,6 +1208,12 @@ static PyMethodDef module_methods[] = {
     {"walk", walk, METH_O,
      "walk(html: bytes) -> Page: parse UTF-8 HTML with Lexbor and gather title, base href, "
      "visible text and the a[href] links with anchor, region, rel and heading chain."},
+    {"utf8_scan", utf8_scan, METH_O,
+     "utf8_scan(data: bytes) -> (valid_utf8, ascii, count of '<'): one pass, no decoding."},
+    {"link_columns", (PyCFunction)(void (*)(void))link_columns, METH_FASTCALL,
+     "link_columns(targets, id_prefix) -> (dst_urls, dst_hosts, dst_domains, internal, "
+     "link_ids): targets are (url, host, domain, internal, url_hash); a link id is "
+     "id_prefix + f'{position:05x}' + url_hash (position from 1)."},
     {NULL, NULL, 0, NULL},
 };
 

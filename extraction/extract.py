@@ -16,9 +16,9 @@ import hashlib
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import repeat
 from typing import BinaryIO
 
+from extraction._pagewalk import link_columns
 from extraction.companies import SeedCompanies
 from extraction.html import MAX_PARSE_CHARS, PageLinks, parse_raw
 from extraction.urls import normalize_url, url_path
@@ -129,11 +129,8 @@ def extract_columns(
         "warc_record_offset": record.offset,
         "warc_record_length": record.length,
     }
-    if count:
-        dst_urls, dst_hosts, dst_domains, internal, url_hashes = zip(*links.targets, strict=True)
-    else:
-        dst_urls = dst_hosts = dst_domains = internal = url_hashes = ()
     id_prefix = hashlib.blake2b(src_url.encode("utf-8", "replace"), digest_size=8).hexdigest()
+    dst_urls, dst_hosts, dst_domains, internal, link_ids = link_columns(links.targets, id_prefix)
     context = [None] * count
     heading = [None] * count
     label = [None] * count
@@ -160,14 +157,14 @@ def extract_columns(
     else:
         page_path = url_path(src_url) if count else None
     columns = {
-        "link_id": list(map("".join, zip(repeat(id_prefix), _positions_hex(count), url_hashes))),
+        "link_id": link_ids,
         "src_url": [src_url] * count,
         "src_host": [src_host] * count,
         "src_domain": [src_domain] * count,
-        "dst_url": list(dst_urls),
-        "dst_host": list(dst_hosts),
-        "dst_domain": list(dst_domains),
-        "internal": list(internal),
+        "dst_url": dst_urls,
+        "dst_host": dst_hosts,
+        "dst_domain": dst_domains,
+        "internal": internal,
         "anchor_text": links.anchors,
         "context": context,
         "section_heading": heading,
@@ -192,17 +189,6 @@ def extract_columns(
         elif parsed.truncated:
             stats.skipped["html_capped"] += 1
     return page, columns
-
-
-#: ``f"{position:05x}"`` by position (link ids embed the position); grown on demand.
-_POSITION_HEX = [f"{i:05x}" for i in range(1024)]
-
-
-def _positions_hex(count: int) -> list[str]:
-    """Hex positions 1..count, as link ids spell them."""
-    if count >= len(_POSITION_HEX):
-        _POSITION_HEX.extend(f"{i:05x}" for i in range(len(_POSITION_HEX), count + 1))
-    return _POSITION_HEX[1 : count + 1]
 
 
 def clear_caches() -> None:

@@ -217,19 +217,26 @@ def prepare_html(
     costs a fifth of the parse. Other charsets are decoded to ``str``. Over-long pages are
     capped (:data:`MAX_PARSE_CHARS`) and pathologically deep ones flattened.
     """
-    used = _ascii_charset(payload, declared) if payload.isascii() else None
+    utf8, ascii, tags = _pagewalk.utf8_scan(payload)  # one pass, nothing decoded
+    if ascii:
+        used = _ascii_charset(payload, declared)
+    else:
+        used = "utf-8" if utf8 and _first_codec(payload, declared) == "utf-8" else None
     if used is not None:
         html: str | bytes = payload
     else:
         text, used = decode_html(payload, declared)
         html = payload if used == "utf-8" else text
+        if html is text:
+            tags = text.count("<")
     truncated = False
     if len(html) > MAX_PARSE_CHARS:
         html, truncated = html[:MAX_PARSE_CHARS], True
         if isinstance(html, bytes):  # do not cut a UTF-8 sequence in two
             html = html.decode("utf-8", "ignore").encode("utf-8")
+        tags = html.count(b"<" if isinstance(html, bytes) else "<")
     flattened = False
-    if html.count(b"<" if isinstance(html, bytes) else "<") >= _DEPTH_SCAN_TAGS:
+    if tags >= _DEPTH_SCAN_TAGS:
         text = html.decode("utf-8") if isinstance(html, bytes) else html
         flat, flattened = flatten_if_deep(text)
         if flattened:
@@ -249,14 +256,21 @@ def load_tree(
     return LexborHTMLParser(html), used, truncated, flattened
 
 
-def _ascii_charset(payload: bytes, declared: str | None) -> str | None:
-    """The charset :func:`decode_html` would pick for an all-ASCII payload, found without
-    decoding it; None when that charset does not read ASCII as ASCII (then decode)."""
+def _first_codec(payload: bytes, declared: str | None) -> str | None:
+    """The codec :func:`decode_html` tries first (a valid UTF-8 page needs no decoding
+    when that is UTF-8)."""
     for name in _charset_candidates(payload, declared):
         codec = _codec(name)
         if codec is not None:
-            return codec if _ascii_compatible(codec) else None
+            return codec
     return None
+
+
+def _ascii_charset(payload: bytes, declared: str | None) -> str | None:
+    """The charset :func:`decode_html` would pick for an all-ASCII payload, found without
+    decoding it; None when that charset does not read ASCII as ASCII (then decode)."""
+    codec = _first_codec(payload, declared)
+    return codec if codec is not None and _ascii_compatible(codec) else None
 
 
 @lru_cache(maxsize=64)
@@ -347,18 +361,13 @@ def _page_links(
     """
     targets, dropped_at = _targets(page.hrefs, resolver, page_host, page_domain, dropped)
     anchors, regions, rels, headings = page.anchors, page.regions, page.rels, page.headings
-    walked = range(len(anchors))
-    if dropped_at:
-        gone = set(dropped_at)
-        walked = [at for at in walked if at not in gone]
-        anchors = [anchors[at] for at in walked]
-        regions = [regions[at] for at in walked]
-        rels = [rels[at] for at in walked]
-        headings = [headings[at] for at in walked]
+    for at in reversed(dropped_at):  # the page's own lists: cut in place
+        del anchors[at], regions[at], rels[at], headings[at]
     external: list[tuple[int, str, str]] = []
     outside = _positions(list(map(_INTERNAL, targets)), False)
     if outside:
-        blocks = page.block_texts([walked[index] for index in outside])
+        walked = outside if not dropped_at else _walk_positions(outside, dropped_at)
+        blocks = page.block_texts(walked)
         for index, block in zip(outside, blocks, strict=True):
             anchor = anchors[index]
             sentence = anchor if block is None else _sentence_around(block, anchor)
@@ -367,6 +376,20 @@ def _page_links(
 
 
 _INTERNAL = itemgetter(3)
+
+
+def _walk_positions(kept: list[int], dropped_at: list[int]) -> list[int]:
+    """Positions in the walk (all ``a[href]``) of kept links, given the dropped ones."""
+    positions = []
+    drops = iter(dropped_at)
+    drop = next(drops, None)
+    shift = 0
+    for index in kept:  # ascending
+        while drop is not None and drop <= index + shift:
+            shift += 1
+            drop = next(drops, None)
+        positions.append(index + shift)
+    return positions
 
 
 def _positions(values: list, marker) -> list[int]:

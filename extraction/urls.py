@@ -163,12 +163,12 @@ class Resolver:
     def __init__(self, base: str) -> None:
         normalized = normalize_url(base)
         self.base = normalized or base
-        self.host = host_of(self.base) if normalized else None
-        scheme = self.base.split(":", 1)[0]
-        self.origin = f"{scheme}://{self.host}" if self.host else None
-        if normalized:
-            netloc = urlsplit(normalized).netloc
-            self.origin = f"{scheme}://{netloc}"
+        self.host = self.origin = None
+        if normalized:  # scheme://netloc/path...: a normalised URL always has a path
+            cut = normalized.find("/", normalized.find("://") + 3)
+            origin = normalized[:cut] if cut >= 0 else normalized
+            self.host = _host_of(origin)  # cached per origin: pages of a site share it
+            self.origin = origin if self.host else None
         self._base_nofrag = self.base
 
     def resolve(self, href: str) -> tuple[str, str] | None:

@@ -7,7 +7,8 @@ is by specificity, i.e. by how directly the evidence speaks about *this* target:
    section it sits in), then web-agency credits ("Website by", "Webdesign") — both ``other``;
 2. the anchor text, the words written on the link itself;
 3. boilerplate anchors (Impressum, Privacy, Jobs) — ``other``;
-4. the sentence around the link, which names the relation next to the target;
+4. the sentence around the link, which names the relation next to the target — or says the
+   link is press, a map, a job ad, an event or a download (``other``);
 5. the nearest section heading, then the headings above it (a heading speaks for a whole
    list of links, so it is weaker than the link's own sentence);
 6. the source page's URL path (``/partner``, ``/kunden``): it speaks for a whole page;
@@ -49,37 +50,81 @@ TERMS: dict[str, str] = {
     "ownership": (
         r"\bsubsidiar(?:y|ies)\b|\bgroup compan|\bparent company\b|\baffiliated compan"
         r"|\b(?:part|member) of the [\w&.\- ]{1,40} group\b|\bour group\b|\bholding\b"
-        r"|tochtergesellschaft|tochterunternehmen|muttergesellschaft|schwesterunternehmen"
-        r"|unternehmensgruppe|firmengruppe|konzern(?!e)|\bgruppe\b|beteiligung"
+        r"|\bpart of\b|\bbelongs? to\b|\bowned by\b|\bwholly[- ]owned\b|\bmajority[- ]owned"
+        r"|\bacquired\b|\bacquisition\b|\bdivision of\b|\bbusiness unit\b|\bsister compan"
+        r"|\baffiliates?\b(?! program)|\bour (?:companies|businesses)\b|\bfamily of compan"
+        r"|\bportfolio compan|\bmajority holding\b|\bimprints?\b|\btrading name of\b"
+        r"|tochter|muttergesellschaft|schwester|unternehmensgruppe|firmengruppe"
+        r"|konzern(?!e)|\bgruppe\b|(?<!mittelstands)beteiligung(?!sgesellschaft|smanagement)"
+        r"|alleinige gesellschafterin|alleingesellschafter|\bteil (?:von|der|des)\b"
+        r"|gehör(?:t|en) (?:zu|zur|zum)"
+        r"|\bunternehmen der\b|\beine marke der\b|übernomm|übernahme|niederlassung"
+        r"|geschäftsbereich|komplementär|persönlich haftende|unternehmensverbund"
+        r"|\bunsere (?:unternehmen|gesellschaften|betriebe)\b|\bgesellschaften\b"
     ),
     "investor": (
         r"\binvestors?\b|\bfunded by\b|\bbacked by\b|\bventure capital\b|\bshareholders?\b"
-        r"|\bfinanced by\b|\bfunding\b"
-        r"|investor(?:en)?\b|gefördert (?:durch|von)|förderung|finanziert (?:durch|von)"
-        r"|gesellschafter|kapitalgeber|geldgeber|förderer"
+        r"|\bfinanced by\b|\bfunding\b|\bventures?\b|\bseed (?:round|funding|investment)"
+        r"|\bseries [a-d]\b|\blead investor|\bbackers?\b|\baccelerator\b|\bequity\b|\bstake\b"
+        r"|\bgrants?\b|\bco-?funded\b|\bco-?financed\b|\bpart-funded\b|\bfunders?\b"
+        r"|\bloan\b|\bcrowdfunding\b|\bbusiness angels?\b|\bangel investors?\b"
+        r"|investor(?:en)?\b|gefördert|förderung|förderbank|förderkredit|förderprogramm"
+        r"|förderhinweis|fördermittel|förderprojekt|finanziert (?:durch|von)|finanzierungsrunde"
+        r"|gesellschafter|kapitalgeber|geldgeber|förderer|kofinanziert|mitfinanziert|zuschuss"
+        r"|bezuschusst|darlehen|crowdinvesting|stille beteiligung|\banteile\b"
+        r"|beteiligungsgesellschaft"
+        r"|gründerfonds|bürgschaft|stipendium|kapital\b|\bserie[- ][a-d]\b|finanzierungspartner"
     ),
     "membership": (
         r"\bmembers? of\b|\bmembership|\bwe are (?:a )?members?\b|\bassociations?\b"
         r"|\bchamber of\b|\bcertified by\b|\bcluster\b|\bnetwork of\b|\baffiliations?\b"
+        r"|\bmember (?:firm|company|companies)\b|\baffiliated with\b|\bfederation\b"
+        r"|\binstitute\b|\bsociety\b|\bguild\b|\baccredit|\bcertified (?:to|under)\b"
+        r"|\bcertification\b|\biso ?\d{4,5}\b|\bregistered with\b|\bregulated by\b"
+        r"|\bworking groups?\b|\bindustry bod"
         r"|mitglied|verband|verbände|kammer\b|\bihk\b|\bcluster|netzwerk|\bverein\b"
-        r"|zertifiziert (?:durch|von)"
+        r"|zertifiziert (?:durch|von|nach)|zertifizierung|innung|\bangeschlossen\b"
+        r"|\beingetragen\b|organisiert im|arbeitskreis|handwerksrolle"
     ),
     "supplier": (
-        r"\bsuppliers?\b|\bvendors?\b|\bmanufacturers?\b|\bbrands?\b|\bwe (?:carry|distribute|"
-        r"resell|stock)\b|\bsourced from\b|\bdistributor for\b|\bauthori[sz]ed dealer\b"
-        r"|lieferant|zulieferer|hersteller|\bmarken\b|vertretungen|bezugsquelle|sortiment"
+        r"\bsuppliers?\b(?! (?:of the year|award|prize|day))|\bvendors?\b|\bmanufacturers?\b"
+        r"|\bbrands?\b|\bwe (?:carry|distribute|resell|stock|sell)\b|\bsourced\b"
+        r"|\bdistributor for\b|\bauthori[sz]ed dealer\b|\bdealer (?:for|of)\b|\breseller of\b"
+        r"|\b(?:official|exclusive|approved|authori[sz]ed) (?:dealer|reseller|stockist|retailer"
+        r"|distributor)s?\b|\bresell\b|\bstockists?\b|\bsupplied by\b|\bsubprocessors?\b"
+        r"|\b(?:purchased|bought) from\b|\bmanufactured for us\b"
+        r"|lieferant(?!enpreis|en-award| des jahres)|zulieferer|hersteller|\bmarken\b"
+        r"|vertretungen|bezugsquelle|sortiment|händler|\bbeziehen\b|\bbezogen\b|\bgeliefert\b"
+        r"|\bliefert\b|\bverbauen\b|\bzutaten\b|\berzeuger\b|auftragsverarbeiter"
     ),
     "customer": (
         r"\bclients?\b|\bcustomers?\b|\breferences?\b|\bcase stud(?:y|ies)\b"
         r"|\bsuccess stor(?:y|ies)\b|\btrusted by\b|\bworked for\b|\bwe work for\b"
+        r"|\bsupplier (?:of the year|awards?|prize|day)\b|\bpreferred supplier\b"
+        r"|\btestimonials?\b|\bon behalf of\b|\bcommissioned (?:by|for)\b|\bdelivered for\b"
+        r"|\bloved by\b|\bused by\b|\brely on\b|\bengagements?\b|\bselected work\b"
         r"|kunde(?!nservice|nportal|nlogin|ncenter|nkonto|ndienst|nbereich)|referenz"
-        r"|auftraggeber|fallstudie|erfolgsgeschichte"
+        r"|auftraggeber|fallstudie|erfolgsgeschichte|lieferantenpreis|lieferant des jahres"
+        r"|bauherr|mandant|anwenderbericht|praxisbeispiel|erfolgsbeispiel|\bim auftrag\b"
+        r"|vertrauen uns|\bsetzen auf\b|\bwir betreuen\b"
     ),
     "partner": (
         r"\bpartner|\balliances?\b|\bcooperation\b|\bcollaborat|\bjoint venture\b"
-        r"|partner|kooperation|zusammenarbeit|allianz"
+        r"|\btogether with\b|\bjointly\b|\bco-?develop|\bteam(?:ed)? up\b|\bintegrations?\b"
+        r"|partner|kooperation|zusammenarbeit|allianz|zusammen mit|hand in hand"
+        r"|arbeitsgemeinschaft|\bim verbund\b"
     ),
 }
+#: Cues of links that are no business relation: press, maps, jobs, events, downloads,
+#: reviews, awards. Used as model features and by the ``context_other`` rule.
+NOISE_TERMS = (
+    r"\bpress\b|\bpresse\b|\bin the news\b|\bfeatured in\b|\bas seen in\b|\breported\b"
+    r"|berichtet|\binterview|\baccording to\b|\blaut\b|\bnews\b|\bnachrichten\b|\bblog\b"
+    r"|\bdirections\b|\banfahrt\b|\bkarte\b|\bmaps?\b|\bvacanc|\bjobs?\b|\bstellen"
+    r"|\bkarriere\b|\bcareers?\b|\bdownload|\breviews?\b|\brated\b|bewertet|bewertungen"
+    r"|\bvisit us\b|\bbesuchen sie uns\b|\btrade fair\b|\bexhibition\b|\bmesse\b"
+    r"|\bshortlisted\b|\bnominated\b|\bnominiert\b|\bguidance\b|\bsee also\b"
+)
 #: Label -> source URL path cues (a path segment starting with one of these).
 PATH_TERMS: dict[str, str] = {
     "ownership": r"gruppe|group|tochter|subsidiar|konzern|beteiligungen|holding|unternehmensgruppe",
@@ -238,6 +283,7 @@ RULES: tuple[Rule, ...] = (
     *_cue_rules("anchor", 0.85, TERMS),
     _rule("boilerplate_anchor", "other", 0.8, "anchor", BOILERPLATE_ANCHOR),
     *_cue_rules("context", 0.8, TERMS),
+    _rule("context_other", "other", 0.8, "context", NOISE_TERMS),
     *_cue_rules("heading", 0.75, TERMS),
     *_cue_rules("parent_headings", 0.65, TERMS),
     *_cue_rules("src_path", 0.6, {k: rf"/(?:{v})" for k, v in PATH_TERMS.items()}),
@@ -319,17 +365,58 @@ assert sum(_BLOCKS, ()) == RULES, "rules of one field must be contiguous in RULE
 _SRC_PATH_BLOCK, _REGION_BLOCK = 6, 7
 
 
+def _pieces(rule: Rule) -> list[str]:
+    """The longest word of each trigger string: every match leaves one inside a text word."""
+    return [max(re.findall(r"\w+", trigger), key=len) for trigger in rule.triggers or ()]
+
+
+#: Word piece -> regex patterns (by source) one of whose triggers contains it. A text's
+#: words then name the few rules worth running: per word a cached lookup, instead of ~45
+#: substring tests per rule and field (the lexicon grew to ~300 triggers in session 2).
+_PIECE_PATTERNS: dict[str, set[str]] = {}
+for _r in RULES:
+    if not isinstance(_r.pattern, frozenset):
+        assert _r.triggers, f"rule {_r.name} needs literal triggers for the word prefilter"
+        for _piece in _pieces(_r):
+            _PIECE_PATTERNS.setdefault(_piece, set()).add(_r.pattern.pattern)
+_TEXT_WORD = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=200_000)
+def _word_patterns(word: str) -> frozenset[str]:
+    """Patterns that may fire on a text containing ``word`` (a piece inside it)."""
+    found: set[str] = set()
+    for piece, patterns in _PIECE_PATTERNS.items():
+        if piece in word:
+            found |= patterns
+    return frozenset(found)
+
+
+def _candidate_patterns(lowered: str) -> set[str]:
+    candidates: set[str] = set()
+    for word in _TEXT_WORD.findall(lowered):
+        if not word.isdigit():
+            candidates |= _word_patterns(word)
+    return candidates
+
+
 @lru_cache(maxsize=32_768)
 def _first_rule(block: int, value: str) -> Rule | None:
     """The first rule of a field's block that fires on ``value`` (memoised: headings and
     paths repeat on every page)."""
     lowered = value.lower()
+    candidates = None
     for rule in _BLOCKS[block]:
         if isinstance(rule.pattern, frozenset):
             if value in rule.pattern:
                 return rule
-        elif (rule.triggers is None or any(t in lowered for t in rule.triggers)) and (
-            rule.pattern.search(value) is not None
+            continue
+        if candidates is None:
+            candidates = _candidate_patterns(lowered)
+        if (
+            rule.pattern.pattern in candidates
+            and any(t in lowered for t in rule.triggers)
+            and rule.pattern.search(value) is not None
         ):
             return rule
     return None

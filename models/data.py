@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,8 +14,19 @@ from extraction.weak_labels import weak_label
 from models.features import LinkInput, text_features
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_LABELLED = REPO_ROOT / "data_samples" / "labelled" / "link_contexts.jsonl"
+#: Rendered from phrasing templates by ``extraction.synthetic`` (train + dev, split by family).
+GENERATED_LABELLED = REPO_ROOT / "data_samples" / "labelled" / "link_contexts.jsonl"
+#: Written by hand, not from templates: more varied training contexts, and the held-out
+#: ``test`` split (never trained or tuned on; see models/README.md).
+HANDWRITTEN_DIR = Path(__file__).resolve().parent / "labelled"
+HANDWRITTEN_TRAIN = HANDWRITTEN_DIR / "handwritten_train.jsonl"
+HANDWRITTEN_TEST = HANDWRITTEN_DIR / "handwritten_test.jsonl"
+#: What ``load_labelled()`` reads when no file is named.
+DEFAULT_SOURCES = (GENERATED_LABELLED, HANDWRITTEN_TRAIN, HANDWRITTEN_TEST)
+DEFAULT_LABELLED = GENERATED_LABELLED  # kept for callers of the first session
 SPLITS = ("train", "dev", "test")
+#: Splits a model is evaluated on and never trained on.
+EVALUATION_SPLITS = ("dev", "test")
 #: Weak labels below this rule confidence are too noisy to train on.
 WEAK_MIN_CONFIDENCE = 0.75
 
@@ -32,9 +43,25 @@ class Example:
     source: str = "labelled"  # labelled | weak
 
 
-def load_labelled(path: str | Path = DEFAULT_LABELLED) -> list[Example]:
-    """Read the labelled JSONL; a malformed line is an error naming file and line."""
-    path = Path(path)
+def load_labelled(paths: str | Path | Sequence[str | Path] | None = None) -> list[Example]:
+    """Read labelled JSONL files (default: :data:`DEFAULT_SOURCES`); a malformed line is an
+    error naming file and line, and an id used twice is an error naming both places."""
+    if paths is None or paths == "":
+        paths = DEFAULT_SOURCES
+    elif isinstance(paths, (str, Path)):
+        paths = [paths]
+    examples: list[Example] = []
+    where: dict[str, str] = {}
+    for path in paths:
+        for number, example in _read_labelled(Path(path)):
+            if example.id in where:
+                raise ValueError(f"{path}:{number}: id {example.id!r} also at {where[example.id]}")
+            where[example.id] = f"{path}:{number}"
+            examples.append(example)
+    return examples
+
+
+def _read_labelled(path: Path) -> list[tuple[int, Example]]:
     if not path.is_file():
         raise FileNotFoundError(f"labelled data not found: {path}")
     examples = []
@@ -43,7 +70,7 @@ def load_labelled(path: str | Path = DEFAULT_LABELLED) -> list[Example]:
             if not line.strip():
                 continue
             try:
-                examples.append(labelled_example(json.loads(line)))
+                examples.append((number, labelled_example(json.loads(line))))
             except (ValueError, TypeError, KeyError) as exc:
                 raise ValueError(f"{path}:{number}: {exc}") from None
     return examples

@@ -65,12 +65,12 @@ def evaluate(
     )
 
 
-def format_report(evaluations: dict[str, Evaluation]) -> str:
+def format_report(evaluations: dict[str, Evaluation], split: str = "dev") -> str:
     """Per-label F1 of several models side by side, then each model's confusion matrix."""
     names = list(evaluations)
     first = evaluations[names[0]]
     width = max(12, *(len(n) + 2 for n in names))
-    lines = ["per-label F1 (P/R) on the dev split, n=" + str(first.n)]
+    lines = [f"per-label F1 (P/R) on the {split} split, n={first.n}"]
     lines.append("label".ljust(12) + "".join(n.rjust(width + 12) for n in names) + "  support")
     for label in first.labels:
         cells = []

@@ -30,16 +30,19 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from extraction.labels import NO_RELATION
 from extraction.weak_labels import (
     AGENCY_CREDIT,
     BOILERPLATE_ANCHOR,
+    LABEL_ORDER,
+    NOISE_TERMS,
     NON_BUSINESS_DOMAINS,
     PATH_TERMS,
     TERMS,
 )
 
 #: Model kind -> version of the feature view it reads.
-FEATURE_VERSIONS = {"spacy": "f6", "transformer": "t7"}
+FEATURE_VERSIONS = {"spacy": "f7", "transformer": "t8"}
 
 
 def feature_version(kind: str) -> str:
@@ -62,7 +65,23 @@ _WORD = re.compile(r"[^\W_]+")
 _AFFIX_MIN_WORD = 7
 _AFFIX_LENGTHS = (4, 5, 6)
 _MAX_CONTEXT_WORDS = 60
-_LABEL_CUES = tuple((label, re.compile(pattern, re.I)) for label, pattern in TERMS.items())
+_LABEL_CUES = tuple(
+    (label, re.compile(pattern, re.I))
+    for label, pattern in [*TERMS.items(), (NO_RELATION, NOISE_TERMS)]
+)
+#: Words in a target's host name that say what the target is (``foerderbank.de``,
+#: ``ihk-muenchen.de``, ``northstar-ventures.com``, ``allgaeuer-zeitung.de``).
+HOST_TERMS: dict[str, str] = {
+    "investor": r"capital|ventures?|vc$|invest|fonds|fund|kapital|angels?|equity|foerder|seed",
+    "membership": (
+        r"verband|innung|kammer|^ihk|^hwk|association|federation|institut|society|verein"
+        r"|cluster|netzwerk|council|certif|zert|tuev|tuv|dekra|^iso$|^fsc$"
+    ),
+    "ownership": r"holding|gruppe|group$|beteiligungen",
+    NO_RELATION: r"news|zeitung|presse?$|times|journal|magazin|maps|jobs|karriere|^blog",
+}
+_HOST_CUES = tuple((label, re.compile(pattern)) for label, pattern in HOST_TERMS.items())
+_HOST_WORD = re.compile(r"[a-z0-9]+")
 _PATH_CUES = re.compile(
     "|".join(f"(?P<{label}>/(?:{pattern}))" for label, pattern in PATH_TERMS.items()), re.I
 )
@@ -127,7 +146,7 @@ def bow_feature_groups(link: LinkInput) -> list[tuple[str, ...]]:
     targets, so most groups are cache hits; callers may cache per group object too.
     """
     host, path = _host_and_path(link.dst_url)
-    return [
+    groups = [
         _text_group("a", link.anchor_text, True, True, 30),
         _text_group("h", link.heading, True, True, 30),
         _text_group("p", link.parent_headings, False, True, 30),
@@ -137,11 +156,64 @@ def bow_feature_groups(link: LinkInput) -> list[tuple[str, ...]]:
         _target_group(host, path),
         _meta_group(link.region, link.lang, not link.anchor_text.strip(), not link.context),
     ]
+    a, h, p, c, s, path, target = groups[:7]
+    social = bool(target) and "d!social" in target
+    groups.append(_verdict_group(a.cues, h.cues, p.cues, c.cues, s.cues, path.cues, social))
+    return groups
+
+
+class FeatureGroup(tuple):
+    """The features of one field, plus the cue labels found in it (``.cues``)."""
+
+    cues: frozenset[str] = frozenset()
+
+
+def _group(features: list[str] | tuple[str, ...], cues: frozenset[str]) -> FeatureGroup:
+    group = FeatureGroup(features)
+    group.cues = cues
+    return group
+
+
+EMPTY_GROUP = FeatureGroup()
+#: Evidence fields in the rules' order of trust (``extraction.weak_labels``): the anchor,
+#: the sentence, the nearest heading, the headings above, the source path (words, cues).
+_VERDICT_FIELDS = ("a", "c", "h", "p", "s", "s")
+
+
+@lru_cache(maxsize=100_000)
+def _verdict_group(
+    a: frozenset[str],
+    h: frozenset[str],
+    p: frozenset[str],
+    c: frozenset[str],
+    s: frozenset[str],
+    path: frozenset[str],
+    social: bool,
+) -> FeatureGroup:
+    """What the rule table would say, from the cues already found (no second regex pass):
+    the first field with a business cue wins, its most specific label first. The model
+    learns how far to trust each (field, label) verdict; the rules trust all of them."""
+    if social:
+        return _group(("v=social",) * CUE_WEIGHT, frozenset())
+    if "credit" in a or "credit" in c:
+        return _group(("v=credit",) * CUE_WEIGHT, frozenset())
+    for field, found in zip(_VERDICT_FIELDS, (a, c, h, p, s, path), strict=True):
+        for label in LABEL_ORDER:
+            if label in found:
+                return _group((f"v={field}_{label}", f"v={label}") * CUE_WEIGHT, frozenset())
+        if field == "a" and "boilerplate" in found:
+            return _group(("v=boilerplate",) * CUE_WEIGHT, frozenset())
+        if field == "c" and NO_RELATION in found:
+            return _group(("v=c_other",) * CUE_WEIGHT, frozenset())
+    return _group(("v=none",), frozenset())
 
 
 def clear_caches() -> None:
     """Forget cached feature groups (benchmarks measure cold and warm)."""
     for cached in (
+        _verdict_group,
+        _host_cues,
+        _host_word_cues,
         _text_group,
         _span_cues,
         _path_group,
@@ -158,13 +230,14 @@ def text_features(link: LinkInput) -> str:
 
     Starts with the rule lexicon's cues per field ("heading customer; text partner"): the
     encoder was never taught the EN/DE relation vocabulary, and without it fine-tuning on a
-    few hundred examples memorised the training phrasings. Kept short (~40 word pieces):
-    transformer cost grows with length, and the sentence is cut to the words around the link.
+    few hundred examples memorised the training phrasings. Kept short (~35 word pieces):
+    transformer cost grows with length, so the sentence is cut to the words around the link,
+    and the target host and source path appear only through their cues (their words are
+    site-specific names, which cost tokens and taught nothing that generalised).
     """
-    host, _ = _host_and_path(link.dst_url)
     return (
         f"{_cue_summary(link)} | {link.anchor_text.strip()} | {link.section_heading.strip()} | "
-        f"{host} | {link.source_path} | {_sentence_window(link.context, link.anchor_text)}"
+        f"{_sentence_window(link.context, link.anchor_text)}"
     )
 
 
@@ -191,7 +264,7 @@ def _cue_summary(link: LinkInput) -> str:
     return " ".join(f"{field} {' '.join(labels)}" for field, labels in by_field.items()) or "none"
 
 
-def _sentence_window(context: str, anchor: str, words: int = 16) -> str:
+def _sentence_window(context: str, anchor: str, words: int = 14) -> str:
     """At most ``words`` words of the sentence, centred on the anchor when it occurs."""
     tokens = context.split()
     if len(tokens) <= words:
@@ -203,9 +276,9 @@ def _sentence_window(context: str, anchor: str, words: int = 16) -> str:
 
 
 @lru_cache(maxsize=100_000)
-def _text_group(tag: str, text: str, bigrams: bool, affixes: bool, limit: int) -> tuple[str, ...]:
+def _text_group(tag: str, text: str, bigrams: bool, affixes: bool, limit: int) -> FeatureGroup:
     if not text:
-        return ()
+        return EMPTY_GROUP
     out: list[str] = []
     found: set[str] = set()
     previous = ""
@@ -220,12 +293,12 @@ def _text_group(tag: str, text: str, bigrams: bool, affixes: bool, limit: int) -
             if bigrams:
                 out.append(f"{tag}={previous}_{word}")
         previous = word
-    cues = [f"{tag}!{label}" for label in sorted(found)]
     if tag in ("a", "c") and _CREDIT.search(text):
-        cues.append(f"{tag}!credit")
+        found.add("credit")
     if tag == "a" and _BOILERPLATE.match(text.strip()):
-        cues.append("a!boilerplate")
-    return tuple(out + cues * CUE_WEIGHT)
+        found.add("boilerplate")
+    cues = [f"{tag}!{label}" for label in sorted(found)]
+    return _group(out + cues * CUE_WEIGHT, frozenset(found))
 
 
 @lru_cache(maxsize=500_000)
@@ -240,14 +313,16 @@ def _span_cues(span: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=100_000)
-def _cue_group(tag: str, text: str) -> tuple[str, ...]:
+def _cue_group(tag: str, text: str) -> FeatureGroup:
     """Only the lexicon cues of a text (for fields whose words are site-specific)."""
-    return tuple(f for f in _text_group(tag, text, False, False, 30) if "!" in f)
+    group = _text_group(tag, text, False, False, 30)
+    return _group([f for f in group if "!" in f], group.cues)
 
 
 @lru_cache(maxsize=100_000)
-def _path_group(path: str) -> tuple[str, ...]:
-    return tuple(sorted({f"s!{m.lastgroup}" for m in _PATH_CUES.finditer(path)})) * CUE_WEIGHT
+def _path_group(path: str) -> FeatureGroup:
+    labels = sorted({str(m.lastgroup) for m in _PATH_CUES.finditer(path)})
+    return _group([f"s!{label}" for label in labels] * CUE_WEIGHT, frozenset(labels))
 
 
 def _masked(context: str, anchor: str) -> str:
@@ -266,11 +341,27 @@ def _target_group(host: str, path: str) -> tuple[str, ...]:
         out += ["d=" + host, "dd=" + domain, "dt=" + host.rsplit(".", 1)[-1]]
         if domain in NON_BUSINESS_DOMAINS or host in NON_BUSINESS_DOMAINS:
             out += ["d!social"] * CUE_WEIGHT
+        out += _host_cues(domain)
     if path:
         out += [f"t={word}" for word in _WORD.findall(path)[:8]]
     else:
         out.append("t=/")
     return tuple(out)
+
+
+@lru_cache(maxsize=100_000)
+def _host_cues(domain: str) -> list[str]:
+    """Cue labels of the words of a registered domain (its suffix left out)."""
+    labels: set[str] = set()
+    for word in _HOST_WORD.findall(domain.rsplit(".", 1)[0]):
+        if not word.isdigit():
+            labels.update(_host_word_cues(word))
+    return [f"d!{label}" for label in sorted(labels)] * CUE_WEIGHT
+
+
+@lru_cache(maxsize=100_000)
+def _host_word_cues(word: str) -> tuple[str, ...]:
+    return tuple(label for label, cue in _HOST_CUES if cue.search(word))
 
 
 @lru_cache(maxsize=1_024)

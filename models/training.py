@@ -2,8 +2,11 @@
 ``link_classifier`` asset.
 
 The version id is derived from kind, training data hash, feature version and config, so the
-same inputs give the same version. Evaluation is on the labelled ``dev`` split only, always
-next to the ``rules`` baseline; weak labels are used for training only.
+same inputs give the same version. Model selection (promotion, the asset checks) uses the
+labelled ``dev`` split, always next to the ``rules`` baseline; when the labelled data has a
+``test`` split (hand-written, held out), the model and the rules are scored on it too and the
+figures are stored and printed, but nothing is chosen by them. Weak labels are used for
+training only.
 """
 
 from __future__ import annotations
@@ -41,6 +44,8 @@ class TrainResult:
     baseline: Evaluation
     in_use: dict[str, Any] = field(default_factory=dict)  # version + evaluation of the default
     promoted: bool = False
+    test: Evaluation | None = None  # on the held-out test split, if the data has one
+    baseline_test: Evaluation | None = None
 
     @property
     def version(self) -> str:
@@ -54,6 +59,11 @@ class TrainResult:
 def evaluate_model(model: LinkClassifier, dev: Sequence[Example]) -> Evaluation:
     predictions = model.predict_inputs([e.link for e in dev])
     return evaluate([e.label for e in dev], [p.label for p in predictions])
+
+
+def test_examples(examples: Sequence[Example]) -> list[Example]:
+    """The held-out ``test`` split (may be empty)."""
+    return [e for e in examples if e.split == "test"]
 
 
 def split_examples(examples: Sequence[Example]) -> tuple[list[Example], list[Example]]:
@@ -80,6 +90,7 @@ def train_model(
         raise ValueError(f"unknown promote policy {promote!r}; expected one of {PROMOTE_POLICIES}")
     registry = registry or Registry()
     train, dev = split_examples(labelled)
+    test = test_examples(labelled)
     training_set = [*train, *weak]
     config = {**_default_config(kind), **(config or {})}
     hashed = data_hash(training_set)
@@ -91,6 +102,12 @@ def train_model(
         model = _fit(kind, training_set, config, staging, version)
         evaluation = evaluate_model(model, dev)
         baseline = evaluate_model(RulesClassifier(), dev)
+        metrics = {"dev": evaluation.as_dict(), "rules_dev": baseline.as_dict()}
+        test_eval = baseline_test = None
+        if test:
+            test_eval = evaluate_model(model, test)
+            baseline_test = evaluate_model(RulesClassifier(), test)
+            metrics |= {"test": test_eval.as_dict(), "rules_test": baseline_test.as_dict()}
         meta = ArtefactMeta(
             version=version,
             kind=kind,
@@ -98,12 +115,13 @@ def train_model(
             feature_version=feature_version(kind),
             training_data_hash=hashed,
             created=datetime.now(UTC).isoformat(timespec="seconds"),
-            metrics={"dev": evaluation.as_dict(), "rules_dev": baseline.as_dict()},
+            metrics=metrics,
             config=config,
             training={
                 "labelled_train": len(train),
                 "weak": len(weak),
                 "dev": len(dev),
+                "test": len(test),
                 "labels": {
                     label: sum(e.label == label for e in train) for label in RELATION_LABELS
                 },
@@ -113,7 +131,14 @@ def train_model(
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
-    result = TrainResult(ArtefactMeta.read(path), path, evaluation, baseline)
+    result = TrainResult(
+        ArtefactMeta.read(path),
+        path,
+        evaluation,
+        baseline,
+        test=test_eval,
+        baseline_test=baseline_test,
+    )
     result.in_use = in_use_evaluation(registry, dev)
     result.promoted = _maybe_promote(registry, result, promote)
     return result

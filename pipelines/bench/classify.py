@@ -38,7 +38,7 @@ def crawl_like_rows(n: int) -> list[dict[str, Any]]:
     """``n`` rows built from the labelled set with unique targets, anchors and sentences."""
     from models.data import load_labelled
 
-    base = load_labelled()
+    base = [e for e in load_labelled() if e.split != "test"]  # test stays for evaluation only
     rows = []
     for i in range(n):
         example = base[i % len(base)]

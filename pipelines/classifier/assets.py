@@ -2,9 +2,10 @@
 
 Trains on the labelled contexts (+ rule-labelled contexts of the latest ``company_links``
 crawl), evaluates on the labelled dev split next to the ``rules`` baseline and the model in
-use, registers the version and, if it is at least as good as the model in use, makes it the
-registry default. Its data version is the model version, so ``company_links`` partitions
-(which depend on it) turn stale when a new model is trained and a backfill relabels them.
+use (and reports the held-out test split, which the checks do not read), registers the
+version and, if it is at least as good as the model in use, makes it the registry default.
+Its data version is the model version, so ``company_links`` partitions (which depend on it)
+turn stale when a new model is trained and a backfill relabels them.
 
 Exports for ``pipelines.definitions``: ``classifier_assets``, ``classifier_checks`` and the
 resource ``ClassifierConfig`` (key ``classifier_config``).
@@ -44,12 +45,13 @@ def link_classifier(
     from models.training import split_examples, train_model
 
     cfg = classifier_config
-    labelled = load_labelled(cfg.labelled)
-    _, dev = split_examples(labelled)
+    labelled = load_labelled(cfg.labelled or None)
+    split_examples(labelled)  # a clear error if train or dev is missing
+    held_out = [e for e in labelled if e.split != "train"]
     weak, weak_crawl = [], None
     if cfg.use_weak_labels:
         weak_crawl, rows = latest_link_contexts(cfg.warehouse, cfg.weak_limit)
-        weak = weak_examples(rows, exclude=dev, limit=cfg.weak_limit)
+        weak = weak_examples(rows, exclude=held_out, limit=cfg.weak_limit)
         context.log.info(f"{len(weak)} weak examples from {len(rows)} contexts of {weak_crawl}")
     result = train_model(
         cfg.kind,
@@ -76,6 +78,7 @@ def link_classifier(
                 {k: v["f1"] for k, v in result.evaluation.per_label.items()}
             ),
             "rules_macro_f1": result.baseline.macro_f1,
+            **_test_metadata(result),
             "in_use_version": in_use_version,
             "in_use_macro_f1": in_use.macro_f1,
             "promoted": result.promoted,
@@ -88,6 +91,20 @@ def link_classifier(
         },
         data_version=DataVersion(result.version),
     )
+
+
+def _test_metadata(result) -> dict:
+    """Held-out test figures (reported, never used by the checks, which read dev)."""
+    if result.test is None:
+        return {}
+    return {
+        "test_macro_f1": result.test.macro_f1,
+        "test_per_label_f1": MetadataValue.json(
+            {k: v["f1"] for k, v in result.test.per_label.items()}
+        ),
+        "rules_test_macro_f1": result.baseline_test.macro_f1,
+        "test_examples": result.test.n,
+    }
 
 
 classifier_assets = [link_classifier]

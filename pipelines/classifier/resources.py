@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dagster import ConfigurableResource
 
-from models.data import DEFAULT_LABELLED
 from pipelines.config import Settings
 
 
 class ClassifierConfig(ConfigurableResource):
     """Training inputs, registry and check floors; each field can be overridden per run."""
 
-    labelled: str = str(DEFAULT_LABELLED)
+    #: One labelled JSONL file; "" means the default sources of ``models.data``.
+    labelled: str = ""
     #: Warehouse root whose latest ``company_links`` crawl feeds weak labels ("" = none).
     warehouse: str = ""
     #: Registry folder; "" means ``$SUPPLYLINKS_MODELS`` / ``<repo>/artifacts/models``.

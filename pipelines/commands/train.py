@@ -4,7 +4,9 @@ Trains on the ``train`` split of the labelled contexts (plus, with ``--weak``, c
 rule-labelled contexts from a JSONL file such as crawl output), evaluates on the ``dev``
 split next to the ``rules`` baseline and the model currently in use, and registers the
 version. It becomes the default when it scores at least as well as the model in use
-(``--promote``). The last printed line is one JSON object.
+(``--promote``). If the data has a held-out ``test`` split, the model and the rules are
+scored on it as well (printed and stored; never used to choose). The last printed line is
+one JSON object.
 """
 
 from __future__ import annotations
@@ -20,7 +22,11 @@ from pipelines.cli import UserError
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("train", help="train, evaluate and register a link classifier")
     parser.add_argument("--kind", choices=("spacy", "transformer"), default="spacy")
-    parser.add_argument("--data", help="labelled JSONL (default: data_samples/labelled/...)")
+    parser.add_argument(
+        "--data",
+        action="append",
+        help="labelled JSONL, repeatable (default: the generated set + models/labelled/*.jsonl)",
+    )
     parser.add_argument("--weak", help="JSONL of unlabelled link contexts to weak-label")
     parser.add_argument("--weak-limit", type=int, default=20_000, help="max weak examples")
     parser.add_argument("--base-model", help="local transformers model folder (transformer)")
@@ -36,18 +42,20 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from models.data import DEFAULT_LABELLED, load_labelled, weak_examples
+    from models.data import load_labelled, weak_examples
     from models.evaluation import format_report
     from models.registry import Registry
     from models.training import split_examples, train_model
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     try:
-        labelled = load_labelled(args.data or DEFAULT_LABELLED)
-        _, dev = split_examples(labelled)
+        labelled = load_labelled(args.data or None)
+        split_examples(labelled)  # a clear error if train or dev is missing
+        held_out = [e for e in labelled if e.split != "train"]
         weak = []
         if args.weak:
-            weak = weak_examples(_read_jsonl(Path(args.weak)), exclude=dev, limit=args.weak_limit)
+            rows = _read_jsonl(Path(args.weak))
+            weak = weak_examples(rows, exclude=held_out, limit=args.weak_limit)
     except (FileNotFoundError, ValueError) as exc:
         raise UserError(str(exc)) from None
     config: dict = {}
@@ -74,6 +82,9 @@ def run(args: argparse.Namespace) -> int:
         columns[in_use + " (in use)"] = result.in_use["evaluation"]
     columns[result.version] = result.evaluation
     print(format_report(columns))
+    if result.test is not None and result.baseline_test is not None:
+        test_columns = {result.baseline_name: result.baseline_test, result.version: result.test}
+        print("\n" + format_report(test_columns, split="held-out test"))
     print(f"\nregistered {result.version} at {result.path}; default: {result.promoted}")
     summary = {
         "version": result.version,
@@ -81,6 +92,11 @@ def run(args: argparse.Namespace) -> int:
         "macro_f1": result.evaluation.macro_f1,
         "per_label_f1": {k: v["f1"] for k, v in result.evaluation.per_label.items()},
         "rules_macro_f1": result.baseline.macro_f1,
+        "test_macro_f1": result.test.macro_f1 if result.test else None,
+        "test_per_label_f1": (
+            {k: v["f1"] for k, v in result.test.per_label.items()} if result.test else None
+        ),
+        "rules_test_macro_f1": result.baseline_test.macro_f1 if result.baseline_test else None,
         "in_use": in_use,
         "in_use_macro_f1": result.in_use["evaluation"].macro_f1 if in_use else None,
         "promoted": result.promoted,

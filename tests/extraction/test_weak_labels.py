@@ -41,6 +41,9 @@ EXAMPLES: dict[str, list[dict]] = {
                          {"context": "Zu unseren Kunden zählen BMW und Audi."}],
     "context_partner": [{"context": "In cooperation with the university."},
                         {"context": "In Kooperation mit der Hochschule."}],
+    "context_other": [{"context": "As reported by the Financial Times.",
+                       "section_heading": "Referenzen"},
+                      {"context": "Die Allgäuer Zeitung berichtet über uns."}],
     "heading_ownership": [{"section_heading": "Group companies"},
                           {"section_heading": "Über uns > Tochtergesellschaften"}],
     "heading_investor": [{"section_heading": "Investors"},
@@ -94,6 +97,16 @@ def test_nothing_business_like_is_other_with_rule_none() -> None:
     got = weak_label(dst_url=DST, anchor_text="Acme", context="Acme", region="main")
     assert got == WeakLabel("other", 0.5, "none")
     assert weak_label() == WeakLabel("other", 0.5, "none")
+
+
+def test_new_cues_of_session_two() -> None:
+    # a supplier award names the customer; "part of"/"Teil von" is ownership; dealers carry
+    assert weak_label(context="Supplier of the Year award from Acme.").label == "customer"
+    assert weak_label(context="Auszeichnung als Lieferant des Jahres").label == "customer"
+    assert weak_label(context="Since 2013 we have been part of Acme.").label == "ownership"
+    assert weak_label(context="Wir sind Teil von Acme.").label == "ownership"
+    assert weak_label(context="We are the exclusive UK dealer for Acme.").label == "supplier"
+    assert weak_label(context="Zusammen mit Acme entwickeln wir Sensoren.").label == "partner"
 
 
 def test_customer_service_is_not_a_customer_relation() -> None:

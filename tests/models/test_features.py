@@ -50,7 +50,25 @@ def test_target_host_region_and_language_are_features():
 def test_groups_flatten_to_the_features_and_text_view_has_every_field():
     link = LinkInput(anchor_text="ACME AG", section_heading="Kunden", context="Für ACME AG.")
     assert [f for g in bow_feature_groups(link) for f in g] == bow_features(link)
-    assert text_features(link) == "heading customer | ACME AG | Kunden |  |  | Für ACME AG."
+    assert text_features(link) == "heading customer | ACME AG | Kunden | Für ACME AG."
     long = LinkInput(anchor_text="ACME", context=" ".join(["x"] * 40 + ["ACME"] + ["y"] * 40))
     window = text_features(long).split(" | ")[-1].split()
-    assert len(window) == 16 and "ACME" in window
+    assert len(window) == 14 and "ACME" in window
+
+
+def test_rule_verdict_is_a_feature_of_the_most_trusted_field_with_a_cue():
+    # the sentence speaks before the heading, as in the rule table
+    link = LinkInput(section_heading="Unsere Partner", context="Wir sind Mitglied im VDMA.")
+    features = bow_features(link)
+    assert "v=c_membership" in features and "v=membership" in features
+    assert "v=h_partner" not in features
+    assert "v=social" in bow_features(LinkInput(dst_url="https://www.linkedin.com/x"))
+    assert "v=none" in bow_features(LinkInput(anchor_text="ACME"))
+    press = LinkInput(section_heading="Referenzen", context="Die Zeitung berichtet über uns.")
+    assert {"c!other", "h!customer", "v=c_other"} <= set(bow_features(press))
+
+
+def test_target_host_words_carry_cues():
+    assert "d!investor" in bow_features(LinkInput(dst_url="https://www.northstar-ventures.com/"))
+    assert "d!membership" in bow_features(LinkInput(dst_url="https://www.ihk-muenchen.de/"))
+    assert not any("!" in f for f in bow_features(LinkInput(dst_url="https://firm-12.example/")))

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from models import load_model, resolve_model_ref
+from models.features import FEATURE_VERSIONS
 from models.registry import ArtefactMeta
 from models.training import train_model
 
@@ -20,7 +21,7 @@ def trained(labelled, registry):
 def test_training_registers_a_versioned_artefact_and_becomes_default(trained, registry):
     meta = ArtefactMeta.read(trained.path)
     assert meta.version == trained.version and meta.version.startswith("spacy-")
-    assert meta.kind == "spacy" and meta.feature_version == "f6"
+    assert meta.kind == "spacy" and meta.feature_version == FEATURE_VERSIONS["spacy"]
     assert len(meta.training_data_hash) == 64
     assert meta.labels == [
         "customer",

@@ -1,33 +1,52 @@
-"""Write a slice of a Delta table and Z-order it: one function, two explicit writers.
+"""Write a slice of a Delta table, Z-ordered: one function, two explicit writers.
 
-``delta-rs`` (the local default) needs no JVM jars: Spark stages Parquet files, the driver
-streams them as Arrow batches into ``deltalake.write_deltalake`` with a replace-where
-predicate, then Z-orders the touched partitions. ``delta-spark`` (clusters, where Delta
-ships with the runtime) uses the documented ``replaceWhere`` + ``executeZOrderBy`` API.
-Both share the predicate, the partition and Z-order columns from ``spark_jobs.tables``.
-The writer is chosen by configuration; there is no fallback from one to the other.
+``delta-rs`` (the local default) needs no JVM jars. The executors write the table's final
+Parquet files straight into its partition folders, each task's rows sorted along the
+Z-curve of the table's Z-order columns (:mod:`spark_jobs.files`); the driver then commits
+them in ONE transaction that removes the slices' previous files, with per-file statistics
+from the Parquet footers and the Z-order recorded in the commit info. Nothing is collected
+on the driver but the files' descriptions; a crashed run leaves uncommitted orphan files
+and the table at its previous version. ``delta-spark`` (clusters, where Delta ships with
+the runtime) uses the documented ``replaceWhere`` + ``executeZOrderBy`` API. Both share the
+predicate, the partition and Z-order columns from ``spark_jobs.tables``. The writer is
+chosen by configuration; there is no fallback from one to the other.
 """
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any, TypeVar
 
 import pyarrow as pa
-import pyarrow.dataset as ds
 from pyspark.sql import DataFrame, SparkSession
 
 from spark_jobs import storage
-from spark_jobs.tables import TableSpec, slice_filters, slices_predicate
+from spark_jobs.files import DataFile, delete_files, now_ms, write_sorted_files
+from spark_jobs.tables import TableSpec, slices_predicate
+from spark_jobs.zorder import range_overlap
 
 Slices = dict[str, list[str] | None]  # crawl -> segments (None: crawl-partitioned table)
 COMMIT_RETRIES = 8
 T = TypeVar("T")
-#: Commit-info key naming the Z-order columns of an OPTIMIZE commit (delta-rs writer).
+#: Commit-info key naming the Z-order columns a commit's files are sorted by (delta-rs).
 ZORDER_COMMIT_KEY = "supplylinks.zorder_by"
+#: Commit-info key: files a delta-rs slice write added (its commit has no operationMetrics).
+FILES_ADDED_COMMIT_KEY = "supplylinks.files_added"
+#: What the Spark side returns per written file (one small row each).
+FILE_SCHEMA = pa.schema(
+    [
+        ("path", pa.string()),
+        ("size", pa.int64()),
+        ("partition_values", pa.string()),
+        ("rows", pa.int64()),
+        ("stats", pa.string()),
+        ("source", pa.string()),
+    ]
+)
 
 
 @dataclass
@@ -49,9 +68,39 @@ class WriteReport:
         }
 
 
+@dataclass
+class WrittenFiles:
+    """Files the executors wrote below ``root`` (the table itself, or a staging folder)."""
+
+    root: str
+    files: list[DataFile]
+
+
 def new_staging_dir(staging_root: str, name: str) -> str:
     """A fresh folder per write, so parallel runs never share staged files."""
     return storage.join(staging_root, f"{name}-{uuid.uuid4().hex[:12]}")
+
+
+def files_root(spec: TableSpec, warehouse: str, writer: str, staging: str) -> str:
+    """Where executors write ``spec``'s files: into the table (delta-rs, committed in place)
+    or into ``staging`` (delta-spark reads them back and writes the table itself)."""
+    if writer == "delta-rs":
+        ensure_table(spec, spec.path(warehouse))
+        return spec.path(warehouse)
+    if writer == "delta-spark":
+        return storage.join(staging, spec.name)
+    raise ValueError(f"unknown Delta writer {writer!r}")
+
+
+def ensure_table(spec: TableSpec, path: str) -> None:
+    """Create the (empty) table once, so files can be committed into it."""
+    from deltalake import DeltaTable
+
+    _retrying(
+        lambda: DeltaTable.create(
+            path, schema=spec.schema, partition_by=list(spec.partition_by), mode="ignore"
+        )
+    )
 
 
 def write_slices(
@@ -59,129 +108,202 @@ def write_slices(
     spec: TableSpec,
     warehouse: str,
     slices: Slices,
-    data: DataFrame | str,
+    data: DataFrame | WrittenFiles,
     *,
     writer: str,
     staging_root: str,
 ) -> WriteReport:
-    """Replace exactly ``slices`` of ``spec``'s table with ``data`` and Z-order them.
+    """Replace exactly ``slices`` of ``spec``'s table with ``data``, Z-ordered.
 
-    ``data`` is a DataFrame with the table's columns, or a folder of staged Parquet files.
+    ``data`` is a DataFrame with the table's columns, or files executors already wrote
+    (:func:`files_root` says where).
     """
     started = time.monotonic()
     predicate = slices_predicate(spec, slices)
     path = spec.path(warehouse)
     if writer == "delta-spark":
-        frame = data if isinstance(data, DataFrame) else read_staged(spark, spec, data)
+        frame = data if isinstance(data, DataFrame) else read_files(spark, spec, data)
         report = _write_delta_spark(spark, spec, path, predicate, frame)
+        if isinstance(data, WrittenFiles):
+            storage.remove_tree(data.root)
     elif writer == "delta-rs":
-        staged = data if isinstance(data, str) else stage(data, spec, staging_root)
+        if isinstance(data, DataFrame):
+            root = files_root(spec, warehouse, writer, staging_root)
+            data = WrittenFiles(root, write_frame_files(data, spec, root))
+        if data.root.rstrip("/") != path.rstrip("/"):
+            raise ValueError(f"delta-rs commits files written into the table, not {data.root}")
         try:
-            report = _write_delta_rs(spec, path, predicate, staged, slices)
-        finally:
-            storage.remove_tree(staged)
+            report = commit_files(spec, path, slices, data.files)
+        except BaseException:
+            delete_files(path, data.files)  # never committed: remove what would be orphans
+            raise
     else:
         raise ValueError(f"unknown Delta writer {writer!r}")
     report.seconds = round(time.monotonic() - started, 3)
     return report
 
 
-def stage(frame: DataFrame, spec: TableSpec, staging_root: str) -> str:
-    """Let the executors write the frame as Parquet; nothing is collected on the driver."""
-    target = new_staging_dir(staging_root, spec.name)
-    frame.select(*spec.columns).write.mode("overwrite").parquet(target)
-    return target
-
-
-def read_staged(spark: SparkSession, spec: TableSpec, staged: str) -> DataFrame:
+def write_frame_files(frame: DataFrame, spec: TableSpec, root: str) -> list[DataFile]:
+    """Executors write the frame's rows as Z-ordered files below ``root``; each Delta
+    partition's rows go to one task (one sorted run). Only file descriptions come back."""
     from pyspark.sql.pandas.types import from_arrow_schema
 
-    return spark.read.schema(from_arrow_schema(spec.schema)).parquet(staged)
+    rows = (
+        frame.select(*spec.columns)
+        .repartition(*spec.partition_by)
+        .mapInArrow(_frame_writer(spec, root), from_arrow_schema(FILE_SCHEMA))
+        .collect()
+    )
+    return [_data_file(row.asDict()) for row in rows]
 
 
-def staged_batches(spec: TableSpec, staged: str) -> pa.RecordBatchReader:
-    """Stream staged Parquet as Arrow batches in the table's exact schema."""
-    dataset = ds.dataset(staged, format="parquet", exclude_invalid_files=True)
-    scanner = dataset.scanner(columns=spec.columns, batch_size=64_000)
-
-    def batches():
-        for batch in scanner.to_batches():
-            if batch.num_rows:
-                yield batch.cast(spec.schema)
-
-    return pa.RecordBatchReader.from_batches(spec.schema, batches())
+def _data_file(row: dict[str, Any]) -> DataFile:
+    return DataFile.from_dict(row | {"partition_values": json.loads(row["partition_values"])})
 
 
-def _write_delta_rs(
-    spec: TableSpec, path: str, predicate: str, staged: str, slices: Slices
-) -> WriteReport:
-    from deltalake import DeltaTable, write_deltalake
+def file_batch(files: list[DataFile]) -> pa.RecordBatch:
+    """File descriptions as one Arrow batch of :data:`FILE_SCHEMA` (executor → driver)."""
+    rows = [f.as_dict() | {"partition_values": json.dumps(f.partition_values)} for f in files]
+    return pa.RecordBatch.from_pylist(rows, schema=FILE_SCHEMA)
 
-    DeltaTable.create(path, schema=spec.schema, partition_by=list(spec.partition_by), mode="ignore")
-    rows = 0
 
-    def counted(reader: pa.RecordBatchReader):
-        nonlocal rows
-        for batch in reader:
-            rows += batch.num_rows
-            yield batch
+def _frame_writer(spec: TableSpec, root: str) -> Callable[[Iterator], Iterator]:
+    def write(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        import pyarrow.compute as pc
 
-    def write() -> None:
-        nonlocal rows
-        rows = 0
-        reader = pa.RecordBatchReader.from_batches(
-            spec.schema, counted(staged_batches(spec, staged))
-        )
-        write_deltalake(
-            path,
-            reader,
-            mode="overwrite",
-            predicate=predicate,
+        received = [batch for batch in batches if batch.num_rows]
+        if not received:
+            return
+        table = pa.Table.from_batches(received)
+        keys = table.select(list(spec.partition_by)).group_by(list(spec.partition_by))
+        written: list[DataFile] = []
+        for values in keys.aggregate([]).to_pylist():
+            mask = None
+            for column, value in values.items():
+                term = pc.equal(table.column(column), value)
+                mask = term if mask is None else pc.and_(mask, term)
+            written += write_sorted_files(spec, root, values, table.filter(mask))
+        yield file_batch(written)
+
+    return write
+
+
+def read_files(spark: SparkSession, spec: TableSpec, written: WrittenFiles) -> DataFrame:
+    """The written files as a DataFrame (partition values from their folder names)."""
+    from pyspark.sql.pandas.types import from_arrow_schema
+
+    schema = from_arrow_schema(spec.schema)
+    if not written.files:
+        return spark.createDataFrame([], schema)
+    uris = [storage.join(written.root, f.path) for f in written.files]
+    return spark.read.schema(schema).option("basePath", written.root).parquet(*uris)
+
+
+def commit_files(spec: TableSpec, path: str, slices: Slices, files: list[DataFile]) -> WriteReport:
+    """One transaction: add ``files``, remove every current file of ``slices``."""
+    from deltalake import CommitProperties, DeltaTable
+    from deltalake.transaction import AddAction, RemoveAction
+
+    _check_inside_slices(spec, slices, files)
+    ensure_table(spec, path)
+    stamp = now_ms()
+    adds = [AddAction(f.path, f.size, f.partition_values, stamp, True, f.stats) for f in files]
+    zorder = zorder_metrics(spec, files)
+    removed = 0
+
+    def commit() -> None:
+        nonlocal removed
+        table = DeltaTable(path)
+        removes = [
+            RemoveAction(old["path"], True, stamp, old["size_bytes"], old["partition_values"])
+            for old in current_files(table, spec, slices)
+        ]
+        info = zorder_commit_info(spec) | {FILES_ADDED_COMMIT_KEY: str(len(adds))}
+        table.create_write_transaction(
+            [*adds, *removes],
+            mode="append",  # with explicit removes: any set of slices in one commit
+            schema=spec.schema,
             partition_by=list(spec.partition_by),
+            commit_properties=CommitProperties(custom_metadata=info),
         )
+        removed = len(removes)
 
-    _retrying(write)
-    files_added = _last_operation_metric(DeltaTable(path), "numAddedFiles", "num_added_files")
-    zorder = zorder_delta_rs(spec, path, slices)
+    _retrying(commit)
+    zorder["files_removed"] = removed
     return WriteReport(
         table=spec.name,
         writer="delta-rs",
-        rows=rows,
+        rows=sum(f.rows for f in files),
         version=DeltaTable(path).version(),
-        predicate=predicate,
-        files_added=files_added,
+        predicate=slices_predicate(spec, slices),
+        files_added=len(files),
         seconds=0.0,
         zorder=zorder,
     )
 
 
+def current_files(table: Any, spec: TableSpec, slices: Slices) -> list[dict[str, Any]]:
+    """The snapshot's files inside ``slices``: path, size and partition values."""
+    actions = pa.table(table.get_add_actions(flatten=True))
+    columns = [f"partition.{c}" for c in spec.partition_by]
+    rows = actions.select(["path", "size_bytes", *columns]).to_pylist()
+    found = []
+    for row in rows:
+        values = {c: row[f"partition.{c}"] for c in spec.partition_by}
+        if _in_slices(spec, slices, values):
+            found.append({**row, "partition_values": values})
+    return found
+
+
+def _in_slices(spec: TableSpec, slices: Slices, values: dict[str, Any]) -> bool:
+    segments = slices.get(values.get("crawl"), [])
+    if values.get("crawl") not in slices:
+        return False
+    return segments is None or "segment" not in spec.partition_by or values["segment"] in segments
+
+
+def _check_inside_slices(spec: TableSpec, slices: Slices, files: list[DataFile]) -> None:
+    outside = sorted(
+        {
+            json.dumps(f.partition_values)
+            for f in files
+            if not _in_slices(spec, slices, f.partition_values)
+        }
+    )
+    if outside:
+        raise ValueError(
+            f"Invalid data: {spec.name} rows outside the slices being replaced: {outside[:5]}"
+        )
+
+
 def zorder_commit_info(spec: TableSpec) -> dict[str, str]:
-    """Recorded on each OPTIMIZE commit, so a check can tell the Z-order ran on what columns."""
+    """Recorded on each Z-ordered commit, so a check can tell on what columns it ran."""
     return {ZORDER_COMMIT_KEY: ",".join(spec.zorder_by)}
 
 
-def zorder_delta_rs(spec: TableSpec, path: str, slices: Slices) -> dict[str, Any]:
-    """Z-order each touched partition; sums delta-rs's OPTIMIZE metrics."""
-    from deltalake import CommitProperties, DeltaTable
-
-    totals: dict[str, Any] = {
-        "columns": list(spec.zorder_by),
-        "files_added": 0,
-        "files_removed": 0,
-        "partitions_optimized": 0,
-    }
-    for crawl, segments in sorted(slices.items()):
-        metrics = _retrying(
-            lambda crawl=crawl, segments=segments: DeltaTable(path).optimize.z_order(
-                list(spec.zorder_by),
-                partition_filters=slice_filters(spec, crawl, segments),
-                commit_properties=CommitProperties(custom_metadata=zorder_commit_info(spec)),
-            )
+def zorder_metrics(spec: TableSpec, files: list[DataFile]) -> dict[str, Any]:
+    """What the sorted write did: files and rows per partition, and how little the files'
+    ranges of each Z-order column overlap within a partition (0 = disjoint, 1 = all)."""
+    by_partition: dict[str, list[DataFile]] = {}
+    for data_file in files:
+        by_partition.setdefault(json.dumps(data_file.partition_values), []).append(data_file)
+    overlap = {
+        column: round(
+            sum(range_overlap([f.bounds(column) for f in group]) for group in by_partition.values())
+            / max(1, len(by_partition)),
+            4,
         )
-        totals["files_added"] += int(metrics.get("numFilesAdded", 0))
-        totals["files_removed"] += int(metrics.get("numFilesRemoved", 0))
-        totals["partitions_optimized"] += int(metrics.get("partitionsOptimized", 0))
-    return totals
+        for column in spec.zorder_by
+    }
+    return {
+        "columns": list(spec.zorder_by),
+        "method": "rows sorted along the Z-curve as each task writes its files",
+        "files_added": len(files),
+        "files_removed": 0,
+        "partitions_optimized": len(by_partition),
+        "rows": sum(f.rows for f in files),
+        "range_overlap": overlap,
+    }
 
 
 def _write_delta_spark(
@@ -219,15 +341,6 @@ def _write_delta_spark(
             "partitions_optimized": int(z["partitionsOptimized"]) if z else 0,
         },
     )
-
-
-def _last_operation_metric(table: Any, *names: str) -> int:
-    history = table.history(1)
-    metrics = history[0].get("operationMetrics", {}) if history else {}
-    for name in names:
-        if name in metrics:
-            return int(metrics[name])
-    return 0
 
 
 def _retrying(action: Callable[[], T]) -> T:

@@ -2,19 +2,25 @@
 
 A thin shell in the cc-pyspark manner: list the WARC files of the slices from
 ``warc.paths.gz``, give each Spark task one file (shuffled, so big and small files mix),
-run ``extraction.extract.extract_warc`` over it, stage the rows as Parquet, then replace the
-slices of both Delta tables. A file that fails mid-way is counted and reported; what it
-yielded before failing is kept.
+run ``extraction.extract.extract_warc_columns`` over it and write the task's rows as the
+tables' own Parquet files, Z-ordered (:mod:`spark_jobs.files`); the driver then replaces
+the slices of both Delta tables by committing those files. A file that fails mid-way is
+counted and reported; what it yielded before failing is kept.
+
+The task loop is the hot path: link columns arrive as lists (one entry per link), the
+per-link ones are extended as they are, the ones a page repeats for all its links are kept
+once per page and expanded as Arrow dictionary indices, so no per-link Python work is added
+to the extraction's own.
 
 Run by the orchestrator as ``python spark_jobs/extract.py`` (local) or ``spark-submit``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import random
 import time
 import traceback
-import uuid
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
@@ -22,13 +28,26 @@ from typing import Any
 from dagster_pipes import PipesContext
 
 from spark_jobs import storage
-from spark_jobs.delta import new_staging_dir, write_slices
+from spark_jobs.delta import WrittenFiles, files_root, new_staging_dir, read_files, write_slices
+from spark_jobs.files import DataFile, delete_files, write_sorted_files
 from spark_jobs.params import JobParams
 from spark_jobs.pipes_session import open_pipes
 from spark_jobs.runner import JobRun, load_seed_rows
 from spark_jobs.tables import HYPERLINKS, PAGES, TableSpec
 
-BATCH_ROWS = 20_000
+#: Link columns whose value is the same for every link of a page (``extract_columns``
+#: repeats them): stored once per page and expanded as dictionary indices.
+PAGE_CONSTANT_LINK_COLUMNS = (
+    "src_url",
+    "src_host",
+    "src_domain",
+    "page_path",
+    "lang",
+    "fetch_time",
+    "warc_filename",
+)
+#: Links converted to Arrow at a time (bounds the Python objects a task holds).
+CHUNK_LINKS = 200_000
 
 
 def plan_files(params: JobParams) -> list[tuple[str, str, str, str]]:
@@ -49,88 +68,108 @@ def plan_files(params: JobParams) -> list[tuple[str, str, str, str]]:
     return files
 
 
-class _ColumnBuffer:
-    """Rows buffered column-wise and flushed to one Parquet file per task and table."""
+class PageColumns:
+    """Page rows of one task, column-wise."""
 
-    def __init__(self, spec: TableSpec, folder: str) -> None:
-        self.spec, self.folder = spec, folder
-        self.columns: dict[str, list] = {name: [] for name in spec.columns}
-        self.size = 0
-        self.writer = None
+    def __init__(self) -> None:
+        self.names = [n for n in PAGES.columns if n not in PAGES.partition_by]
+        self.columns: dict[str, list] = {name: [] for name in self.names}
 
-    def add(self, row: dict[str, Any], crawl: str, segment: str) -> None:
+    def add(self, page: dict[str, Any]) -> None:
         for name, values in self.columns.items():
-            values.append(row.get(name))
-        self.columns["crawl"][-1] = crawl
-        self.columns["segment"][-1] = segment
-        self.size += 1
-        if self.size >= BATCH_ROWS:
-            self.flush()
+            values.append(page.get(name))
 
-    def extend(self, columns: dict[str, list], crawl: str, segment: str) -> None:
-        """Append a page's links, given column-wise (``extract_warc_columns``)."""
+    def table(self):
+        import pyarrow as pa
+
+        schema = PAGES.schema
+        return pa.table(
+            {n: pa.array(v, type=schema.field(n).type) for n, v in self.columns.items()}
+        )
+
+
+class LinkColumns:
+    """Link columns of one task: per-link lists, page-constant values once per page."""
+
+    def __init__(self) -> None:
+        names = [n for n in HYPERLINKS.columns if n not in HYPERLINKS.partition_by]
+        self.per_link = [n for n in names if n not in PAGE_CONSTANT_LINK_COLUMNS + ("position",)]
+        self.lists: dict[str, list] = {name: [] for name in self.per_link}
+        self.chunks: dict[str, list] = {name: [] for name in self.per_link}
+        self.constants: dict[str, list] = {name: [] for name in PAGE_CONSTANT_LINK_COLUMNS}
+        self.counts: list[int] = []
+        self.pending = 0
+
+    def add(self, columns: dict[str, list]) -> None:
         count = len(columns["link_id"])
         if not count:
             return
-        for name, values in self.columns.items():
-            if name == "crawl":
-                values.extend([crawl] * count)
-            elif name == "segment":
-                values.extend([segment] * count)
-            else:
-                values.extend(columns[name])
-        self.size += count
-        if self.size >= BATCH_ROWS:
-            self.flush()
+        for name, values in self.lists.items():
+            values.extend(columns[name])
+        for name, values in self.constants.items():
+            values.append(columns[name][0])
+        self.counts.append(count)
+        self.pending += count
+        if self.pending >= CHUNK_LINKS:
+            self._convert()
 
-    def flush(self) -> None:
+    def _convert(self) -> None:
         import pyarrow as pa
-        import pyarrow.parquet as pq
 
-        if not self.size:
-            return
-        table = pa.table(self.columns, schema=self.spec.schema)
-        if self.writer is None:
-            path = storage.join(self.folder, f"part-{uuid.uuid4().hex}.parquet")
-            filesystem, where = _filesystem(path)
-            filesystem.create_dir(where.rsplit("/", 1)[0], recursive=True)
-            self.writer = pq.ParquetWriter(where, self.spec.schema, filesystem=filesystem)
-        self.writer.write_table(table)
-        self.columns = {name: [] for name in self.spec.columns}
-        self.size = 0
+        schema = HYPERLINKS.schema
+        for name, values in self.lists.items():
+            self.chunks[name].append(pa.array(values, type=schema.field(name).type))
+            values.clear()
+        self.pending = 0
 
-    def close(self) -> None:
-        self.flush()
-        if self.writer is not None:
-            self.writer.close()
+    def table(self):
+        import numpy as np
+        import pyarrow as pa
 
-
-def _filesystem(uri: str):
-    from pyarrow import fs
-
-    if storage.is_local(uri):
-        return fs.LocalFileSystem(), uri.removeprefix("file://")
-    return fs.FileSystem.from_uri(uri)
+        self._convert()
+        schema = HYPERLINKS.schema
+        counts = np.asarray(self.counts, dtype=np.int64)
+        total = int(counts.sum())
+        page_index = np.repeat(np.arange(len(counts), dtype=np.int32), counts)
+        page_of_link = pa.array(page_index)
+        starts = np.repeat(np.cumsum(counts) - counts, counts)
+        columns: dict[str, Any] = {
+            name: pa.chunked_array(chunks, type=schema.field(name).type)
+            for name, chunks in self.chunks.items()
+        }
+        for name, values in self.constants.items():
+            per_page = pa.array(values, type=schema.field(name).type)
+            if pa.types.is_string(per_page.type):  # nulls go in the indices, not the values
+                null = np.asarray(per_page.is_null())[page_index] if per_page.null_count else None
+                columns[name] = pa.DictionaryArray.from_arrays(
+                    pa.array(page_index, mask=null), per_page.fill_null("")
+                )
+            else:
+                columns[name] = per_page.take(page_of_link)
+        columns["position"] = pa.array((np.arange(total) - starts + 1).astype(np.int32))
+        names = [n for n in schema.names if n in columns]
+        return pa.table([columns[n] for n in names], names=names)
 
 
 def extract_files(
     files: Iterator[tuple[str, str, str, str]],
-    staging: dict[str, str],
+    roots: dict[str, str],
     seed_rows: list[dict] | None,
     reader: str,
 ) -> Iterator[dict[str, Any]]:
-    """Executor side: extract each WARC file of the task, stage its rows, yield its counts."""
+    """Executor side: extract each WARC file of the task, write its rows as Z-ordered
+    table files below ``roots``, yield its counts and the files' descriptions."""
     from extraction.companies import SeedCompanies
     from extraction.extract import ExtractStats, extract_warc_columns
 
     seeds = SeedCompanies.from_rows(seed_rows) if seed_rows else None
     for crawl, segment, path, uri in files:
         started = time.monotonic()
-        pages = _ColumnBuffer(PAGES, staging["pages"])
-        links = _ColumnBuffer(HYPERLINKS, staging["hyperlinks"])
+        pages, links = PageColumns(), LinkColumns()
         stats = ExtractStats()
         failure = None
         seen_urls: set[str] = set()
+        url_hashes = bytearray()  # 8 bytes per kept page: the driver's repeated-URL check
         try:
             with storage.open_input(uri) as stream:
                 for page, link_columns in extract_warc_columns(
@@ -140,83 +179,146 @@ def extract_files(
                         stats.skipped["duplicate_url"] += 1
                         continue
                     seen_urls.add(page["url"])
-                    pages.add(page, crawl, segment)
-                    links.extend(link_columns, crawl, segment)
+                    url_hashes += hashlib.blake2b(page["url"].encode(), digest_size=8).digest()
+                    pages.add(page)
+                    links.add(link_columns)
         except Exception as exc:  # a file failing mid-way keeps what it read so far
             failure = f"{type(exc).__name__}: {exc}"
             traceback.print_exc()
-        finally:
-            pages.close()
-            links.close()
-        summary = stats.as_dict()
+        extracted = time.monotonic()
+        partition = {"crawl": crawl, "segment": segment}
+        written = {
+            spec.name: [
+                f.as_dict()
+                for f in write_sorted_files(spec, roots[spec.name], partition, rows, source=path)
+            ]
+            for spec, rows in ((PAGES, pages.table()), (HYPERLINKS, links.table()))
+        }
         yield {
             "crawl": crawl,
             "segment": segment,
             "file": path,
             "failure": failure,
             "seconds": round(time.monotonic() - started, 3),
-            **summary,
+            "write_seconds": round(time.monotonic() - extracted, 3),
+            "written": written,
+            "url_hashes": bytes(url_hashes),
+            **stats.as_dict(),
         }
 
 
-def _has_repeated_urls(spark, staged_pages: str) -> bool:
-    """Whether any URL repeats within a slice: Arrow on the driver when staging is local
-    (three small columns, no Spark job), a Spark aggregation otherwise."""
-    key = ["crawl", "segment", "url"]
-    if storage.is_local(staged_pages):
-        import pyarrow.compute as pc
-        import pyarrow.dataset as ds
+def slices_with_repeats(file_stats: list[dict[str, Any]]) -> set[tuple[str, str]]:
+    """The (crawl, segment) slices where some page URL was kept by two WARC files, from the
+    8-byte URL hashes each task returns (a hash collision only costs an exact check)."""
+    import numpy as np
 
-        table = ds.dataset(staged_pages.removeprefix("file://"), format="parquet").to_table(
-            columns=key
-        )
-        counts = table.group_by(key).aggregate([("url", "count")])
-        return bool(pc.any(pc.greater(counts["url_count"], 1)).as_py())
-    from spark_jobs.delta import read_staged
-
-    pages = read_staged(spark, PAGES, staged_pages)
-    return bool(pages.groupBy(*key).count().where("count > 1").take(1))
+    by_slice: dict[tuple[str, str], list[bytes]] = {}
+    for stats in file_stats:
+        by_slice.setdefault((stats["crawl"], stats["segment"]), []).append(stats["url_hashes"])
+    repeated = set()
+    for key, parts in by_slice.items():
+        hashes = np.frombuffer(b"".join(parts), dtype=np.uint64)
+        if len(np.unique(hashes)) < len(hashes):
+            repeated.add(key)
+    return repeated
 
 
-def dedupe_pages(spark, staged: dict[str, str]):
-    """Drop pages fetched twice in one (crawl, segment) slice (CC rarely has them; samples do).
+def repeated_page_copies(
+    spark, written: WrittenFiles, slices: set[tuple[str, str]]
+) -> list[dict[str, str]]:
+    """Pages fetched twice in one (crawl, segment) slice (CC rarely has them; samples do):
+    every copy but the newest, as (crawl, segment, url, warc_filename).
 
     Deduplication stays within a slice so a slice's rows never depend on which other
-    slices shared its run: re-running one segment alone gives the same rows.
-
-    Only the small pages table is shuffled; links of a dropped copy are removed with a
-    broadcast anti-join on (src_url, warc_filename). Returns (pages, links, dropped) where
-    pages/links are staged folders when nothing was dropped, else DataFrames.
+    slices shared its run: re-running one segment alone gives the same rows. Only the
+    slices with repeated hashes are read, and only the repeated URLs reach the driver.
     """
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
-    from spark_jobs.delta import read_staged
-
-    if not _has_repeated_urls(spark, staged["pages"]):  # the common case: nothing to drop
-        return staged["pages"], staged["hyperlinks"], 0
-    pages = read_staged(spark, PAGES, staged["pages"])
-    order = Window.partitionBy("crawl", "segment", "url").orderBy(
+    key = ["crawl", "segment", "url"]
+    suspects = [
+        f
+        for f in written.files
+        if (f.partition_values["crawl"], f.partition_values["segment"]) in slices
+    ]
+    if not suspects:
+        return []
+    pages = read_files(spark, PAGES, WrittenFiles(written.root, suspects)).select(
+        *key, "fetch_time", "warc_filename", "warc_record_offset"
+    )
+    repeated = pages.groupBy(*key).count().where("count > 1").select(*key)
+    order = Window.partitionBy(*key).orderBy(
         F.col("fetch_time").desc(), "warc_filename", "warc_record_offset"
     )
-    ranked = pages.withColumn("_rank", F.row_number().over(order)).cache()
-    dropped = ranked.where("_rank > 1").select(
-        F.col("url").alias("src_url"), "warc_filename", "crawl", "segment"
+    losers = (
+        pages.join(repeated, key)
+        .withColumn("_rank", F.row_number().over(order))
+        .where("_rank > 1")
+        .select(*key, "warc_filename")
     )
-    n_dropped = dropped.count()
-    kept_pages = ranked.where("_rank = 1").drop("_rank")
-    links = read_staged(spark, HYPERLINKS, staged["hyperlinks"]).join(
-        F.broadcast(dropped), ["crawl", "segment", "src_url", "warc_filename"], "left_anti"
+    return [row.asDict() for row in losers.collect()]
+
+
+def drop_copies(
+    spark, spec: TableSpec, written: WrittenFiles, copies: list[dict[str, str]], url_column: str
+) -> WrittenFiles:
+    """Rewrite the (uncommitted) files holding dropped copies without their rows."""
+    drops: dict[tuple[str, str, str], list[str]] = {}
+    for copy in copies:
+        drops.setdefault((copy["warc_filename"], copy["crawl"], copy["segment"]), []).append(
+            copy["url"]
+        )
+
+    def where(f: DataFile) -> tuple[str, str, str]:
+        return (f.source, f.partition_values["crawl"], f.partition_values["segment"])
+
+    affected = [f for f in written.files if where(f) in drops]
+    if not affected:
+        return written
+    tasks = [(f.as_dict(), drops[where(f)]) for f in affected]
+    root = written.root
+    rewritten = (
+        spark.sparkContext.parallelize(tasks, len(tasks))
+        .mapPartitions(lambda part: _without_urls(spec, root, url_column, part))
+        .collect()
     )
-    return kept_pages, links, n_dropped
+    kept = [f for f in written.files if where(f) not in drops]
+    return WrittenFiles(root, kept + [DataFile.from_dict(d) for d in rewritten])
+
+
+def _without_urls(spec: TableSpec, root: str, url_column: str, tasks) -> Iterator[dict]:
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    from spark_jobs.files import filesystem_path
+
+    for described, urls in tasks:
+        old = DataFile.from_dict(described)
+        filesystem, where = filesystem_path(storage.join(root, old.path))
+        table = pq.read_table(where, filesystem=filesystem)
+        dropped = pc.is_in(table.column(url_column), value_set=pa_strings(urls))
+        kept = table.filter(pc.invert(dropped))
+        new = write_sorted_files(spec, root, old.partition_values, kept, source=old.source)
+        delete_files(root, [old])
+        yield from (f.as_dict() for f in new)
+
+
+def pa_strings(values: list[str]):
+    import pyarrow as pa
+
+    return pa.array(values, type=pa.string())
 
 
 def run(pipes: PipesContext, params: JobParams) -> dict[str, Any]:
     job = JobRun(pipes, "extract", params)
     files = plan_files(params)
     job.log(f"{len(files)} WARC files in {len(params.slices)} slice(s)")
-    staging_root = new_staging_dir(params.staging_root, "extract")
-    staged = {name: storage.join(staging_root, name) for name in ("pages", "hyperlinks")}
+    staging = new_staging_dir(params.staging_root, "extract")
+    roots = {
+        spec.name: files_root(spec, params.warehouse, params.writer, staging)
+        for spec in (PAGES, HYPERLINKS)
+    }
     seed_rows = load_seed_rows(params.seeds)
     reader = params.extra.get("reader", "warcio")
     spark = job.spark
@@ -225,45 +327,48 @@ def run(pipes: PipesContext, params: JobParams) -> dict[str, Any]:
     if files:
         rdd = spark.sparkContext.parallelize(files, numSlices=len(files))
         file_stats = rdd.mapPartitions(
-            lambda part: extract_files(part, staged, seed_rows, reader)
+            lambda part: extract_files(part, roots, seed_rows, reader)
         ).collect()
-    job.log(f"extracted {len(file_stats)} files after {job.elapsed():.1f} s")
-    _ensure_staged(staged)
-    pages, links, duplicates = dedupe_pages(spark, staged)
-    job.log(f"{duplicates} duplicate page(s) dropped after {job.elapsed():.1f} s")
+    described = [stats.pop("written") for stats in file_stats]
+    written = {
+        spec.name: WrittenFiles(
+            roots[spec.name], [DataFile.from_dict(d) for w in described for d in w[spec.name]]
+        )
+        for spec in (PAGES, HYPERLINKS)
+    }
+    write_seconds = sum(s.get("write_seconds", 0.0) for s in file_stats)
+    job.log(
+        f"extracted {len(file_stats)} files after {job.elapsed():.1f} s "
+        f"(tasks spent {write_seconds:.1f} s of it sorting and writing files)"
+    )
+    repeats = slices_with_repeats(file_stats)
+    copies = repeated_page_copies(spark, written["pages"], repeats) if repeats else []
+    if copies:
+        written["pages"] = drop_copies(spark, PAGES, written["pages"], copies, "url")
+        written["hyperlinks"] = drop_copies(
+            spark, HYPERLINKS, written["hyperlinks"], copies, "src_url"
+        )
+    job.log(f"{len(copies)} duplicate page(s) dropped after {job.elapsed():.1f} s")
     slices = params.segments_by_crawl()
     reports = {}
-    for spec, data in ((PAGES, pages), (HYPERLINKS, links)):
+    for spec in (PAGES, HYPERLINKS):
         reports[spec.name] = write_slices(
             spark,
             spec,
             params.warehouse,
             dict(slices),
-            data,
+            written[spec.name],
             writer=params.writer,
             staging_root=params.staging_root,
         )
-        job.log(f"{spec.name} written and Z-ordered after {job.elapsed():.1f} s")
-    storage.remove_tree(staging_root)
-    counts = summarize_files(file_stats, duplicates)
+        job.log(f"{spec.name} committed after {job.elapsed():.1f} s")
+    storage.remove_tree(staging)
+    counts = summarize_files(file_stats, len(copies))
     for failed in counts["failed_files"]:
         job.log(f"file failed mid-way, kept what it read: {failed}", level="warning")
     for name, report in reports.items():
         job.report(name, report, counts)
     return {"files": counts, "reports": {k: v.metadata() for k, v in reports.items()}}
-
-
-def _ensure_staged(staged: dict[str, str]) -> None:
-    """An empty slice still stages an empty file, so the writers see the schema."""
-    import pyarrow.parquet as pq
-
-    for name, folder in staged.items():
-        spec = PAGES if name == "pages" else HYPERLINKS
-        filesystem, where = _filesystem(folder)
-        filesystem.create_dir(where, recursive=True)
-        marker = storage.join(folder, "part-empty.parquet")
-        filesystem, where = _filesystem(marker)
-        pq.write_table(spec.schema.empty_table(), where, filesystem=filesystem)
 
 
 def summarize_files(file_stats: list[dict[str, Any]], duplicates: int) -> dict[str, Any]:

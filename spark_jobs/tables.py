@@ -30,6 +30,8 @@ class TableSpec:
     zorder_by: tuple[str, ...]
     key: tuple[str, ...]
     description: str
+    #: Columns whose values are nearly all distinct: written without dictionary encoding.
+    distinct_columns: tuple[str, ...] = ()
 
     def path(self, warehouse: str) -> str:
         """The table's location below a warehouse root (local folder or ``s3://`` URI)."""
@@ -90,6 +92,7 @@ PAGES = TableSpec(
     zorder_by=("registered_domain",),
     key=("crawl", "segment", "url"),
     description="One fetched HTML page of a crawl segment.",
+    distinct_columns=("url", "warc_record_offset"),
 )
 
 HYPERLINKS = TableSpec(
@@ -124,6 +127,7 @@ HYPERLINKS = TableSpec(
     zorder_by=("src_domain", "dst_domain"),
     key=("crawl", "segment", "link_id"),
     description="One outgoing hyperlink of a page with its context (internal: cheap fields).",
+    distinct_columns=("link_id", "dst_url"),
 )
 
 COMPANY_LINKS = TableSpec(
@@ -155,6 +159,7 @@ COMPANY_LINKS = TableSpec(
     description=(
         "A cross-domain link whose source is a seed company site, with its relation label."
     ),
+    distinct_columns=("link_id", "dst_url"),
 )
 
 LINK_GRAPH = TableSpec(

@@ -15,7 +15,7 @@ from dagster import AssetCheckResult, asset_check
 
 from pipelines.crawl.resources import CrawlConfig
 from pipelines.warehouse import open_table, query
-from spark_jobs.delta import ZORDER_COMMIT_KEY
+from spark_jobs.delta import FILES_ADDED_COMMIT_KEY, ZORDER_COMMIT_KEY
 from spark_jobs.tables import COMPANY_LINKS, HYPERLINKS, LINK_GRAPH, PAGES, TableSpec
 
 Problems = list[dict[str, Any]]
@@ -97,7 +97,8 @@ def row_count_problems(warehouse: str) -> Problems:
 
 
 def zorder_problems(warehouse: str, spec: TableSpec) -> Problems:
-    """The newest write of the table must be followed by a Z-order on its Z-order columns."""
+    """The newest write of the table must be Z-ordered on its Z-order columns: by a later
+    OPTIMIZE, or by the write itself (the delta-rs writer sorts while writing)."""
     table = open_table(warehouse, spec)
     if table is None:
         return []
@@ -110,7 +111,8 @@ def zorder_problems(warehouse: str, spec: TableSpec) -> Problems:
         return []
     wanted = ",".join(spec.zorder_by)
     if any(
-        c["version"] > last_write and c["operation"] == "OPTIMIZE" and _zorder_columns(c) == wanted
+        (c["version"] == last_write or c["version"] > last_write and c["operation"] == "OPTIMIZE")
+        and _zorder_columns(c) == wanted
         for c in history
     ):
         return []
@@ -119,7 +121,8 @@ def zorder_problems(warehouse: str, spec: TableSpec) -> Problems:
 
 def _added_files(commit: dict[str, Any]) -> int:
     metrics = commit.get("operationMetrics", {})
-    return int(metrics.get("num_added_files", metrics.get("numFiles", 0)) or 0)
+    added = metrics.get("num_added_files", metrics.get("numFiles"))
+    return int(added if added is not None else commit.get(FILES_ADDED_COMMIT_KEY, 0) or 0)
 
 
 def _zorder_columns(commit: dict[str, Any]) -> str | None:

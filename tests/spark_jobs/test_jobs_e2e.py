@@ -182,10 +182,16 @@ def test_rerunning_a_partition_keeps_row_counts(sample):
     assert deployment.counts() == before
 
 
-def _kill_job_when_staging(warehouse: Path, stop: threading.Event) -> bool:
-    """Kill this process's `spark_jobs/extract.py` child once executors stage files."""
+def _data_files(warehouse: Path) -> set[Path]:
+    return set(warehouse.glob("*/crawl=*/**/*.parquet"))
+
+
+def _kill_job_when_writing(warehouse: Path, stop: threading.Event) -> bool:
+    """Kill this process's `spark_jobs/extract.py` child once executors have written new
+    table files (not yet committed)."""
+    before = _data_files(warehouse)
     while not stop.is_set():
-        if list(warehouse.glob("_staging/extract-*/pages/*.parquet")):
+        if _data_files(warehouse) - before:
             for proc in Path("/proc").iterdir():
                 if not proc.name.isdigit():
                     continue
@@ -207,7 +213,7 @@ def test_a_killed_driver_leaves_tables_at_their_previous_version(sample):
     counts = deployment.counts()
     stop, killed = threading.Event(), []
     watcher = threading.Thread(
-        target=lambda: killed.append(_kill_job_when_staging(Path(deployment.warehouse), stop))
+        target=lambda: killed.append(_kill_job_when_writing(Path(deployment.warehouse), stop))
     )
     watcher.start()
     try:

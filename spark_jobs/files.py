@@ -1,0 +1,231 @@
+"""Executors write a table's final Parquet files; the driver only commits their descriptions.
+
+This is how delta-spark writes, done with pyarrow so the local runtime needs no JVM jars:
+each task sorts its rows along the table's Z-curve (:mod:`spark_jobs.zorder`), cuts them
+into files of at most ``FILE_ROWS`` rows inside the Delta partition folders
+(``crawl=…/segment=…/``) and returns a :class:`DataFile` per file — path, size, partition
+values and the Delta statistics (``numRecords``, ``minValues``, ``maxValues``,
+``nullCount``) read from the Parquet footer it just wrote, so Delta-log file skipping works
+as with any other writer. Nothing enters the table until the driver commits the files in
+one transaction; the files of a crashed run are orphans no snapshot references.
+
+Imports only pyarrow/numpy (and ``spark_jobs.storage``/``tables``/``zorder``): it runs in
+Spark's Python workers.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import time
+import uuid
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from spark_jobs import storage
+from spark_jobs.tables import TableSpec
+from spark_jobs.zorder import zorder_indices
+
+#: Rows per data file at most; a task's sorted rows are cut along the Z-curve at this size.
+FILE_ROWS = 2_000_000
+ROW_GROUP_ROWS = 128 * 1024
+#: Longest string kept in min/max statistics (longer values are cut, as Delta does).
+STATS_STRING_PREFIX = 64
+_SAFE_PARTITION_VALUE = re.compile(r"^[A-Za-z0-9._-]+$")
+
+
+@dataclass
+class DataFile:
+    """One Parquet file written below a root (a Delta table, or a staging folder)."""
+
+    path: str  # relative to the root, e.g. "crawl=X/segment=00/part-….parquet"
+    size: int
+    partition_values: dict[str, str]
+    rows: int
+    stats: str  # Delta statistics JSON
+    source: str = ""  # what it was made from (the WARC file, for the extract job)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any]) -> DataFile:
+        return cls(**values)
+
+    def bounds(self, column: str) -> tuple[Any, Any]:
+        stats = json.loads(self.stats)
+        return stats["minValues"].get(column), stats["maxValues"].get(column)
+
+
+def data_schema(spec: TableSpec) -> pa.Schema:
+    """The columns stored in the files: partition values live in the folder names."""
+    return pa.schema([f for f in spec.schema if f.name not in spec.partition_by])
+
+
+def partition_folder(spec: TableSpec, values: dict[str, str]) -> str:
+    parts = []
+    for column in spec.partition_by:
+        value = str(values[column])
+        if not _SAFE_PARTITION_VALUE.match(value):
+            raise ValueError(f"partition value {value!r} of {column} is not a plain name")
+        parts.append(f"{column}={value}")
+    return "/".join(parts)
+
+
+def write_sorted_files(
+    spec: TableSpec,
+    root: str,
+    partition_values: dict[str, str],
+    table: pa.Table,
+    *,
+    source: str = "",
+) -> list[DataFile]:
+    """Sort ``table`` (the data columns of one partition) along the Z-curve and write it."""
+    schema = data_schema(spec)
+    table = _conform(table.select(schema.names), schema)
+    for field in schema:
+        if not field.nullable and table.column(field.name).null_count:
+            raise ValueError(f"Invalid data: nulls in non-nullable column {spec.name}.{field.name}")
+    if table.num_rows == 0:
+        return []
+    table = table.take(zorder_indices(table, spec.zorder_by))
+    # The declared nullability, over the arrays' own types (dictionary arrays stay so: the
+    # footer carries plain Parquet string columns, read back as strings).
+    table = pa.Table.from_arrays(
+        table.columns,
+        schema=pa.schema(pa.field(f.name, table.column(f.name).type, f.nullable) for f in schema),
+    )
+    folder = partition_folder(spec, partition_values)
+    written = []
+    for start in range(0, table.num_rows, FILE_ROWS):
+        part = table.slice(start, FILE_ROWS)
+        data_file = _write_file(spec, root, folder, partition_values, part)
+        data_file.source = source
+        written.append(data_file)
+    return written
+
+
+def _conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    """Cast columns to the table's types; dictionary arrays of the right value type stay."""
+    for index, field in enumerate(schema):
+        column = table.column(index)
+        kind = column.type
+        if pa.types.is_dictionary(kind) and kind.value_type == field.type:
+            continue
+        if kind != field.type:
+            table = table.set_column(index, field.name, column.cast(field.type))
+    return table
+
+
+def _write_file(
+    spec: TableSpec,
+    root: str,
+    folder: str,
+    partition_values: dict[str, str],
+    table: pa.Table,
+) -> DataFile:
+    relative = f"{folder}/part-{uuid.uuid4().hex}.zstd.parquet"
+    filesystem, where = filesystem_path(storage.join(root, relative))
+    filesystem.create_dir(where.rsplit("/", 1)[0], recursive=True)
+    collected: list[pq.FileMetaData] = []
+    with filesystem.open_output_stream(where) as sink:
+        writer = pq.ParquetWriter(
+            sink,
+            table.schema,
+            compression="zstd",
+            compression_level=1,
+            use_dictionary=[n for n in table.column_names if n not in spec.distinct_columns],
+            store_schema=False,  # readers take the types from Parquet (dictionaries stay strings)
+            metadata_collector=collected,
+        )
+        writer.write_table(table, row_group_size=ROW_GROUP_ROWS)
+        writer.close()
+        size = sink.tell()
+    return DataFile(
+        path=relative,
+        size=size,
+        partition_values=dict(partition_values),
+        rows=table.num_rows,
+        stats=json.dumps(delta_stats(collected[0], table.schema), separators=(",", ":")),
+    )
+
+
+def filesystem_path(uri: str):
+    from pyarrow import fs
+
+    if storage.is_local(uri):
+        return fs.LocalFileSystem(), uri.removeprefix("file://")
+    return fs.FileSystem.from_uri(uri)
+
+
+def delta_stats(metadata: pq.FileMetaData, schema: pa.Schema) -> dict[str, Any]:
+    """Delta's per-file statistics from a Parquet footer (every row group folded in)."""
+    minimum: dict[str, Any] = {}
+    maximum: dict[str, Any] = {}
+    nulls: dict[str, int] = {}
+    for index, field in enumerate(schema):
+        lows, highs, null_count, complete = [], [], 0, True
+        for group in range(metadata.num_row_groups):
+            chunk = metadata.row_group(group).column(index)
+            stats = chunk.statistics
+            if stats is None or not stats.has_null_count:
+                complete = False
+                break
+            null_count += stats.null_count
+            if stats.has_min_max:
+                lows.append(stats.min)
+                highs.append(stats.max)
+            elif stats.null_count < chunk.num_values:
+                complete = False
+        if not complete:
+            continue
+        nulls[field.name] = null_count
+        low, high = (
+            (_stat_value(min(lows), "min"), _stat_value(max(highs), "max"))
+            if lows
+            else (
+                None,
+                None,
+            )
+        )
+        if low is not None and high is not None:
+            minimum[field.name], maximum[field.name] = low, high
+    return {
+        "numRecords": metadata.num_rows,
+        "minValues": minimum,
+        "maxValues": maximum,
+        "nullCount": nulls,
+    }
+
+
+def _stat_value(value: Any, side: str) -> Any:
+    """A statistic as Delta's JSON holds it; None when it cannot bound the column safely."""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, bytes):
+        return None
+    if isinstance(value, str) and len(value) > STATS_STRING_PREFIX:
+        prefix = value[:STATS_STRING_PREFIX]
+        return prefix if side == "min" else prefix + "\U0010ffff"  # still >= every value
+    return value
+
+
+def delete_files(root: str, files: list[DataFile]) -> None:
+    """Remove files that will never be committed (best effort: orphans are harmless)."""
+    for data_file in files:
+        try:
+            filesystem, where = filesystem_path(storage.join(root, data_file.path))
+            filesystem.delete_file(where)
+        except OSError:
+            pass
+
+
+def now_ms() -> int:
+    return int(time.time() * 1000)

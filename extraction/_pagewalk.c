@@ -257,11 +257,37 @@ typedef struct {
     int pending_space, full;
 } Folder;
 
+static inline int ascii_word_byte(lxb_char_t c) {
+    return c > ' ' && c < 0x7F; /* printable ASCII other than space: never whitespace */
+}
+
 static int fold_add(Folder *f, const lxb_char_t *s, size_t len) {
     size_t at = 0;
     uint32_t cp;
     while (at < len && !f->full) {
         lxb_char_t c = s[at];
+        if (ascii_word_byte(c)) { /* a run of plain ASCII: copied at once */
+            size_t end = at + 1;
+            while (end < len && ascii_word_byte(s[end])) end++;
+            if (f->pending_space) {
+                f->pending_space = 0;
+                if (f->chars >= f->cap) {
+                    f->full = 1;
+                    break;
+                }
+                if (buf_add(&f->buf, " ", 1) < 0) return -1;
+                f->chars++;
+            }
+            size_t room = f->cap - f->chars, take = end - at;
+            if (take > room) {
+                take = room;
+                f->full = 1;
+            }
+            if (buf_add(&f->buf, s + at, take) < 0) return -1;
+            f->chars += take;
+            at = end;
+            continue;
+        }
         size_t n;
         if (c < 0x80) {
             cp = c;
@@ -952,7 +978,7 @@ static PyObject *utf8_scan(PyObject *Py_UNUSED(module), PyObject *data) {
             if (!(word & high)) {
                 uint64_t x = word ^ 0x3C3C3C3C3C3C3C3CULL; /* zero bytes where '<' was */
                 uint64_t zero = ~(((x & low7) + low7) | x | low7);
-                lt += __builtin_popcountll(zero);
+                lt += (Py_ssize_t)(((zero >> 7) * 0x0101010101010101ULL) >> 56);
                 i += 8;
                 continue;
             }
@@ -1063,6 +1089,149 @@ static PyObject *link_columns(PyObject *Py_UNUSED(module), PyObject *const *args
 fail:
     for (int c = 0; c < 5; c++) Py_XDECREF(columns[c]);
     return NULL;
+}
+
+
+/* ---- per-link list work of extraction.html, kept out of the interpreter -------------- */
+
+/* lookup_targets(cache, hrefs) -> (targets, misses): cache.get(href) per href (None when
+ * absent) and the positions of the None entries, without comparing tuples to None. */
+static PyObject *lookup_targets(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 2 || !PyDict_Check(args[0]) || !PyList_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "lookup_targets(cache: dict, hrefs: list)");
+        return NULL;
+    }
+    PyObject *cache = args[0], *hrefs = args[1];
+    Py_ssize_t count = PyList_GET_SIZE(hrefs);
+    PyObject *targets = PyList_New(count), *misses = PyList_New(0);
+    if (targets == NULL || misses == NULL) goto fail;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *target = PyDict_GetItemWithError(cache, PyList_GET_ITEM(hrefs, i));
+        if (target == NULL) {
+            if (PyErr_Occurred()) goto fail;
+            target = Py_None;
+        }
+        Py_INCREF(target);
+        PyList_SET_ITEM(targets, i, target);
+        if (target == Py_None) {
+            PyObject *at = PyLong_FromSsize_t(i);
+            if (at == NULL || PyList_Append(misses, at) < 0) {
+                Py_XDECREF(at);
+                goto fail;
+            }
+            Py_DECREF(at);
+        }
+    }
+    return Py_BuildValue("(NN)", targets, misses);
+fail:
+    Py_XDECREF(targets);
+    Py_XDECREF(misses);
+    return NULL;
+}
+
+/* external_positions(targets) -> positions whose target[3] (internal) is False. */
+static PyObject *external_positions(PyObject *Py_UNUSED(module), PyObject *targets) {
+    if (!PyList_Check(targets)) {
+        PyErr_SetString(PyExc_TypeError, "external_positions() takes a list of targets");
+        return NULL;
+    }
+    PyObject *found = PyList_New(0);
+    if (found == NULL) return NULL;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(targets); i++) {
+        PyObject *target = PyList_GET_ITEM(targets, i);
+        if (!PyTuple_Check(target) || PyTuple_GET_SIZE(target) < 4) {
+            PyErr_SetString(PyExc_TypeError, "a target is a 5-tuple");
+            Py_DECREF(found);
+            return NULL;
+        }
+        int internal = PyObject_IsTrue(PyTuple_GET_ITEM(target, 3));
+        if (internal < 0) {
+            Py_DECREF(found);
+            return NULL;
+        }
+        if (!internal) {
+            PyObject *at = PyLong_FromSsize_t(i);
+            if (at == NULL || PyList_Append(found, at) < 0) {
+                Py_XDECREF(at);
+                Py_DECREF(found);
+                return NULL;
+            }
+            Py_DECREF(at);
+        }
+    }
+    return found;
+}
+
+/* stopword_counts(text, max_chars, table, max_word, languages) -> hits per language.
+ * The words of text[:max_chars].lower().split() are looked up in table (word -> bit mask
+ * of languages); only words up to max_word characters can be stopwords. */
+#define MAX_STOPWORD 32
+static PyObject *stopword_counts(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs) {
+    Py_ssize_t max_chars, max_word, languages;
+    if (nargs != 5 || !PyUnicode_Check(args[0]) || !PyDict_Check(args[2])) {
+        PyErr_SetString(PyExc_TypeError,
+                        "stopword_counts(text, max_chars, table, max_word, languages)");
+        return NULL;
+    }
+    max_chars = PyLong_AsSsize_t(args[1]);
+    max_word = PyLong_AsSsize_t(args[3]);
+    languages = PyLong_AsSsize_t(args[4]);
+    if (PyErr_Occurred()) return NULL;
+    if (max_word < 1 || max_word > MAX_STOPWORD || languages < 1 || languages > 62) {
+        PyErr_SetString(PyExc_ValueError, "stopword_counts: word length 1..32, languages 1..62");
+        return NULL;
+    }
+    PyObject *text = args[0], *table = args[2];
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+    if (max_chars < length) length = max_chars < 0 ? 0 : max_chars;
+    Py_ssize_t hits[62] = {0};
+    Py_UCS4 word[MAX_STOPWORD + 3];
+    Py_ssize_t word_len = 0;
+    int too_long = 0;
+    for (Py_ssize_t i = 0; i <= length; i++) {
+        Py_UCS4 ch = i < length ? PyUnicode_READ(kind, data, i) : ' ';
+        if (Py_UNICODE_ISSPACE(ch)) {
+            if (word_len > 0 && !too_long) {
+                PyObject *key = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, word, word_len);
+                if (key == NULL) return NULL;
+                PyObject *mask = PyDict_GetItemWithError(table, key);
+                Py_DECREF(key);
+                if (mask == NULL && PyErr_Occurred()) return NULL;
+                if (mask != NULL) {
+                    long long bits = PyLong_AsLongLong(mask);
+                    if (bits == -1 && PyErr_Occurred()) return NULL;
+                    for (Py_ssize_t lang = 0; lang < languages; lang++)
+                        if (bits & (1LL << lang)) hits[lang]++;
+                }
+            }
+            word_len = 0;
+            too_long = 0;
+            continue;
+        }
+        if (too_long) continue;
+        Py_UCS4 lower[3];
+        int parts = _PyUnicode_ToLowerFull(ch, lower);
+        for (int k = 0; k < parts; k++) {
+            if (word_len >= max_word) {
+                too_long = 1;
+                break;
+            }
+            word[word_len++] = lower[k];
+        }
+    }
+    PyObject *counts = PyTuple_New(languages);
+    if (counts == NULL) return NULL;
+    for (Py_ssize_t lang = 0; lang < languages; lang++) {
+        PyObject *value = PyLong_FromSsize_t(hits[lang]);
+        if (value == NULL) {
+            Py_DECREF(counts);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(counts, lang, value);
+    }
+    return counts;
 }
 
 /* ---- import: resolve Lexbor, check the layout, find tag ids -------------------------- */
@@ -1208,6 +1377,13 @@ static PyMethodDef module_methods[] = {
     {"walk", walk, METH_O,
      "walk(html: bytes) -> Page: parse UTF-8 HTML with Lexbor and gather title, base href, "
      "visible text and the a[href] links with anchor, region, rel and heading chain."},
+    {"lookup_targets", (PyCFunction)(void (*)(void))lookup_targets, METH_FASTCALL,
+     "lookup_targets(cache, hrefs) -> (targets, misses): cache.get per href, None positions."},
+    {"external_positions", external_positions, METH_O,
+     "external_positions(targets) -> positions of the targets whose internal flag is false."},
+    {"stopword_counts", (PyCFunction)(void (*)(void))stopword_counts, METH_FASTCALL,
+     "stopword_counts(text, max_chars, table, max_word, languages) -> hits per language "
+     "of the words of text[:max_chars].lower().split() (table: word -> language bit mask)."},
     {"utf8_scan", utf8_scan, METH_O,
      "utf8_scan(data: bytes) -> (valid_utf8, ascii, count of '<'): one pass, no decoding."},
     {"link_columns", (PyCFunction)(void (*)(void))link_columns, METH_FASTCALL,

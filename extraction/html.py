@@ -19,7 +19,6 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from operator import itemgetter
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -79,11 +78,13 @@ _STOPWORDS = {
     "it": _words("il la di che e per un una sono con del della nel gli le"),
     "nl": _words("de het en van een is voor met op zijn wij ons onze dat te"),
 }
-_STOPWORD_LANG: dict[str, tuple[str, ...]] = {}
-for _lang, _list in _STOPWORDS.items():
+_LANGUAGES = tuple(_STOPWORDS)
+#: stopword -> bit mask of the languages (by position in _LANGUAGES) it belongs to.
+_STOPWORD_MASK: dict[str, int] = {}
+for _bit, _list in enumerate(_STOPWORDS.values()):
     for _word in _list:
-        _STOPWORD_LANG[_word] = (*_STOPWORD_LANG.get(_word, ()), _lang)
-_STOPWORD_SET = frozenset(_STOPWORD_LANG)
+        _STOPWORD_MASK[_word] = _STOPWORD_MASK.get(_word, 0) | 1 << _bit
+_LONGEST_STOPWORD = max(map(len, _STOPWORD_MASK))
 #: Per-site caches of resolved hrefs (menus and footers repeat on every page of a site).
 _SITE_CACHES: dict[tuple, dict[str, tuple | None]] = {}
 _MAX_SITES, _MAX_HREFS_PER_SITE = 128, 2_000  # bounded: at most ~256k cached hrefs
@@ -364,7 +365,7 @@ def _page_links(
     for at in reversed(dropped_at):  # the page's own lists: cut in place
         del anchors[at], regions[at], rels[at], headings[at]
     external: list[tuple[int, str, str]] = []
-    outside = _positions(list(map(_INTERNAL, targets)), False)
+    outside = _pagewalk.external_positions(targets)
     if outside:
         walked = outside if not dropped_at else _walk_positions(outside, dropped_at)
         blocks = page.block_texts(walked)
@@ -373,9 +374,6 @@ def _page_links(
             sentence = anchor if block is None else _sentence_around(block, anchor)
             external.append((index, sentence, headings[index]))
     return PageLinks(targets, anchors, regions, rels, external)
-
-
-_INTERNAL = itemgetter(3)
 
 
 def _walk_positions(kept: list[int], dropped_at: list[int]) -> list[int]:
@@ -392,18 +390,6 @@ def _walk_positions(kept: list[int], dropped_at: list[int]) -> list[int]:
     return positions
 
 
-def _positions(values: list, marker) -> list[int]:
-    """Indexes of ``marker`` in ``values`` (C-level scans: markers are rare)."""
-    found: list[int] = []
-    at = -1
-    try:
-        while True:
-            at = values.index(marker, at + 1)
-            found.append(at)
-    except ValueError:
-        return found
-
-
 def _targets(
     hrefs: list, resolver: Resolver, page_host: str | None, page_domain: str | None, dropped
 ) -> tuple[list[tuple], list[int]]:
@@ -415,10 +401,10 @@ def _targets(
     the page's own path are not.
     """
     resolved = _site_cache(resolver, page_domain)
-    targets = list(map(resolved.get, hrefs))
+    targets, misses = _pagewalk.lookup_targets(resolved, hrefs)
     dropped_at: list[int] = []
-    if None in targets:
-        for at in _positions(targets, None):
+    if misses:
+        for at in misses:
             href = hrefs[at]
             if href in resolved:
                 info = resolved[href]  # None: known to be unusable
@@ -508,19 +494,18 @@ def visible_text(tree: LexborHTMLParser) -> str:
 
 
 def guess_language(text: str, max_chars: int = 1200) -> str:
-    """Cheap language guess from stopword counts in the first ~200 words ("" if unsure)."""
-    counts: dict[str, int] = {}
-    for word, hits in Counter(
-        filter(_STOPWORD_SET.__contains__, text[:max_chars].lower().split())
-    ).items():
-        for lang in _STOPWORD_LANG[word]:
-            counts[lang] = counts.get(lang, 0) + hits
-    if not counts:
+    """Cheap language guess from stopword counts in the first ~200 words ("" if unsure).
+
+    The words of ``text[:max_chars].lower().split()`` are counted in C (no word list is
+    built); the best language needs 3 hits and more than any other.
+    """
+    hits = _pagewalk.stopword_counts(
+        text, max_chars, _STOPWORD_MASK, _LONGEST_STOPWORD, len(_LANGUAGES)
+    )
+    best = max(hits)
+    if best < 3 or hits.count(best) > 1:
         return ""
-    ranked = sorted(counts.items(), key=lambda item: -item[1])
-    best, hits = ranked[0]
-    runner_up = ranked[1][1] if len(ranked) > 1 else 0
-    return best if hits >= 3 and hits > runner_up else ""
+    return _LANGUAGES[hits.index(best)]
 
 
 def page_url(url: str) -> str:

@@ -18,6 +18,9 @@ import tldextract
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _HOST_OK = re.compile(r"^[a-z0-9_.-]+$|^\[[0-9a-f:.]+\]$")
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+#: An ASCII URL that normalize_url would return unchanged: lower-case http(s) scheme and
+#: host, no port/userinfo, a path, no fragment, no whitespace or controls, no bare ``?``.
+_CANONICAL = re.compile(r"https?://[a-z0-9_-]+(?:\.[a-z0-9_-]+)*/[^#\x00-\x20\x7f]*(?<!\?)\Z")
 #: Schemes whose links never point at a web page; counted by name when dropped.
 _NON_WEB = {"javascript", "mailto", "tel", "data", "ftp", "file", "callto", "sms", "skype"}
 
@@ -57,6 +60,8 @@ def normalize_url(url: str) -> str | None:
     url = url.strip()
     if not url:
         return None
+    if url.isascii() and _CANONICAL.match(url):  # most page URLs: nothing to change
+        return url
     try:
         parts = urlsplit(url)
         scheme = parts.scheme.lower()

@@ -190,6 +190,69 @@ static PyObject *buf_str(const Buf *b) {
     return PyUnicode_DecodeUTF8(b->data, (Py_ssize_t)b->len, "replace");
 }
 
+
+/* ---- interned short strings ------------------------------------------------------------
+ * Hrefs, anchors and heading chains repeat on every page of a site (menus, footers), so
+ * the str objects are reused across pages from a bounded direct-mapped table: a hit costs
+ * a hash of the bytes and a memcmp instead of a decode, and the str keeps its cached hash
+ * for the dict lookups that follow. clear_interned() empties it (benchmarks start cold). */
+#define INTERN_SLOTS 16384   /* bounded: at most 16k strings of at most 512 bytes */
+#define INTERN_MAX_BYTES 512
+static PyObject *intern_table[INTERN_SLOTS];
+
+static inline uint64_t bytes_hash(const char *data, size_t len) {
+    uint64_t h = 0x243F6A8885A308D3ULL ^ len;
+    size_t at = 0;
+    for (; at + 8 <= len; at += 8) {
+        uint64_t word;
+        memcpy(&word, data + at, 8);
+        h = (h ^ word) * 0x9E3779B97F4A7C15ULL;
+        h ^= h >> 29;
+    }
+    uint64_t tail = 0;
+    memcpy(&tail, data + at, len - at);
+    h = (h ^ tail) * 0x9E3779B97F4A7C15ULL;
+    return h ^ (h >> 32);
+}
+
+static PyObject *intern_str(const char *data, size_t len) {
+    if (len == 0) {
+        Py_INCREF(EMPTY_STR);
+        return EMPTY_STR;
+    }
+    if (len > INTERN_MAX_BYTES) return PyUnicode_DecodeUTF8(data, (Py_ssize_t)len, "replace");
+    PyObject **slot = &intern_table[bytes_hash(data, len) & (INTERN_SLOTS - 1)];
+    if (*slot != NULL) {
+        Py_ssize_t cached_len = 0;
+        const char *cached;
+        if (PyUnicode_IS_ASCII(*slot)) {
+            cached = (const char *)PyUnicode_1BYTE_DATA(*slot);
+            cached_len = PyUnicode_GET_LENGTH(*slot);
+        } else {
+            cached = PyUnicode_AsUTF8AndSize(*slot, &cached_len); /* cached by the str */
+        }
+        if (cached == NULL) {
+            PyErr_Clear();
+        } else if ((size_t)cached_len == len && memcmp(cached, data, len) == 0) {
+            Py_INCREF(*slot);
+            return *slot;
+        }
+    }
+    PyObject *text = PyUnicode_DecodeUTF8(data, (Py_ssize_t)len, "replace");
+    if (text == NULL) return NULL;
+    Py_INCREF(text);
+    Py_XSETREF(*slot, text);
+    return text;
+}
+
+static PyObject *clear_interned(PyObject *Py_UNUSED(module), PyObject *Py_UNUSED(ignored)) {
+    for (size_t i = 0; i < INTERN_SLOTS; i++) Py_CLEAR(intern_table[i]);
+    Py_RETURN_NONE;
+}
+
+/* A str of a buffer: interned when short (see above). */
+static PyObject *buf_istr(const Buf *b) { return intern_str(b->data, b->len); }
+
 /* ---- UTF-8 and Python's notion of whitespace ----------------------------------------- */
 
 /* Length of the UTF-8 sequence at s (1 for a stray byte) and its code point. */
@@ -523,7 +586,7 @@ static PyObject *block_text(lxb_dom_node_t *block, Buf *buf) {
         }
         if (buf_add(buf, s, used) < 0) return NULL;
     }
-    return buf_str(buf);
+    return buf_istr(buf);
 }
 
 static PyObject *Page_block_texts(Page *self, PyObject *indexes) {
@@ -663,7 +726,7 @@ static PyObject *heading_chain(Walk *w) {
             if (joined.len && buf_add(&joined, " > ", 3) < 0) goto fail;
             if (buf_add(&joined, w->levels[level].data, w->levels[level].len) < 0) goto fail;
         }
-        PyObject *chain = buf_str(&joined);
+        PyObject *chain = buf_istr(&joined);
         buf_free(&joined);
         if (chain == NULL) return NULL;
         Py_XSETREF(w->chain, chain);
@@ -681,7 +744,7 @@ static PyObject *folded_value(Walk *w, const lexbor_str_t *value, size_t cap) {
     fold_reset(&w->fold, cap);
     if (value != NULL && value->data != NULL && fold_add(&w->fold, value->data, value->length) < 0)
         return NULL;
-    return buf_str(&w->fold.buf);
+    return buf_istr(&w->fold.buf);
 }
 
 /* Anchor of a link without text: first descendant img[alt], then title, aria-label. */
@@ -713,7 +776,7 @@ static PyObject *value_str(const lexbor_str_t *value) {
         Py_INCREF(EMPTY_STR);
         return EMPTY_STR;
     }
-    return PyUnicode_DecodeUTF8((const char *)value->data, (Py_ssize_t)value->length, "replace");
+    return intern_str((const char *)value->data, value->length);
 }
 
 static int append_new(PyObject *list, PyObject *item) {
@@ -754,7 +817,7 @@ static int add_link(Walk *w, Page *page, lxb_dom_node_t *node, const lexbor_str_
     if (append_new(page->hrefs, value_str(href)) < 0) return -1;
     fold_reset(&w->fold, MAX_ANCHOR_CHARS);
     if (fold_text_content(&w->fold, node) < 0) return -1;
-    PyObject *anchor = w->fold.buf.len ? buf_str(&w->fold.buf) : fallback_anchor(w, node);
+    PyObject *anchor = w->fold.buf.len ? buf_istr(&w->fold.buf) : fallback_anchor(w, node);
     if (append_new(page->anchors, anchor) < 0) return -1;
     int region = w->region_depth ? w->regions[w->region_depth - 1].region : R_MAIN;
     if (PyList_Append(page->regions, REGION_STR[region]) < 0) return -1;
@@ -1384,6 +1447,8 @@ static PyMethodDef module_methods[] = {
     {"stopword_counts", (PyCFunction)(void (*)(void))stopword_counts, METH_FASTCALL,
      "stopword_counts(text, max_chars, table, max_word, languages) -> hits per language "
      "of the words of text[:max_chars].lower().split() (table: word -> language bit mask)."},
+    {"clear_interned", clear_interned, METH_NOARGS,
+     "Forget the interned hrefs, anchors, headings and block texts."},
     {"utf8_scan", utf8_scan, METH_O,
      "utf8_scan(data: bytes) -> (valid_utf8, ascii, count of '<'): one pass, no decoding."},
     {"link_columns", (PyCFunction)(void (*)(void))link_columns, METH_FASTCALL,

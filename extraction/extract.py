@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from extraction import _pagewalk
 from extraction._pagewalk import link_columns
 from extraction.companies import SeedCompanies
 from extraction.html import MAX_PARSE_CHARS, PageLinks, parse_raw
@@ -205,6 +206,7 @@ def clear_caches() -> None:
         cached.cache_clear()
     html._SITE_CACHES.clear()
     html._SENTENCES.clear()
+    _pagewalk.clear_interned()
 
 
 def extract_warc(

@@ -39,6 +39,7 @@ from extraction.weak_labels import (
     NON_BUSINESS_DOMAINS,
     PATH_TERMS,
     TERMS,
+    required_strings,
 )
 
 #: Model kind -> version of the feature view it reads.
@@ -81,7 +82,6 @@ HOST_TERMS: dict[str, str] = {
     NO_RELATION: r"news|zeitung|presse?$|times|journal|magazin|maps|jobs|karriere|^blog",
 }
 _HOST_CUES = tuple((label, re.compile(pattern)) for label, pattern in HOST_TERMS.items())
-_HOST_WORD = re.compile(r"[a-z0-9]+")
 _PATH_CUES = re.compile(
     "|".join(f"(?P<{label}>/(?:{pattern}))" for label, pattern in PATH_TERMS.items()), re.I
 )
@@ -146,35 +146,32 @@ def bow_feature_groups(link: LinkInput) -> list[tuple[str, ...]]:
     targets, so most groups are cache hits; callers may cache per group object too.
     """
     host, path = _host_and_path(link.dst_url)
-    groups = [
-        _text_group("a", link.anchor_text, True, True, 30),
-        _text_group("h", link.heading, True, True, 30),
-        _text_group("p", link.parent_headings, False, True, 30),
-        _text_group("c", _masked(link.context, link.anchor_text), True, True, _MAX_CONTEXT_WORDS),
-        _cue_group("s", link.source_path.replace("-", " ").replace("_", " ")),
-        _path_group(link.source_path),
-        _target_group(host, path),
-        _meta_group(link.region, link.lang, not link.anchor_text.strip(), not link.context),
-    ]
-    a, h, p, c, s, path, target = groups[:7]
+    anchor, a = _text_group("a", link.anchor_text, True, True, 30)
+    heading, h = _text_group("h", link.heading, True, True, 30)
+    parents, p = _text_group("p", link.parent_headings, False, True, 30)
+    masked = _masked(link.context, link.anchor_text)
+    sentence, c = _text_group("c", masked, True, True, _MAX_CONTEXT_WORDS)
+    path_words, s = _cue_group("s", link.source_path.replace("-", " ").replace("_", " "))
+    path_cues, path_labels = _path_group(link.source_path)
+    target = _target_group(host, path)
     social = bool(target) and "d!social" in target
-    groups.append(_verdict_group(a.cues, h.cues, p.cues, c.cues, s.cues, path.cues, social))
-    return groups
+    return [
+        anchor,
+        heading,
+        parents,
+        sentence,
+        path_words,
+        path_cues,
+        target,
+        _meta_group(link.region, link.lang, not link.anchor_text.strip(), not link.context),
+        _verdict_group(a, h, p, c, s, path_labels, social),
+    ]
 
 
-class FeatureGroup(tuple):
-    """The features of one field, plus the cue labels found in it (``.cues``)."""
-
-    cues: frozenset[str] = frozenset()
-
-
-def _group(features: list[str] | tuple[str, ...], cues: frozenset[str]) -> FeatureGroup:
-    group = FeatureGroup(features)
-    group.cues = cues
-    return group
-
-
-EMPTY_GROUP = FeatureGroup()
+#: A field's features and the cue labels found in it (the verdict feature reads those).
+Group = tuple[tuple[str, ...], frozenset[str]]
+_NO_CUES: frozenset[str] = frozenset()
+_EMPTY: Group = ((), _NO_CUES)
 #: Evidence fields in the rules' order of trust (``extraction.weak_labels``): the anchor,
 #: the sentence, the nearest heading, the headings above, the source path (words, cues).
 _VERDICT_FIELDS = ("a", "c", "h", "p", "s", "s")
@@ -189,33 +186,33 @@ def _verdict_group(
     s: frozenset[str],
     path: frozenset[str],
     social: bool,
-) -> FeatureGroup:
+) -> tuple[str, ...]:
     """What the rule table would say, from the cues already found (no second regex pass):
     the first field with a business cue wins, its most specific label first. The model
     learns how far to trust each (field, label) verdict; the rules trust all of them."""
     if social:
-        return _group(("v=social",) * CUE_WEIGHT, frozenset())
+        return ("v=social",) * CUE_WEIGHT
     if "credit" in a or "credit" in c:
-        return _group(("v=credit",) * CUE_WEIGHT, frozenset())
+        return ("v=credit",) * CUE_WEIGHT
     for field, found in zip(_VERDICT_FIELDS, (a, c, h, p, s, path), strict=True):
         for label in LABEL_ORDER:
             if label in found:
-                return _group((f"v={field}_{label}", f"v={label}") * CUE_WEIGHT, frozenset())
+                return (f"v={field}_{label}", f"v={label}") * CUE_WEIGHT
         if field == "a" and "boilerplate" in found:
-            return _group(("v=boilerplate",) * CUE_WEIGHT, frozenset())
+            return ("v=boilerplate",) * CUE_WEIGHT
         if field == "c" and NO_RELATION in found:
-            return _group(("v=c_other",) * CUE_WEIGHT, frozenset())
-    return _group(("v=none",), frozenset())
+            return ("v=c_other",) * CUE_WEIGHT
+    return ("v=none",)
 
 
 def clear_caches() -> None:
     """Forget cached feature groups (benchmarks measure cold and warm)."""
     for cached in (
         _verdict_group,
-        _host_cues,
         _host_word_cues,
         _text_group,
         _span_cues,
+        _word_cues,
         _path_group,
         _target_group,
         _meta_group,
@@ -276,16 +273,19 @@ def _sentence_window(context: str, anchor: str, words: int = 14) -> str:
 
 
 @lru_cache(maxsize=100_000)
-def _text_group(tag: str, text: str, bigrams: bool, affixes: bool, limit: int) -> FeatureGroup:
+def _text_group(tag: str, text: str, bigrams: bool, affixes: bool, limit: int) -> Group:
     if not text:
-        return EMPTY_GROUP
+        return _EMPTY
     out: list[str] = []
     found: set[str] = set()
+    flags: set[str] = set()
     previous = ""
     for word in _WORD.findall(text.lower())[:limit]:
         out.append(f"{tag}={word}")
         if not word.isdigit():
-            found.update(_span_cues(word))
+            cues, word_flags = _word_cues(word)
+            found.update(cues)
+            flags.update(word_flags)
         if affixes and len(word) >= _AFFIX_MIN_WORD:
             out.extend(_affixes(word))
         if previous and not word.isdigit():
@@ -293,12 +293,32 @@ def _text_group(tag: str, text: str, bigrams: bool, affixes: bool, limit: int) -
             if bigrams:
                 out.append(f"{tag}={previous}_{word}")
         previous = word
-    if tag in ("a", "c") and _CREDIT.search(text):
+    if tag in ("a", "c") and "credit" in flags and _CREDIT.search(text):
         found.add("credit")
-    if tag == "a" and _BOILERPLATE.match(text.strip()):
+    if tag == "a" and "boilerplate" in flags and _BOILERPLATE.match(text.strip()):
         found.add("boilerplate")
     cues = [f"{tag}!{label}" for label in sorted(found)]
-    return _group(out + cues * CUE_WEIGHT, frozenset(found))
+    return tuple(out + cues * CUE_WEIGHT), frozenset(found) if found else _NO_CUES
+
+
+def _pieces(pattern: str) -> frozenset[str]:
+    """One word of each string every match of ``pattern`` contains ("" if unknown)."""
+    triggers = required_strings(pattern)
+    if triggers is None:
+        return frozenset([""])  # "" is in every word: always run the regex
+    return frozenset(max(re.findall(r"[^\W_]+", t) or [""], key=len) for t in triggers)
+
+
+#: The credit and boilerplate patterns start with an alternation, which Python's regex
+#: engine tries at every position (~5 µs a text): run them only when a word holds a piece.
+_FLAG_PIECES = {"credit": _pieces(AGENCY_CREDIT), "boilerplate": _pieces(BOILERPLATE_ANCHOR)}
+
+
+@lru_cache(maxsize=200_000)
+def _word_cues(word: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A word's cue labels, and which of the credit/boilerplate patterns it may start."""
+    flags = tuple(f for f, pieces in _FLAG_PIECES.items() if any(p in word for p in pieces))
+    return _span_cues(word), flags
 
 
 @lru_cache(maxsize=500_000)
@@ -313,16 +333,16 @@ def _span_cues(span: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=100_000)
-def _cue_group(tag: str, text: str) -> FeatureGroup:
+def _cue_group(tag: str, text: str) -> Group:
     """Only the lexicon cues of a text (for fields whose words are site-specific)."""
-    group = _text_group(tag, text, False, False, 30)
-    return _group([f for f in group if "!" in f], group.cues)
+    features, cues = _text_group(tag, text, False, False, 30)
+    return tuple(f for f in features if "!" in f), cues
 
 
 @lru_cache(maxsize=100_000)
-def _path_group(path: str) -> FeatureGroup:
+def _path_group(path: str) -> Group:
     labels = sorted({str(m.lastgroup) for m in _PATH_CUES.finditer(path)})
-    return _group([f"s!{label}" for label in labels] * CUE_WEIGHT, frozenset(labels))
+    return tuple(f"s!{label}" for label in labels) * CUE_WEIGHT, frozenset(labels)
 
 
 def _masked(context: str, anchor: str) -> str:
@@ -341,7 +361,9 @@ def _target_group(host: str, path: str) -> tuple[str, ...]:
         out += ["d=" + host, "dd=" + domain, "dt=" + host.rsplit(".", 1)[-1]]
         if domain in NON_BUSINESS_DOMAINS or host in NON_BUSINESS_DOMAINS:
             out += ["d!social"] * CUE_WEIGHT
-        out += _host_cues(domain)
+        for word in domain.partition(".")[0].split("-"):
+            if word and not word.isdigit():
+                out += _host_word_cues(word)
     if path:
         out += [f"t={word}" for word in _WORD.findall(path)[:8]]
     else:
@@ -350,18 +372,10 @@ def _target_group(host: str, path: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=100_000)
-def _host_cues(domain: str) -> list[str]:
-    """Cue labels of the words of a registered domain (its suffix left out)."""
-    labels: set[str] = set()
-    for word in _HOST_WORD.findall(domain.rsplit(".", 1)[0]):
-        if not word.isdigit():
-            labels.update(_host_word_cues(word))
-    return [f"d!{label}" for label in sorted(labels)] * CUE_WEIGHT
-
-
-@lru_cache(maxsize=100_000)
 def _host_word_cues(word: str) -> tuple[str, ...]:
-    return tuple(label for label, cue in _HOST_CUES if cue.search(word))
+    """Cue features of one word of a target's domain name ("ventures" -> "d!investor")."""
+    labels = [label for label, cue in _HOST_CUES if cue.search(word)]
+    return tuple(f"d!{label}" for label in labels) * CUE_WEIGHT
 
 
 @lru_cache(maxsize=1_024)

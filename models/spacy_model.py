@@ -140,7 +140,7 @@ class SpacyClassifier(LinkClassifier):
             n = 0
             for group in bow_feature_groups(link):
                 if group:
-                    hashes = _group_hashes(group)
+                    hashes = _hashes_of(group)
                     arrays.append(hashes)
                     n += len(hashes)
             lengths[i] = n
@@ -158,9 +158,47 @@ class SpacyClassifier(LinkClassifier):
         return [Prediction(labels[j], float(scores[i, j])) for i, j in enumerate(best.tolist())]
 
 
+def _hashes_of(group: tuple[str, ...]) -> np.ndarray:
+    """:func:`_group_hashes` looked up by the group object's identity first.
+
+    Feature groups come from caches, so the same tuple object returns again and again; an
+    ``lru_cache`` would hash the whole tuple (~100 strings for a sentence) on every call.
+    The entry keeps the group alive and is checked with ``is``, so a reused id cannot match.
+    """
+    entry = _BY_ID.get(id(group))
+    if entry is not None and entry[0] is group:
+        return entry[1]
+    if len(_BY_ID) > _MAX_BY_ID:
+        _BY_ID.clear()
+    hashes = _group_hashes(group)
+    _BY_ID[id(group)] = (group, hashes)
+    return hashes
+
+
+_BY_ID: dict[int, tuple[tuple[str, ...], np.ndarray]] = {}
+_MAX_BY_ID = 200_000
+
+
 @lru_cache(maxsize=200_000)
 def _group_hashes(group: tuple[str, ...]) -> np.ndarray:
-    """ORTH hashes of a feature group, exactly as a spaCy ``Doc`` of those words has them."""
+    """ORTH hashes of a feature group, exactly as a spaCy ``Doc`` of those words has them.
+
+    Groups that miss this cache (a new anchor, a new target) are mostly made of features
+    seen before ("a=systems"), so hashes are also kept per feature string: a dict lookup is
+    ~6x cheaper than hashing again.
+    """
+    cache = _FEATURE_HASHES
+    if len(cache) > _MAX_FEATURE_HASHES:
+        cache.clear()
+    return np.array([cache.get(f) or _hash_feature(f) for f in group], dtype="uint64")
+
+
+_FEATURE_HASHES: dict[str, int] = {}
+_MAX_FEATURE_HASHES = 2_000_000
+
+
+def _hash_feature(feature: str) -> int:
     from spacy.strings import hash_string
 
-    return np.fromiter((hash_string(f) for f in group), dtype="uint64", count=len(group))
+    value = _FEATURE_HASHES[feature] = hash_string(feature)
+    return value

@@ -1080,6 +1080,44 @@ static PyObject *utf8_scan(PyObject *Py_UNUSED(module), PyObject *data) {
     return Py_BuildValue("(OOn)", valid ? Py_True : Py_False, ascii ? Py_True : Py_False, lt);
 }
 
+
+/* url_hash(url) -> f"{zlib.crc32(url.encode('utf-8', 'replace')):08x}" (CRC-32, zlib's). */
+static uint32_t CRC_TABLE[256];
+
+static void crc_init(void) {
+    for (uint32_t n = 0; n < 256; n++) {
+        uint32_t c = n;
+        for (int k = 0; k < 8; k++) c = c & 1 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+        CRC_TABLE[n] = c;
+    }
+}
+
+static PyObject *url_hash(PyObject *Py_UNUSED(module), PyObject *url) {
+    if (!PyUnicode_Check(url)) {
+        PyErr_SetString(PyExc_TypeError, "url_hash() takes a str");
+        return NULL;
+    }
+    PyObject *encoded = NULL;
+    const unsigned char *data;
+    Py_ssize_t len;
+    if (PyUnicode_IS_ASCII(url)) {
+        data = PyUnicode_1BYTE_DATA(url);
+        len = PyUnicode_GET_LENGTH(url);
+    } else {
+        encoded = PyUnicode_AsEncodedString(url, "utf-8", "replace");
+        if (encoded == NULL) return NULL;
+        data = (const unsigned char *)PyBytes_AS_STRING(encoded);
+        len = PyBytes_GET_SIZE(encoded);
+    }
+    uint32_t crc = 0xFFFFFFFFu;
+    for (Py_ssize_t i = 0; i < len; i++) crc = CRC_TABLE[(crc ^ data[i]) & 0xFF] ^ (crc >> 8);
+    crc ^= 0xFFFFFFFFu;
+    Py_XDECREF(encoded);
+    char hex[8];
+    for (int i = 7; i >= 0; i--, crc >>= 4) hex[i] = "0123456789abcdef"[crc & 15];
+    return PyUnicode_FromStringAndSize(hex, 8);
+}
+
 /* ---- link columns: the per-link transposition extract_columns needs ------------------ */
 
 /* Copies an ASCII str into dst; returns its length, or -1 when it is not ASCII. */
@@ -1449,6 +1487,8 @@ static PyMethodDef module_methods[] = {
      "of the words of text[:max_chars].lower().split() (table: word -> language bit mask)."},
     {"clear_interned", clear_interned, METH_NOARGS,
      "Forget the interned hrefs, anchors, headings and block texts."},
+    {"url_hash", url_hash, METH_O,
+     "url_hash(url) -> 8 hex digits of the CRC-32 of the URL's UTF-8 bytes (as zlib.crc32)."},
     {"utf8_scan", utf8_scan, METH_O,
      "utf8_scan(data: bytes) -> (valid_utf8, ascii, count of '<'): one pass, no decoding."},
     {"link_columns", (PyCFunction)(void (*)(void))link_columns, METH_FASTCALL,
@@ -1466,6 +1506,7 @@ static struct PyModuleDef module_def = {
 
 PyMODINIT_FUNC PyInit__pagewalk(void) {
     if (load_lexbor() < 0 || probe_lexbor() < 0) return NULL;
+    crc_init();
     if (PyType_Ready(&PageType) < 0) return NULL;
     EMPTY_STR = PyUnicode_FromStringAndSize("", 0);
     if (EMPTY_STR == NULL) return NULL;

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import codecs
 import re
-import zlib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -443,8 +442,7 @@ def _resolve_link(
     dst_url, dst_host = resolved
     dst_domain = page_domain if dst_host == page_host else registered_domain(dst_host)
     internal = dst_host == page_host or (page_domain is not None and dst_domain == page_domain)
-    url_hash = f"{zlib.crc32(dst_url.encode('utf-8', 'replace')):08x}"
-    return (dst_url, dst_host, dst_domain, internal, url_hash)
+    return (dst_url, dst_host, dst_domain, internal, _pagewalk.url_hash(dst_url))
 
 
 def _sentence_around(block: str, anchor: str) -> str:

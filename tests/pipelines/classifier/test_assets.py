@@ -138,3 +138,20 @@ def test_wires_into_definitions_upstream_of_company_links(config):
     node = graph.get(AssetKey("link_classifier"))
     assert node.group_name == "classifier"
     assert AssetKey("company_links") in node.child_keys
+
+
+def test_shipped_labelled_data_passes_the_default_floors(tmp_path, monkeypatch):
+    """What ``make sample`` trains: the default sources, no weak labels, the configured
+    floors (macro-F1 0.85, every label 0.75 on dev). The test split is reported, not checked."""
+    monkeypatch.setenv("SUPPLYLINKS_MODELS", str(tmp_path / "models"))
+    config = ClassifierConfig(models=str(tmp_path / "models"), use_weak_labels=False)
+    assert (config.min_macro_f1, config.min_label_f1) == (0.85, 0.75)
+    result = materialize(
+        [*classifier_assets, *classifier_checks], resources={"classifier_config": config}
+    )
+    checks = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
+    assert checks == {"macro_f1_floor": True, "label_f1_floor": True, "not_worse_than_in_use": True}
+    [event] = result.get_asset_materialization_events()
+    metadata = {k: v.value for k, v in event.materialization.metadata.items()}
+    assert metadata["test_examples"] >= 175 and metadata["rules_test_macro_f1"] > 0
+    assert set(metadata["test_per_label_f1"]) == set(metadata["per_label_f1"])

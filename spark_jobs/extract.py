@@ -17,6 +17,7 @@ Run by the orchestrator as ``python spark_jobs/extract.py`` (local) or ``spark-s
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import random
 import time
@@ -139,10 +140,10 @@ class LinkColumns:
         }
         for name, values in self.constants.items():
             per_page = pa.array(values, type=schema.field(name).type)
-            if pa.types.is_string(per_page.type):  # nulls go in the indices, not the values
-                null = np.asarray(per_page.is_null())[page_index] if per_page.null_count else None
+            if pa.types.is_string(per_page.type):  # distinct values once; nulls in the indices
+                encoded = per_page.dictionary_encode()
                 columns[name] = pa.DictionaryArray.from_arrays(
-                    pa.array(page_index, mask=null), per_page.fill_null("")
+                    encoded.indices.take(page_of_link), encoded.dictionary
                 )
             else:
                 columns[name] = per_page.take(page_of_link)
@@ -170,6 +171,9 @@ def extract_files(
         failure = None
         seen_urls: set[str] = set()
         url_hashes = bytearray()  # 8 bytes per kept page: the driver's repeated-URL check
+        # The buffered columns are many long-lived objects that every cyclic-GC pass would
+        # traverse again; extraction makes next to no cycles, so collect once per file.
+        gc.disable()
         try:
             with storage.open_input(uri) as stream:
                 for page, link_columns in extract_warc_columns(
@@ -185,6 +189,8 @@ def extract_files(
         except Exception as exc:  # a file failing mid-way keeps what it read so far
             failure = f"{type(exc).__name__}: {exc}"
             traceback.print_exc()
+        finally:
+            gc.enable()
         extracted = time.monotonic()
         partition = {"crawl": crawl, "segment": segment}
         written = {
@@ -205,6 +211,8 @@ def extract_files(
             "url_hashes": bytes(url_hashes),
             **stats.as_dict(),
         }
+        del pages, links, seen_urls
+        gc.collect()
 
 
 def slices_with_repeats(file_stats: list[dict[str, Any]]) -> set[tuple[str, str]]:
@@ -322,6 +330,7 @@ def run(pipes: PipesContext, params: JobParams) -> dict[str, Any]:
     seed_rows = load_seed_rows(params.seeds)
     reader = params.extra.get("reader", "warcio")
     spark = job.spark
+    phases = {"spark_start": round(job.elapsed(), 2)}
     job.log(f"Spark {spark.version} ready after {job.elapsed():.1f} s")
     file_stats: list[dict[str, Any]] = []
     if files:
@@ -337,6 +346,7 @@ def run(pipes: PipesContext, params: JobParams) -> dict[str, Any]:
         for spec in (PAGES, HYPERLINKS)
     }
     write_seconds = sum(s.get("write_seconds", 0.0) for s in file_stats)
+    phases["extract_and_write_files"] = round(job.elapsed() - sum(phases.values()), 2)
     job.log(
         f"extracted {len(file_stats)} files after {job.elapsed():.1f} s "
         f"(tasks spent {write_seconds:.1f} s of it sorting and writing files)"
@@ -348,6 +358,7 @@ def run(pipes: PipesContext, params: JobParams) -> dict[str, Any]:
         written["hyperlinks"] = drop_copies(
             spark, HYPERLINKS, written["hyperlinks"], copies, "src_url"
         )
+    phases["repeated_urls"] = round(job.elapsed() - sum(phases.values()), 2)
     job.log(f"{len(copies)} duplicate page(s) dropped after {job.elapsed():.1f} s")
     slices = params.segments_by_crawl()
     reports = {}
@@ -361,9 +372,12 @@ def run(pipes: PipesContext, params: JobParams) -> dict[str, Any]:
             writer=params.writer,
             staging_root=params.staging_root,
         )
+        phases[f"commit_{spec.name}"] = round(job.elapsed() - sum(phases.values()), 2)
         job.log(f"{spec.name} committed after {job.elapsed():.1f} s")
     storage.remove_tree(staging)
     counts = summarize_files(file_stats, len(copies))
+    counts["phase_seconds"] = phases
+    counts["task_write_seconds"] = round(write_seconds, 3)
     for failed in counts["failed_files"]:
         job.log(f"file failed mid-way, kept what it read: {failed}", level="warning")
     for name, report in reports.items():

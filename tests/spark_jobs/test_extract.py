@@ -1,0 +1,97 @@
+"""The extract job's own logic: column buffers, and pages fetched twice across WARC files."""
+
+from __future__ import annotations
+
+import gzip
+import shutil
+from unittest.mock import MagicMock
+
+import pytest
+from deltalake import DeltaTable
+
+from extraction.extract import extract_warc_columns
+from spark_jobs import extract
+from spark_jobs.params import JobParams
+from spark_jobs.tables import HYPERLINKS, PAGES
+from tests.paths import SAMPLES
+
+CRAWL = "CC-MAIN-2024-22"
+CC_ROOT = SAMPLES / "commoncrawl"
+SEEDS = SAMPLES / "seeds" / "companies.csv"
+FIRST_WARC = sorted((CC_ROOT / "crawl-data" / CRAWL / "segments").glob("*/warc/*.warc.gz"))[0]
+
+
+def test_page_constant_link_columns_are_constant_per_page():
+    """The buffer stores these once per page: extraction must repeat them for every link."""
+    pages = 0
+    for _page, columns in extract_warc_columns(FIRST_WARC, warc_filename="x.warc.gz"):
+        if not columns["link_id"]:
+            continue
+        pages += 1
+        for name in extract.PAGE_CONSTANT_LINK_COLUMNS:
+            assert len(set(map(repr, columns[name]))) == 1, name
+    assert pages > 10
+
+
+def test_link_buffer_table_equals_the_columns_it_was_given():
+    link_rows, buffer = [], extract.LinkColumns()
+    for _page, columns in extract_warc_columns(FIRST_WARC, warc_filename="x.warc.gz"):
+        buffer.add(columns)
+        names = list(columns)
+        link_rows += [
+            dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)
+        ]
+    table = buffer.table()
+    assert table.num_rows == len(link_rows) > 100
+    got = table.to_pylist()
+    for name in table.column_names:
+        want = [r[name] for r in link_rows]
+        if name == "weak_confidence":  # float32 in the table
+            want = [None if v is None else pytest.approx(v, abs=1e-6) for v in want]
+        assert [r[name] for r in got] == want, name
+
+
+@pytest.fixture
+def twice_fetched_crawl(tmp_path):
+    """One segment whose two WARC files hold the same records: every page fetched twice."""
+    root = tmp_path / "cc"
+    folder = root / "crawl-data" / CRAWL / "segments" / "1715971057216.39" / "warc"
+    folder.mkdir(parents=True)
+    names = [f"CC-MAIN-20240517213010-20240518003010-0000{i}.warc.gz" for i in (0, 1)]
+    for name in names:
+        shutil.copy(FIRST_WARC, folder / name)
+    listing = "".join(f"{(folder / n).relative_to(root)}\n" for n in names)
+    (root / "crawl-data" / CRAWL / "warc.paths.gz").write_bytes(gzip.compress(listing.encode()))
+    return root
+
+
+@pytest.mark.spark
+def test_pages_fetched_twice_in_a_slice_are_kept_once_with_their_links(
+    spark, tmp_path, twice_fetched_crawl
+):
+    del spark  # the job reuses the module's session
+    warehouse = str(tmp_path / "wh")
+    params = JobParams(
+        warehouse=warehouse,
+        slices=((CRAWL, "00"),),
+        cc_root=str(twice_fetched_crawl),
+        seeds=str(SEEDS),
+    )
+    result = extract.run(MagicMock(), params)
+    one_file = _first_copies(FIRST_WARC)
+    pages = DeltaTable(PAGES.path(warehouse)).to_pyarrow_table(columns=["url", "warc_filename"])
+    links = DeltaTable(HYPERLINKS.path(warehouse)).to_pyarrow_table(columns=["warc_filename"])
+    assert sorted(pages.column("url").to_pylist()) == sorted(one_file), "each URL once"
+    kept_from = set(pages.column("warc_filename").to_pylist())
+    assert len(kept_from) == 1, "equal fetch times: the copy of the first file is kept"
+    assert set(links.column("warc_filename").to_pylist()) == kept_from
+    assert links.num_rows == sum(one_file.values())
+    assert result["files"]["skipped"]["duplicate_url"] >= len(one_file)
+
+
+def _first_copies(path) -> dict[str, int]:
+    """URL -> link count of its first copy in one file (the task drops later copies)."""
+    first: dict[str, int] = {}
+    for page, columns in extract_warc_columns(path, warc_filename="x.warc.gz"):
+        first.setdefault(page["url"], len(columns["link_id"]))
+    return first

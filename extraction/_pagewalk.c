@@ -1118,6 +1118,28 @@ static PyObject *url_hash(PyObject *Py_UNUSED(module), PyObject *url) {
     return PyUnicode_FromStringAndSize(hex, 8);
 }
 
+
+/* find(haystack, needle) -> bytes.find(needle): memchr for the needle's first byte, then
+ * memcmp. Far faster than a general search when that byte is rare (the WARC reader looks
+ * for "\r\n\r\nWARC/1." in every payload; most pages hold few or no CR bytes). */
+static PyObject *find_bytes(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 2 || !PyBytes_Check(args[0]) || !PyBytes_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "find(haystack: bytes, needle: bytes)");
+        return NULL;
+    }
+    const char *hay = PyBytes_AS_STRING(args[0]), *needle = PyBytes_AS_STRING(args[1]);
+    size_t size = (size_t)PyBytes_GET_SIZE(args[0]), len = (size_t)PyBytes_GET_SIZE(args[1]);
+    if (len == 0) return PyLong_FromLong(0);
+    const char *at = hay, *end = hay + size;
+    while (at + len <= end) {
+        at = memchr(at, needle[0], (size_t)(end - at) - len + 1);
+        if (at == NULL) break;
+        if (memcmp(at, needle, len) == 0) return PyLong_FromSsize_t(at - hay);
+        at++;
+    }
+    return PyLong_FromLong(-1);
+}
+
 /* ---- link columns: the per-link transposition extract_columns needs ------------------ */
 
 /* Copies an ASCII str into dst; returns its length, or -1 when it is not ASCII. */
@@ -1489,6 +1511,8 @@ static PyMethodDef module_methods[] = {
      "Forget the interned hrefs, anchors, headings and block texts."},
     {"url_hash", url_hash, METH_O,
      "url_hash(url) -> 8 hex digits of the CRC-32 of the URL's UTF-8 bytes (as zlib.crc32)."},
+    {"find", (PyCFunction)(void (*)(void))find_bytes, METH_FASTCALL,
+     "find(haystack, needle) -> haystack.find(needle), fast when needle[0] is rare."},
     {"utf8_scan", utf8_scan, METH_O,
      "utf8_scan(data: bytes) -> (valid_utf8, ascii, count of '<'): one pass, no decoding."},
     {"link_columns", (PyCFunction)(void (*)(void))link_columns, METH_FASTCALL,

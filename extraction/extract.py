@@ -18,10 +18,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from extraction import _pagewalk
-from extraction._pagewalk import link_columns
 from extraction.companies import SeedCompanies
 from extraction.html import MAX_PARSE_CHARS, PageLinks, parse_raw
+from extraction.native import pagewalk
 from extraction.urls import normalize_url, url_path
 from extraction.warc import ReadStats, WarcRecord, iter_html_records
 from extraction.weak_labels import label_link
@@ -131,7 +130,8 @@ def extract_columns(
         "warc_record_length": record.length,
     }
     id_prefix = hashlib.blake2b(src_url.encode("utf-8", "replace"), digest_size=8).hexdigest()
-    dst_urls, dst_hosts, dst_domains, internal, link_ids = link_columns(links.targets, id_prefix)
+    columns_of_targets = pagewalk.link_columns(links.targets, id_prefix)
+    dst_urls, dst_hosts, dst_domains, internal, link_ids = columns_of_targets
     context = [None] * count
     heading = [None] * count
     label = [None] * count
@@ -206,7 +206,7 @@ def clear_caches() -> None:
         cached.cache_clear()
     html._SITE_CACHES.clear()
     html._SENTENCES.clear()
-    _pagewalk.clear_interned()
+    pagewalk.clear_interned()
 
 
 def extract_warc(

@@ -21,6 +21,7 @@ from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser
 
+from extraction.native import pagewalk as _pagewalk
 from extraction.urls import (
     Resolver,
     has_scheme,
@@ -29,15 +30,6 @@ from extraction.urls import (
     resolver_for,
     unusable_reason,
 )
-
-try:
-    from extraction import _pagewalk
-except ImportError as exc:  # no silent fallback: the walk exists once, in C
-    raise ImportError(
-        "extraction needs its compiled page walker extraction._pagewalk, which is not built "
-        f"({exc}). Build it from the repository root with `pip install -e .` (or `make venv`); "
-        "that needs a C compiler and the Python headers."
-    ) from exc
 
 
 def _words(text: str) -> list[str]:

@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, BinaryIO
 
+from extraction.native import pagewalk
+
 #: Payload bytes kept per record; the rest is drained and counted as ``payload_capped``.
 MAX_PAYLOAD_BYTES = 2 * 1024 * 1024
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", "application/xml+xhtml"})
@@ -491,7 +493,7 @@ def _fastwarc_record(
     reason = _classify("response", status, mime, payload[:1024])
     if reason is not None:
         return None, reason
-    overrun = payload.find(_NEXT_RECORD)
+    overrun = pagewalk.find(payload, _NEXT_RECORD)  # memchr for CR: ~15x faster than bytes.find
     if overrun >= 0:  # FastWARC reads on into the next member when Content-Length is too long
         raise _Overrun(payload[:overrun])
     headers = record.headers

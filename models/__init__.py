@@ -3,9 +3,9 @@
 Stable API (the Spark classify job, the CLI and the Dagster assets use only these):
 
 ``load_model(ref: str | None = None) -> LinkClassifier``
-    ``ref`` is ``"rules"`` (the weak-label rules, version ``rules-1``, always available),
+    ``ref`` is ``"rules"`` (the weak-label rules, version ``rules-2``, always available),
     ``None``/``"default"`` (the registry's DEFAULT version — **the rules model when no trained
-    model is registered**; a warning is logged and ``model_version`` reads ``rules-1``), a
+    model is registered**; a warning is logged and ``model_version`` reads ``rules-2``), a
     registered version id (``spacy-<hash>``, ``transformer-<hash>``) or a path to an artefact
     folder. Nothing is ever downloaded.
 

@@ -2,9 +2,9 @@
 
 A reference is one of:
 
-* ``"rules"`` — the weak-label rules (version ``rules-1``), always available;
+* ``"rules"`` — the weak-label rules (version ``rules-2``), always available;
 * ``None`` / ``"default"`` — the registry's DEFAULT version; **when no trained model is
-  registered, the rules model** (a warning is logged, and ``model_version`` says ``rules-1``,
+  registered, the rules model** (a warning is logged, and ``model_version`` says ``rules-2``,
   so rows classified this way are recognisable and a later backfill can relabel them);
 * a registered version id (``spacy-1a2b3c4d5e6f``);
 * a filesystem path to an artefact folder (one with ``meta.json``).

@@ -9,7 +9,7 @@ from models.base import LinkClassifier, Prediction
 from models.features import LinkInput
 
 #: Bump when extraction.weak_labels changes its rule table in a way that changes labels.
-RULES_VERSION = "rules-1"
+RULES_VERSION = "rules-2"  # 2: session-2 lexicon (wider EN/DE cues, press/maps/jobs = other)
 
 
 class RulesClassifier(LinkClassifier):

@@ -33,7 +33,7 @@ def test_columns_are_appended_in_order(registry):
     ]
     assert schema.field("confidence").type == pa.float32()
     assert out[0].column("relation").to_pylist()[0] == "supplier"
-    assert set(out[1].column("model_version").to_pylist()) == {"rules-1"}
+    assert set(out[1].column("model_version").to_pylist()) == {"rules-2"}
 
 
 def test_model_is_loaded_once_per_process(registry, monkeypatch):

@@ -20,5 +20,5 @@ def test_known_confusion():
 
 def test_report_shows_models_side_by_side():
     ev = evaluate(["partner"], ["partner"])
-    report = format_report({"rules-1": ev, "spacy-x": ev})
-    assert "rules-1" in report and "spacy-x" in report and "macro-F1" in report
+    report = format_report({"rules-2": ev, "spacy-x": ev})
+    assert "rules-2" in report and "spacy-x" in report and "macro-F1" in report

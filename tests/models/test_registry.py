@@ -13,7 +13,7 @@ from models import load_model, resolve_model_ref
 def test_default_is_rules_when_nothing_is_registered(registry, caplog):
     with caplog.at_level(logging.WARNING):
         model = load_model()
-    assert model.kind == "rules" and model.version == "rules-1"
+    assert model.kind == "rules" and model.version == "rules-2"
     assert "no default model registered" in caplog.text
     assert resolve_model_ref(None) == "rules"
 

@@ -34,7 +34,7 @@ def test_training_registers_a_versioned_artefact_and_becomes_default(trained, re
     ]
     assert set(meta.metrics) == {"dev", "rules_dev"}
     assert trained.promoted and registry.default_version() == trained.version
-    assert trained.in_use["version"] == "rules-1"  # what was in use before
+    assert trained.in_use["version"] == "rules-2"  # what was in use before
 
 
 def test_model_learns_the_fixture(trained):
@@ -100,5 +100,5 @@ def test_unloadable_default_is_replaced_by_the_new_model(trained, labelled, regi
     meta = json.loads(meta_path.read_text())
     meta_path.write_text(json.dumps({**meta, "feature_version": "f0"}))  # an older build
     again = train_model("spacy", labelled, config={**FAST, "epochs": 5}, registry=registry)
-    assert again.in_use["version"] == "rules-1"
+    assert again.in_use["version"] == "rules-2"
     assert again.promoted and registry.default_version() == again.version

@@ -38,5 +38,5 @@ def test_map_in_arrow_labels_every_row(spark, tmp_path, monkeypatch):
     assert set(result) == {"l1", "l2", "l3"}
     assert result["l1"]["relation"] == "supplier"
     assert result["l2"]["relation"] == "other"
-    assert {r["model_version"] for r in result.values()} == {"rules-1"}
+    assert {r["model_version"] for r in result.values()} == {"rules-2"}
     assert all(0 < r["confidence"] <= 1 for r in result.values())

@@ -63,7 +63,7 @@ def test_asset_trains_registers_promotes_and_checks_pass(config):
     metadata = {k: v.value for k, v in event.materialization.metadata.items()}
     version = metadata["version"]
     assert version.startswith("spacy-") and metadata["promoted"] is True
-    assert metadata["in_use_version"] == "rules-1"
+    assert metadata["in_use_version"] == "rules-2"
     assert set(metadata["per_label_f1"]) >= {"customer", "other"}
     assert Registry(config.models).default_version() == version
     assert event.materialization.tags["dagster/data_version"] == version

@@ -49,14 +49,14 @@ def test_classify_writes_one_row_per_good_line_and_names_bad_lines(tmp_path, cap
     assert code == 1
     assert f"{source}:2: skipped" in err and f"{source}:4: skipped" in err and "'context'" in err
     assert f"{source}:5: skipped" in err and "JSON object" in err
-    assert "classified 3 rows with rules-1; rejected 3 lines" in err
+    assert "classified 3 rows with rules-2; rejected 3 lines" in err
     rows = _lines(out)
     assert [r["id"] for r in rows] == ["a", "b", None]
     assert rows[0] == {
         "id": "a",
         "label": "supplier",
         "confidence": 0.75,
-        "model_version": "rules-1",
+        "model_version": "rules-2",
     }
     assert rows[1]["label"] == "other"
 
@@ -66,7 +66,7 @@ def test_classify_all_good_exits_zero_and_uses_the_default_model(tmp_path, capsy
     source.write_text(json.dumps({"id": 1, "anchor_text": "Partner"}) + "\n")
     out = tmp_path / "out.jsonl"
     assert main(["classify", "--input", str(source), "--output", str(out)]) == 0
-    assert _lines(out)[0]["model_version"] == "rules-1"  # nothing registered yet
+    assert _lines(out)[0]["model_version"] == "rules-2"  # nothing registered yet
 
 
 def test_classify_unknown_model_is_a_user_error(tmp_path, capsys):
@@ -92,7 +92,7 @@ def test_train_registers_prints_evaluation_and_classify_uses_it(tmp_path, capsys
     printed = capsys.readouterr().out.strip().splitlines()
     summary = json.loads(printed[-1])
     assert summary["version"].startswith("spacy-") and summary["promoted"] is True
-    assert "macro-F1" in "\n".join(printed) and "rules-1" in "\n".join(printed)
+    assert "macro-F1" in "\n".join(printed) and "rules-2" in "\n".join(printed)
     source = tmp_path / "in.jsonl"
     source.write_text(json.dumps({"id": "x", "section_heading": "Unsere Kunden"}) + "\n")
     out = tmp_path / "out.jsonl"

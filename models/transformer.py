@@ -186,17 +186,17 @@ class TransformerClassifier(LinkClassifier):
         )
 
     def predict_inputs(self, links: Sequence[LinkInput]) -> list[Prediction]:
+        """Each distinct input text runs once (crawls repeat footers, logos and social links),
+        in length-sorted, dynamically padded batches; results come back in input order."""
         import torch
 
         if not links:
             return []
-        encoded = self.tokenizer(
-            [text_features(link) for link in links],
-            truncation=True,
-            max_length=self.max_length,
-        )["input_ids"]
+        texts = [text_features(link) for link in links]
+        distinct = list(dict.fromkeys(texts))
+        encoded = self.tokenizer(distinct, truncation=True, max_length=self.max_length)["input_ids"]
         order = sorted(range(len(encoded)), key=lambda i: len(encoded[i]))
-        out: list[Prediction | None] = [None] * len(links)
+        by_text: dict[str, Prediction] = {}
         with torch.inference_mode():
             for start in range(0, len(order), PREDICT_BATCH):
                 chunk = order[start : start + PREDICT_BATCH]
@@ -207,5 +207,5 @@ class TransformerClassifier(LinkClassifier):
                 probs = torch.softmax(logits.float(), dim=-1)
                 conf, best = probs.max(dim=-1)
                 for i, c, b in zip(chunk, conf.tolist(), best.tolist(), strict=True):
-                    out[i] = Prediction(self.labels[b], c)
-        return out  # type: ignore[return-value]
+                    by_text[distinct[i]] = Prediction(self.labels[b], c)
+        return [by_text[text] for text in texts]

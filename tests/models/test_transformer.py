@@ -80,6 +80,9 @@ def test_fine_tunes_registers_and_loads(tiny_base, labelled, registry):
     assert all(p.label in model.labels and 0 < p.confidence <= 1 for p in predictions)
     # order is preserved despite length sorting: same answer alone and in a batch
     assert model.predict([rows[2]])[0].label == predictions[2].label
+    # a repeated link (footer, logo) runs once and gets the same answer in every place
+    repeated = model.predict([rows[0], rows[2], rows[0]])
+    assert repeated[0] == repeated[2] and repeated[1].label == predictions[2].label
 
 
 def test_default_base_model_is_the_packaged_minilm():

@@ -1287,8 +1287,84 @@ static PyObject *external_positions(PyObject *Py_UNUSED(module), PyObject *targe
 
 /* stopword_counts(text, max_chars, table, max_word, languages) -> hits per language.
  * The words of text[:max_chars].lower().split() are looked up in table (word -> bit mask
- * of languages); only words up to max_word characters can be stopwords. */
+ * of languages); only words up to max_word characters can be stopwords. The table is
+ * copied once into a small C hash of UTF-8 words (rebuilt when another dict is passed),
+ * so no str is made per word. */
 #define MAX_STOPWORD 32
+#define STOP_SLOTS 256 /* small enough to stay in cache */
+typedef struct {
+    char word[32];
+    size_t len;
+    long long mask;
+    int used;
+} StopSlot;
+static StopSlot stop_table[STOP_SLOTS];
+static PyObject *stop_source; /* the dict stop_table was built from (strong reference) */
+
+static int build_stop_table(PyObject *table) {
+    memset(stop_table, 0, sizeof(stop_table));
+    Py_CLEAR(stop_source);
+    if (PyDict_GET_SIZE(table) > STOP_SLOTS / 2) {
+        PyErr_SetString(PyExc_ValueError, "stopword_counts: at most 128 stopwords");
+        return -1;
+    }
+    PyObject *key, *value;
+    Py_ssize_t pos = 0;
+    while (PyDict_Next(table, &pos, &key, &value)) {
+        Py_ssize_t len;
+        const char *word = PyUnicode_Check(key) ? PyUnicode_AsUTF8AndSize(key, &len) : NULL;
+        long long mask = PyLong_AsLongLong(value);
+        if (word == NULL || (mask == -1 && PyErr_Occurred())) {
+            if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "stopwords map str -> int");
+            return -1;
+        }
+        if (len == 0 || (size_t)len > sizeof(stop_table[0].word)) continue;
+        size_t slot = bytes_hash(word, (size_t)len) & (STOP_SLOTS - 1);
+        while (stop_table[slot].used) slot = (slot + 1) & (STOP_SLOTS - 1);
+        memcpy(stop_table[slot].word, word, (size_t)len);
+        stop_table[slot].len = (size_t)len;
+        stop_table[slot].mask = mask;
+        stop_table[slot].used = 1;
+    }
+    Py_INCREF(table);
+    stop_source = table;
+    return 0;
+}
+
+static long long stop_mask(const char *word, size_t len) {
+    if (len > sizeof(stop_table[0].word)) return 0;
+    size_t slot = bytes_hash(word, len) & (STOP_SLOTS - 1);
+    while (stop_table[slot].used) {
+        if (stop_table[slot].len == len && memcmp(stop_table[slot].word, word, len) == 0)
+            return stop_table[slot].mask;
+        slot = (slot + 1) & (STOP_SLOTS - 1);
+    }
+    return 0;
+}
+
+static size_t utf8_put(char *out, Py_UCS4 ch) {
+    if (ch < 0x80) {
+        out[0] = (char)ch;
+        return 1;
+    }
+    if (ch < 0x800) {
+        out[0] = (char)(0xC0 | (ch >> 6));
+        out[1] = (char)(0x80 | (ch & 0x3F));
+        return 2;
+    }
+    if (ch < 0x10000) {
+        out[0] = (char)(0xE0 | (ch >> 12));
+        out[1] = (char)(0x80 | ((ch >> 6) & 0x3F));
+        out[2] = (char)(0x80 | (ch & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | (ch >> 18));
+    out[1] = (char)(0x80 | ((ch >> 12) & 0x3F));
+    out[2] = (char)(0x80 | ((ch >> 6) & 0x3F));
+    out[3] = (char)(0x80 | (ch & 0x3F));
+    return 4;
+}
+
 static PyObject *stopword_counts(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs) {
     Py_ssize_t max_chars, max_word, languages;
     if (nargs != 5 || !PyUnicode_Check(args[0]) || !PyDict_Check(args[2])) {
@@ -1304,44 +1380,50 @@ static PyObject *stopword_counts(PyObject *Py_UNUSED(module), PyObject *const *a
         PyErr_SetString(PyExc_ValueError, "stopword_counts: word length 1..32, languages 1..62");
         return NULL;
     }
-    PyObject *text = args[0], *table = args[2];
+    if (args[2] != stop_source && build_stop_table(args[2]) < 0) return NULL;
+    PyObject *text = args[0];
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t length = PyUnicode_GET_LENGTH(text);
     if (max_chars < length) length = max_chars < 0 ? 0 : max_chars;
     Py_ssize_t hits[62] = {0};
-    Py_UCS4 word[MAX_STOPWORD + 3];
-    Py_ssize_t word_len = 0;
+    char word[MAX_STOPWORD * 4 * 3];
+    size_t word_bytes = 0;
+    Py_ssize_t word_chars = 0;
     int too_long = 0;
     for (Py_ssize_t i = 0; i <= length; i++) {
         Py_UCS4 ch = i < length ? PyUnicode_READ(kind, data, i) : ' ';
-        if (Py_UNICODE_ISSPACE(ch)) {
-            if (word_len > 0 && !too_long) {
-                PyObject *key = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, word, word_len);
-                if (key == NULL) return NULL;
-                PyObject *mask = PyDict_GetItemWithError(table, key);
-                Py_DECREF(key);
-                if (mask == NULL && PyErr_Occurred()) return NULL;
-                if (mask != NULL) {
-                    long long bits = PyLong_AsLongLong(mask);
-                    if (bits == -1 && PyErr_Occurred()) return NULL;
-                    for (Py_ssize_t lang = 0; lang < languages; lang++)
-                        if (bits & (1LL << lang)) hits[lang]++;
-                }
+        if (ch < 0x80 ? (ch == ' ' || (ch >= 0x09 && ch <= 0x0D) || (ch >= 0x1C && ch <= 0x1F))
+                      : Py_UNICODE_ISSPACE(ch)) {
+            if (word_chars > 0 && !too_long) {
+                long long bits = stop_mask(word, word_bytes);
+                for (Py_ssize_t lang = 0; bits && lang < languages; lang++)
+                    if (bits & (1LL << lang)) hits[lang]++;
             }
-            word_len = 0;
+            word_bytes = 0;
+            word_chars = 0;
             too_long = 0;
             continue;
         }
         if (too_long) continue;
+        if (ch < 0x80) {
+            if (word_chars >= max_word) {
+                too_long = 1;
+                continue;
+            }
+            word[word_bytes++] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+            word_chars++;
+            continue;
+        }
         Py_UCS4 lower[3];
         int parts = _PyUnicode_ToLowerFull(ch, lower);
         for (int k = 0; k < parts; k++) {
-            if (word_len >= max_word) {
+            if (word_chars >= max_word) {
                 too_long = 1;
                 break;
             }
-            word[word_len++] = lower[k];
+            word_bytes += utf8_put(word + word_bytes, lower[k]);
+            word_chars++;
         }
     }
     PyObject *counts = PyTuple_New(languages);

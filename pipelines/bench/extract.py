@@ -86,7 +86,8 @@ def full_pass(path: Path, reader: str, seeds=None) -> dict:
     stats = ExtractStats()
     external = 0
     for _page, columns in extract_warc_columns(path, seeds=seeds, stats=stats, reader=reader):
-        external += columns["internal"].count(False)
+        internal = columns["internal"]
+        external += len(internal) - sum(internal)  # list.count(False) compares 200 bools slowly
     return {
         "records": stats.records_read,
         "pages": stats.pages,

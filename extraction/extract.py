@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from extraction.companies import SeedCompanies
-from extraction.html import MAX_PARSE_CHARS, PageLinks, parse_raw
+from extraction.html import MAX_PARSE_CHARS, PageLinks, parse_raw, sentence_around
 from extraction.native import pagewalk
 from extraction.urls import normalize_url, url_path
 from extraction.warc import ReadStats, WarcRecord, iter_html_records
@@ -137,14 +137,17 @@ def extract_columns(
     label = [None] * count
     confidence = [None] * count
     rule = [None] * count
-    if links.external:
+    if links.outside:
         page_path = url_path(src_url)
         src_path = page_path.lower()
-        anchors, regions = links.anchors, links.regions
-        for index, sentence, section in links.external:
+        anchors, regions, headings = links.anchors, links.regions, links.headings
+        for index, block in zip(links.outside, links.blocks, strict=True):
+            anchor = anchors[index]
+            sentence = sentence_around(block, anchor)
+            section = headings[index]
             verdict = label_link(
                 dst_domains[index] or dst_hosts[index] or "",
-                anchors[index],
+                anchor,
                 sentence,
                 section,
                 src_path,

@@ -105,18 +105,29 @@ class PageLinks:
     """A page's usable links column-wise, in document order (the hot path's form).
 
     ``targets[i]`` is ``(dst_url, dst_host, dst_domain, internal, url_hash)``; the position
-    of link ``i`` is ``i + 1``. Only links that leave the site are in ``external``, as
-    ``(index, context, section_heading)``.
+    of link ``i`` is ``i + 1``; ``headings[i]`` is the heading chain in force at it. Links
+    that leave the site are listed in ``outside`` (indexes), with the text of their block in
+    ``blocks`` (None: no block); :attr:`external` turns those into sentences.
     """
 
     targets: list[tuple]
     anchors: list[str]
     regions: list[str]
     rels: list[str | None]
-    external: list[tuple[int, str, str]]
+    headings: list[str]
+    outside: list[int]
+    blocks: list[str | None]
 
     def __len__(self) -> int:
         return len(self.targets)
+
+    @property
+    def external(self) -> list[tuple[int, str, str]]:
+        """``(index, context, section_heading)`` of each link that leaves the site."""
+        return [
+            (index, sentence_around(block, self.anchors[index]), self.headings[index])
+            for index, block in zip(self.outside, self.blocks, strict=True)
+        ]
 
 
 @dataclass
@@ -349,22 +360,18 @@ def _page_links(
 
     The walk already gave hrefs, anchors, regions, rels and heading chains; here hrefs are
     resolved (:func:`_targets`), unusable links dropped and counted, and the links that
-    leave the site get the sentence around them from their block's text.
+    leave the site get their block's text (the sentence is cut from it on demand).
     """
     targets, dropped_at = _targets(page.hrefs, resolver, page_host, page_domain, dropped)
     anchors, regions, rels, headings = page.anchors, page.regions, page.rels, page.headings
     for at in reversed(dropped_at):  # the page's own lists: cut in place
         del anchors[at], regions[at], rels[at], headings[at]
-    external: list[tuple[int, str, str]] = []
     outside = _pagewalk.external_positions(targets)
-    if outside:
+    blocks = []
+    if outside:  # block_texts counts the walk's links, dropped ones included
         walked = outside if not dropped_at else _walk_positions(outside, dropped_at)
         blocks = page.block_texts(walked)
-        for index, block in zip(outside, blocks, strict=True):
-            anchor = anchors[index]
-            sentence = anchor if block is None else _sentence_around(block, anchor)
-            external.append((index, sentence, headings[index]))
-    return PageLinks(targets, anchors, regions, rels, external)
+    return PageLinks(targets, anchors, regions, rels, headings, outside, blocks)
 
 
 def _walk_positions(kept: list[int], dropped_at: list[int]) -> list[int]:
@@ -437,9 +444,12 @@ def _resolve_link(
     return (dst_url, dst_host, dst_domain, internal, _pagewalk.url_hash(dst_url))
 
 
-def _sentence_around(block: str, anchor: str) -> str:
+def sentence_around(block: str | None, anchor: str) -> str:
     """The sentence of a link's block text (``block.text(separator=" ")``, capped by the
-    walk) that contains its anchor; memoised per (block, anchor) for short blocks."""
+    walk) that contains its anchor (the anchor when there is no block); memoised per
+    (block, anchor) for short blocks."""
+    if block is None:
+        return anchor
     if len(block) > _MAX_MEMO_BLOCK_CHARS:
         return _sentence_in(block, anchor)
     key = (block, anchor)

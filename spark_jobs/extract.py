@@ -165,7 +165,7 @@ def extract_files(
 
     seeds = SeedCompanies.from_rows(seed_rows) if seed_rows else None
     for crawl, segment, path, uri in files:
-        started = time.monotonic()
+        started, cpu_started = time.monotonic(), time.process_time()
         pages, links = PageColumns(), LinkColumns()
         stats = ExtractStats()
         failure = None
@@ -206,6 +206,7 @@ def extract_files(
             "file": path,
             "failure": failure,
             "seconds": round(time.monotonic() - started, 3),
+            "cpu_seconds": round(time.process_time() - cpu_started, 3),
             "write_seconds": round(time.monotonic() - extracted, 3),
             "written": written,
             "url_hashes": bytes(url_hashes),
@@ -407,6 +408,7 @@ def summarize_files(file_stats: list[dict[str, Any]], duplicates: int) -> dict[s
         "errors": len(errors),
         "error_samples": errors[:20],
         "task_seconds": round(sum(s.get("seconds", 0.0) for s in file_stats), 3),
+        "task_cpu_seconds": round(sum(s.get("cpu_seconds", 0.0) for s in file_stats), 3),
     }
 
 

@@ -538,7 +538,8 @@ typedef struct {
     lxb_html_document_t *document;
     lxb_dom_node_t **links;
     Py_ssize_t count;
-    PyObject *title, *base_href, *text, *hrefs, *anchors, *regions, *rels, *headings;
+    PyObject *title, *base_href, *text_utf8, *hrefs, *anchors, *regions, *rels, *headings;
+    Py_ssize_t text_length;
 } Page;
 
 static void page_release(Page *self) {
@@ -555,7 +556,7 @@ static void Page_dealloc(Page *self) {
     page_release(self);
     Py_XDECREF(self->title);
     Py_XDECREF(self->base_href);
-    Py_XDECREF(self->text);
+    Py_XDECREF(self->text_utf8);
     Py_XDECREF(self->hrefs);
     Py_XDECREF(self->anchors);
     Py_XDECREF(self->regions);
@@ -652,6 +653,16 @@ static PyObject *Page_close(Page *self, PyObject *Py_UNUSED(ignored)) {
     Py_RETURN_NONE;
 }
 
+static PyObject *Page_text(Page *self, void *Py_UNUSED(closure)) {
+    return PyUnicode_DecodeUTF8(PyBytes_AS_STRING(self->text_utf8),
+                                PyBytes_GET_SIZE(self->text_utf8), "replace");
+}
+
+static PyGetSetDef Page_getset[] = {
+    {"text", (getter)Page_text, NULL, "visible text as str (decoded on each access)", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
 static PyMethodDef Page_methods[] = {
     {"block_texts", (PyCFunction)Page_block_texts, METH_O,
      "block_texts(indexes) -> [str | None]: text of each link's block (None: no block)."},
@@ -663,7 +674,9 @@ static PyMethodDef Page_methods[] = {
 static PyMemberDef Page_members[] = {
     PAGE_MEMBER(title, "title text, whitespace folded, capped"),
     PAGE_MEMBER(base_href, "raw href of the first <base href> in <head>, or None"),
-    PAGE_MEMBER(text, "visible text: stripped text nodes joined with spaces"),
+    PAGE_MEMBER(text_utf8, "visible text (UTF-8): stripped text nodes joined with spaces"),
+    {"text_length", T_PYSSIZET, offsetof(Page, text_length), READONLY,
+     "characters of the visible text"},
     PAGE_MEMBER(hrefs, "raw href of each a[href], document order"),
     PAGE_MEMBER(anchors, "anchor text of each link (folded, capped, with fallbacks)"),
     PAGE_MEMBER(regions, "page region of each link"),
@@ -680,6 +693,7 @@ static PyTypeObject PageType = {
     .tp_doc = "A parsed page: what the walk gathered, and its document for block texts.",
     .tp_methods = Page_methods,
     .tp_members = Page_members,
+    .tp_getset = Page_getset,
 };
 
 /* ---- the walk ------------------------------------------------------------------------ */
@@ -964,8 +978,21 @@ static int walk_document(Walk *w, Page *page, lxb_html_document_t *document) {
         page->base_href = Py_None;
         Py_INCREF(Py_None);
     }
-    page->text = buf_str(&w->text);
-    return page->text == NULL ? -1 : 0;
+    page->text_utf8 = PyBytes_FromStringAndSize(w->text.data ? w->text.data : "", (Py_ssize_t)w->text.len);
+    if (page->text_utf8 == NULL) return -1;
+    /* Code points: the text is Lexbor's (valid UTF-8), so all bytes but continuations. */
+    size_t continuations = 0, at = 0;
+    const char *text = w->text.data;
+    for (; at + 8 <= w->text.len; at += 8) {
+        uint64_t word;
+        memcpy(&word, text + at, 8);
+        uint64_t marks = word & ~(word << 1) & 0x8080808080808080ULL; /* 10xxxxxx bytes */
+        continuations += (size_t)(((marks >> 7) * 0x0101010101010101ULL) >> 56);
+    }
+    for (; at < w->text.len; at++) continuations += ((lxb_char_t)text[at] & 0xC0) == 0x80;
+    Py_ssize_t chars = (Py_ssize_t)(w->text.len - continuations);
+    page->text_length = chars;
+    return 0;
 }
 
 static PyObject *walk(PyObject *Py_UNUSED(module), PyObject *html) {
@@ -978,7 +1005,8 @@ static PyObject *walk(PyObject *Py_UNUSED(module), PyObject *html) {
     page->document = NULL;
     page->links = NULL;
     page->count = 0;
-    page->title = page->base_href = page->text = NULL;
+    page->title = page->base_href = page->text_utf8 = NULL;
+    page->text_length = 0;
     page->hrefs = PyList_New(0);
     page->anchors = PyList_New(0);
     page->regions = PyList_New(0);
@@ -1367,9 +1395,11 @@ static size_t utf8_put(char *out, Py_UCS4 ch) {
 
 static PyObject *stopword_counts(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs) {
     Py_ssize_t max_chars, max_word, languages;
-    if (nargs != 5 || !PyUnicode_Check(args[0]) || !PyDict_Check(args[2])) {
+    if (nargs != 5 || !(PyUnicode_Check(args[0]) || PyBytes_Check(args[0])) ||
+        !PyDict_Check(args[2])) {
         PyErr_SetString(PyExc_TypeError,
-                        "stopword_counts(text, max_chars, table, max_word, languages)");
+                        "stopword_counts(text: str | UTF-8 bytes, max_chars, table, max_word, "
+                        "languages)");
         return NULL;
     }
     max_chars = PyLong_AsSsize_t(args[1]);
@@ -1382,17 +1412,32 @@ static PyObject *stopword_counts(PyObject *Py_UNUSED(module), PyObject *const *a
     }
     if (args[2] != stop_source && build_stop_table(args[2]) < 0) return NULL;
     PyObject *text = args[0];
-    int kind = PyUnicode_KIND(text);
-    const void *data = PyUnicode_DATA(text);
-    Py_ssize_t length = PyUnicode_GET_LENGTH(text);
-    if (max_chars < length) length = max_chars < 0 ? 0 : max_chars;
+    int is_bytes = PyBytes_Check(text);
+    int kind = is_bytes ? 0 : PyUnicode_KIND(text);
+    const void *data = is_bytes ? (const void *)PyBytes_AS_STRING(text) : PyUnicode_DATA(text);
+    Py_ssize_t length = is_bytes ? PyBytes_GET_SIZE(text) : PyUnicode_GET_LENGTH(text);
+    Py_ssize_t at = 0, chars = 0; /* bytes: position in the data, characters read so far */
+    if (max_chars < 0) max_chars = 0;
+    if (!is_bytes && max_chars < length) length = max_chars;
     Py_ssize_t hits[62] = {0};
     char word[MAX_STOPWORD * 4 * 3];
     size_t word_bytes = 0;
     Py_ssize_t word_chars = 0;
     int too_long = 0;
     for (Py_ssize_t i = 0; i <= length; i++) {
-        Py_UCS4 ch = i < length ? PyUnicode_READ(kind, data, i) : ' ';
+        Py_UCS4 ch = ' ';
+        if (is_bytes) { /* i only bounds the loop; at walks the bytes */
+            if (at < length && chars < max_chars) {
+                uint32_t cp;
+                at += (Py_ssize_t)utf8_next((const lxb_char_t *)data + at, (size_t)(length - at), &cp);
+                ch = cp;
+                chars++;
+            } else {
+                i = length; /* one last round with the end space */
+            }
+        } else if (i < length) {
+            ch = PyUnicode_READ(kind, data, i);
+        }
         if (ch < 0x80 ? (ch == ' ' || (ch >= 0x09 && ch <= 0x0D) || (ch >= 0x1C && ch <= 0x1F))
                       : Py_UNICODE_ISSPACE(ch)) {
             if (word_chars > 0 && !too_long) {

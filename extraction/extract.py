@@ -122,7 +122,7 @@ def extract_columns(
         "charset": parsed.charset,
         "lang": lang,
         "title": parsed.title or None,
-        "text_length": len(parsed.text),
+        "text_length": parsed.text_length,
         "link_count": count,
         "truncated": record.truncated or parsed.truncated,
         "warc_filename": record.warc_filename,

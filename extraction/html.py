@@ -134,14 +134,16 @@ class PageLinks:
 class ParsedPage:
     """What a page says: title, visible text, language guess and its links.
 
-    ``text`` joins the page's stripped text nodes with single spaces; whitespace inside a
-    text node is not folded (folding 20 KB of text costs as much as parsing it).
-    :func:`parse_page` gives ``links`` as :class:`LinkContext` objects, :func:`parse_raw`
-    as one :class:`PageLinks`.
+    :attr:`text` joins the page's stripped text nodes with single spaces; whitespace inside
+    a text node is not folded (folding 20 KB of text costs as much as parsing it). It is
+    kept as UTF-8 and decoded only when read: the extraction needs its length and language,
+    not the 20 KB string. :func:`parse_page` gives ``links`` as :class:`LinkContext`
+    objects, :func:`parse_raw` as one :class:`PageLinks`.
     """
 
     title: str
-    text: str
+    text_utf8: bytes
+    text_length: int
     lang: str
     links: list[LinkContext] | PageLinks
     truncated: bool
@@ -150,6 +152,11 @@ class ParsedPage:
     domain: str | None = None
     dropped_links: Counter = field(default_factory=Counter)
     flattened: bool = False
+
+    @property
+    def text(self) -> str:
+        """The visible text (decoded from :attr:`text_utf8` on each access)."""
+        return self.text_utf8.decode("utf-8", "replace")
 
 
 def parse_page(payload: bytes, url: str, charset: str | None = None) -> ParsedPage:
@@ -194,13 +201,14 @@ def parse_raw(payload: bytes, url: str, charset: str | None = None) -> ParsedPag
                 resolver = resolver_for(resolved_base[0])
         dropped: Counter = Counter()
         links = _page_links(page, resolver, page_host, page_domain, dropped)
-        title, text = page.title, page.text
+        title, text_utf8, text_length = page.title, page.text_utf8, page.text_length
     finally:
         page.close()  # free the Lexbor document now, not at the next garbage collection
     return ParsedPage(
         title=title,
-        text=text,
-        lang=guess_language(text),
+        text_utf8=text_utf8,
+        text_length=text_length,
+        lang=guess_language(text_utf8),
         links=links,
         truncated=truncated or flattened,
         flattened=flattened,
@@ -493,11 +501,12 @@ def visible_text(tree: LexborHTMLParser) -> str:
     return root.text(separator=" ", strip=True)
 
 
-def guess_language(text: str, max_chars: int = 1200) -> str:
+def guess_language(text: str | bytes, max_chars: int = 1200) -> str:
     """Cheap language guess from stopword counts in the first ~200 words ("" if unsure).
 
     The words of ``text[:max_chars].lower().split()`` are counted in C (no word list is
-    built); the best language needs 3 hits and more than any other.
+    built; ``text`` may be a str or UTF-8 bytes); the best language needs 3 hits and more
+    than any other.
     """
     hits = _pagewalk.stopword_counts(
         text, max_chars, _STOPWORD_MASK, _LONGEST_STOPWORD, len(_LANGUAGES)

@@ -128,6 +128,7 @@ def walked(html: bytes) -> dict:
         }
         result["blocks"] = page.block_texts(list(range(len(page.hrefs))))
         result["text"] = page.text
+        assert page.text_length == len(page.text)
         return result
     finally:
         page.close()
@@ -259,6 +260,12 @@ def test_small_helpers() -> None:
     assert _pagewalk.lookup_targets({"/a": targets[0]}, ["/a", "/b"]) == ([targets[0], None], [1])
     assert guess_language("Für die Kunden und der Markt: das ist gut. " * 3) == "de"
     assert guess_language("The THE the and") == "en"
+    rng = random.Random(5)
+    words = ["der", "Die", "UND", "the", "and", "le", "les", "für", "FÜR", "x", "\u00a0", "\n"]
+    for _ in range(500):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(0, 30)))
+        for cap in (1200, 7):
+            assert guess_language(text.encode(), cap) == guess_language(text, cap)
 
 
 def test_missing_extension_fails_with_build_hint() -> None:

@@ -648,6 +648,35 @@ fail:
     return NULL;
 }
 
+/* drop(positions): forget the links at these ascending positions (unusable hrefs), from
+ * every per-link list and from the document's link table, so indexes stay aligned. */
+static PyObject *Page_drop(Page *self, PyObject *positions) {
+    if (!PyList_Check(positions)) {
+        PyErr_SetString(PyExc_TypeError, "drop() takes a list of ascending positions");
+        return NULL;
+    }
+    PyObject *lists[5] = {self->hrefs, self->anchors, self->regions, self->rels, self->headings};
+    Py_ssize_t n = PyList_GET_SIZE(positions), previous = -1;
+    for (Py_ssize_t k = 0; k < n; k++) { /* check everything before changing anything */
+        Py_ssize_t at = PyLong_AsSsize_t(PyList_GET_ITEM(positions, k));
+        if (at == -1 && PyErr_Occurred()) return NULL;
+        if (at <= previous || at >= self->count) {
+            PyErr_SetString(PyExc_ValueError, "drop() positions must ascend within the links");
+            return NULL;
+        }
+        previous = at;
+    }
+    for (Py_ssize_t k = n - 1; k >= 0; k--) {
+        Py_ssize_t at = PyLong_AsSsize_t(PyList_GET_ITEM(positions, k));
+        for (int l = 0; l < 5; l++)
+            if (PySequence_DelItem(lists[l], at) < 0) return NULL;
+        memmove(self->links + at, self->links + at + 1,
+                (size_t)(self->count - at - 1) * sizeof(self->links[0]));
+        self->count--;
+    }
+    Py_RETURN_NONE;
+}
+
 static PyObject *Page_close(Page *self, PyObject *Py_UNUSED(ignored)) {
     page_release(self);
     Py_RETURN_NONE;
@@ -666,6 +695,8 @@ static PyGetSetDef Page_getset[] = {
 static PyMethodDef Page_methods[] = {
     {"block_texts", (PyCFunction)Page_block_texts, METH_O,
      "block_texts(indexes) -> [str | None]: text of each link's block (None: no block)."},
+    {"drop", (PyCFunction)Page_drop, METH_O,
+     "drop(positions): remove these links (ascending positions) from every list."},
     {"close", (PyCFunction)Page_close, METH_NOARGS, "Free the parsed document now."},
     {NULL, NULL, 0, NULL},
 };
@@ -1245,8 +1276,17 @@ fail:
 
 /* ---- per-link list work of extraction.html, kept out of the interpreter -------------- */
 
-/* lookup_targets(cache, hrefs) -> (targets, misses): cache.get(href) per href (None when
- * absent) and the positions of the None entries, without comparing tuples to None. */
+/* lookup_targets(cache, hrefs) -> (targets, misses, unusable): per href the cached target
+ * tuple (None otherwise), the positions of hrefs not in the cache, and the positions of
+ * hrefs cached as unusable (the cache holds the reason, a str, for those). */
+static int append_index(PyObject *list, Py_ssize_t at) {
+    PyObject *value = PyLong_FromSsize_t(at);
+    if (value == NULL) return -1;
+    int status = PyList_Append(list, value);
+    Py_DECREF(value);
+    return status;
+}
+
 static PyObject *lookup_targets(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs) {
     if (nargs != 2 || !PyDict_Check(args[0]) || !PyList_Check(args[1])) {
         PyErr_SetString(PyExc_TypeError, "lookup_targets(cache: dict, hrefs: list)");
@@ -1254,29 +1294,23 @@ static PyObject *lookup_targets(PyObject *Py_UNUSED(module), PyObject *const *ar
     }
     PyObject *cache = args[0], *hrefs = args[1];
     Py_ssize_t count = PyList_GET_SIZE(hrefs);
-    PyObject *targets = PyList_New(count), *misses = PyList_New(0);
-    if (targets == NULL || misses == NULL) goto fail;
+    PyObject *targets = PyList_New(count), *misses = PyList_New(0), *unusable = PyList_New(0);
+    if (targets == NULL || misses == NULL || unusable == NULL) goto fail;
     for (Py_ssize_t i = 0; i < count; i++) {
         PyObject *target = PyDict_GetItemWithError(cache, PyList_GET_ITEM(hrefs, i));
-        if (target == NULL) {
-            if (PyErr_Occurred()) goto fail;
+        if (target == NULL && PyErr_Occurred()) goto fail;
+        if (target == NULL || !PyTuple_Check(target)) {
+            if (append_index(target == NULL ? misses : unusable, i) < 0) goto fail;
             target = Py_None;
         }
         Py_INCREF(target);
         PyList_SET_ITEM(targets, i, target);
-        if (target == Py_None) {
-            PyObject *at = PyLong_FromSsize_t(i);
-            if (at == NULL || PyList_Append(misses, at) < 0) {
-                Py_XDECREF(at);
-                goto fail;
-            }
-            Py_DECREF(at);
-        }
     }
-    return Py_BuildValue("(NN)", targets, misses);
+    return Py_BuildValue("(NNN)", targets, misses, unusable);
 fail:
     Py_XDECREF(targets);
     Py_XDECREF(misses);
+    Py_XDECREF(unusable);
     return NULL;
 }
 
@@ -1628,7 +1662,8 @@ static PyMethodDef module_methods[] = {
      "walk(html: bytes) -> Page: parse UTF-8 HTML with Lexbor and gather title, base href, "
      "visible text and the a[href] links with anchor, region, rel and heading chain."},
     {"lookup_targets", (PyCFunction)(void (*)(void))lookup_targets, METH_FASTCALL,
-     "lookup_targets(cache, hrefs) -> (targets, misses): cache.get per href, None positions."},
+     "lookup_targets(cache, hrefs) -> (targets, misses, unusable): cached target tuples "
+     "(None otherwise), positions not cached, positions cached as unusable (str reason)."},
     {"external_positions", external_positions, METH_O,
      "external_positions(targets) -> positions of the targets whose internal flag is false."},
     {"stopword_counts", (PyCFunction)(void (*)(void))stopword_counts, METH_FASTCALL,

@@ -77,7 +77,7 @@ for _bit, _list in enumerate(_STOPWORDS.values()):
         _STOPWORD_MASK[_word] = _STOPWORD_MASK.get(_word, 0) | 1 << _bit
 _LONGEST_STOPWORD = max(map(len, _STOPWORD_MASK))
 #: Per-site caches of resolved hrefs (menus and footers repeat on every page of a site).
-_SITE_CACHES: dict[tuple, dict[str, tuple | None]] = {}
+_SITE_CACHES: dict[tuple, dict[str, tuple | str]] = {}
 _MAX_SITES, _MAX_HREFS_PER_SITE = 128, 2_000  # bounded: at most ~256k cached hrefs
 #: Sentence around a link per (block text, anchor): partner lists repeat across a site.
 _SENTENCES: dict[tuple[str, str], str] = {}
@@ -371,29 +371,12 @@ def _page_links(
     leave the site get their block's text (the sentence is cut from it on demand).
     """
     targets, dropped_at = _targets(page.hrefs, resolver, page_host, page_domain, dropped)
-    anchors, regions, rels, headings = page.anchors, page.regions, page.rels, page.headings
-    for at in reversed(dropped_at):  # the page's own lists: cut in place
-        del anchors[at], regions[at], rels[at], headings[at]
+    if dropped_at:
+        page.drop(dropped_at)  # the walk's lists and link table, cut in place
     outside = _pagewalk.external_positions(targets)
-    blocks = []
-    if outside:  # block_texts counts the walk's links, dropped ones included
-        walked = outside if not dropped_at else _walk_positions(outside, dropped_at)
-        blocks = page.block_texts(walked)
+    blocks = page.block_texts(outside) if outside else []
+    anchors, regions, rels, headings = page.anchors, page.regions, page.rels, page.headings
     return PageLinks(targets, anchors, regions, rels, headings, outside, blocks)
-
-
-def _walk_positions(kept: list[int], dropped_at: list[int]) -> list[int]:
-    """Positions in the walk (all ``a[href]``) of kept links, given the dropped ones."""
-    positions = []
-    drops = iter(dropped_at)
-    drop = next(drops, None)
-    shift = 0
-    for index in kept:  # ascending
-        while drop is not None and drop <= index + shift:
-            shift += 1
-            drop = next(drops, None)
-        positions.append(index + shift)
-    return positions
 
 
 def _targets(
@@ -401,35 +384,37 @@ def _targets(
 ) -> tuple[list[tuple], list[int]]:
     """Resolved targets of the usable hrefs, and the positions of the unusable ones.
 
-    One ``map`` over the per-site cache (href -> target, None when unusable); only hrefs
-    it has no usable answer for are looked at one by one. Root-relative and absolute hrefs
+    One C pass over the per-site cache (href -> target tuple, or the reason it is unusable);
+    only hrefs it does not know are resolved one by one. Root-relative and absolute hrefs
     (any scheme) mean the same on every page of a site and are cached; hrefs relative to
     the page's own path are not.
     """
     resolved = _site_cache(resolver, page_domain)
-    targets, misses = _pagewalk.lookup_targets(resolved, hrefs)
-    dropped_at: list[int] = []
+    targets, misses, dropped_at = _pagewalk.lookup_targets(resolved, hrefs)
+    for at in dropped_at:
+        dropped[resolved[hrefs[at]]] += 1
     if misses:
+        known_unusable = bool(dropped_at)
         for at in misses:
             href = hrefs[at]
-            if href in resolved:
-                info = resolved[href]  # None: known to be unusable
-            else:
-                info = _resolve_link(href, resolver, page_host, page_domain) if href else None
-                if href and (href[:1] == "/" or has_scheme(href)):
-                    resolved[href] = info
+            info = _resolve_link(href, resolver, page_host, page_domain) if href else None
             if info is None:
-                dropped[unusable_reason(href or "")] += 1
+                info = unusable_reason(href)  # cached like a target: counted, never resolved
+                dropped[info] += 1
                 dropped_at.append(at)
             else:
                 targets[at] = info
-        for at in reversed(dropped_at):
-            del targets[at]
+            if href and (href[:1] == "/" or has_scheme(href)):
+                resolved[href] = info
+        if known_unusable:
+            dropped_at.sort()
+    for at in reversed(dropped_at):
+        del targets[at]
     return targets, dropped_at
 
 
-def _site_cache(resolver: Resolver, page_domain: str | None) -> dict[str, tuple | None]:
-    """href -> resolved target (None: unusable) for the page's site, bounded."""
+def _site_cache(resolver: Resolver, page_domain: str | None) -> dict[str, tuple | str]:
+    """href -> resolved target (a str: why it is unusable) for the page's site, bounded."""
     key = (resolver.origin, page_domain)
     cache = _SITE_CACHES.get(key)
     if cache is None or len(cache) > _MAX_HREFS_PER_SITE:

@@ -257,7 +257,16 @@ def test_small_helpers() -> None:
     )
     assert ids == ["pre000010000000a", "pre000020000000b"]
     assert _pagewalk.external_positions(targets) == [1]
-    assert _pagewalk.lookup_targets({"/a": targets[0]}, ["/a", "/b"]) == ([targets[0], None], [1])
+    cache = {"/a": targets[0], "mailto:x": "mailto_href"}
+    looked_up = _pagewalk.lookup_targets(cache, ["/a", "/b", "mailto:x"])
+    assert looked_up == ([targets[0], None, None], [1], [2])
+    page = _pagewalk.walk(b"<a href=/1>1</a><nav><a href=/2>2</a></nav><p>x <a href=/3>3</a></p>")
+    page.drop([0, 1])
+    assert (page.hrefs, page.anchors, page.regions) == (["/3"], ["3"], ["main"])
+    assert page.block_texts([0]) == ["x  3"]
+    with pytest.raises(ValueError):
+        page.drop([0, 0])
+    page.close()
     assert guess_language("Für die Kunden und der Markt: das ist gut. " * 3) == "de"
     assert guess_language("The THE the and") == "en"
     rng = random.Random(5)

@@ -1026,6 +1026,55 @@ static int walk_document(Walk *w, Page *page, lxb_html_document_t *document) {
     return 0;
 }
 
+/* The walk's scratch buffers are kept between pages (the GIL is held while they are in
+ * use), so a page does not regrow them from nothing; any grown past SPARE_MAX are freed. */
+#define SPARE_MAX (1 << 20)
+static Buf spare_fold, spare_text, spare_levels[4];
+static RegionMark *spare_regions;
+static size_t spare_region_cap;
+
+static void walk_take_buffers(Walk *w) {
+    w->fold.buf = spare_fold;
+    w->text = spare_text;
+    for (int i = 0; i < 4; i++) w->levels[i] = spare_levels[i];
+    w->regions = spare_regions;
+    w->region_cap = spare_region_cap;
+    memset(&spare_fold, 0, sizeof(Buf));
+    memset(&spare_text, 0, sizeof(Buf));
+    memset(spare_levels, 0, sizeof(spare_levels));
+    spare_regions = NULL;
+    spare_region_cap = 0;
+    w->fold.buf.len = w->text.len = 0;
+    for (int i = 0; i < 4; i++) w->levels[i].len = 0;
+}
+
+static void keep_buf(Buf *spare, Buf *used) {
+    buf_free(spare);
+    if (used->cap > SPARE_MAX) {
+        buf_free(used);
+    } else {
+        used->len = 0;
+        *spare = *used;
+    }
+    memset(used, 0, sizeof(Buf));
+}
+
+static void walk_keep_buffers(Walk *w) {
+    keep_buf(&spare_fold, &w->fold.buf);
+    keep_buf(&spare_text, &w->text);
+    for (int i = 0; i < 4; i++) keep_buf(&spare_levels[i], &w->levels[i]);
+    PyMem_Free(spare_regions);
+    spare_regions = w->regions;
+    spare_region_cap = w->region_cap;
+    if (spare_region_cap * sizeof(RegionMark) > SPARE_MAX) {
+        PyMem_Free(spare_regions);
+        spare_regions = NULL;
+        spare_region_cap = 0;
+    }
+    w->regions = NULL;
+    Py_CLEAR(w->chain);
+}
+
 static PyObject *walk(PyObject *Py_UNUSED(module), PyObject *html) {
     if (!PyBytes_Check(html)) {
         PyErr_SetString(PyExc_TypeError, "walk() takes UTF-8 bytes");
@@ -1045,6 +1094,7 @@ static PyObject *walk(PyObject *Py_UNUSED(module), PyObject *html) {
     page->headings = PyList_New(0);
     Walk w;
     memset(&w, 0, sizeof(w));
+    walk_take_buffers(&w);
     if (!page->hrefs || !page->anchors || !page->regions || !page->rels || !page->headings)
         goto fail;
     page->document = doc_create();
@@ -1061,18 +1111,10 @@ static PyObject *walk(PyObject *Py_UNUSED(module), PyObject *html) {
         goto fail;
     }
     if (walk_document(&w, page, page->document) < 0) goto fail;
-    buf_free(&w.fold.buf);
-    buf_free(&w.text);
-    for (int i = 0; i < 4; i++) buf_free(&w.levels[i]);
-    Py_XDECREF(w.chain);
-    PyMem_Free(w.regions);
+    walk_keep_buffers(&w);
     return (PyObject *)page;
 fail:
-    buf_free(&w.fold.buf);
-    buf_free(&w.text);
-    for (int i = 0; i < 4; i++) buf_free(&w.levels[i]);
-    Py_XDECREF(w.chain);
-    PyMem_Free(w.regions);
+    walk_keep_buffers(&w);
     Py_DECREF(page);
     return NULL;
 }

@@ -14,6 +14,13 @@
  * data) are checked against Lexbor's accessor functions on a probe document at import;
  * a mismatch fails the import instead of reading garbage. The walk never recurses, so
  * deeply nested pages cannot overflow the C stack; every string gathered is bounded.
+ *
+ * Beside the walk, small helpers keep per-link and per-byte loops of the hot path out of
+ * the interpreter: utf8_scan (UTF-8 check + '<' count before parsing), lookup_targets and
+ * external_positions (the per-site href cache), link_columns (target columns and link
+ * ids), url_hash (CRC-32), stopword_counts (language guess) and find (WARC overrun check).
+ * Short strings (hrefs, anchors, headings, block texts) are interned across pages in a
+ * bounded table; clear_interned() empties it.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>

@@ -1130,6 +1130,17 @@ fail:
 
 /* ---- input scan: what prepare_html must know before parsing ------------------------- */
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+/* Set bits per byte value (no popcnt instruction needed). */
+static unsigned char BITS16[256];
+static void bits_init(void) {
+    for (int v = 0; v < 256; v++) BITS16[v] = (unsigned char)__builtin_popcount((unsigned)v);
+}
+#else
+static void bits_init(void) {}
+#endif
+
 /* One pass over the payload: (valid UTF-8 as Python's strict decoder sees it, all ASCII,
  * number of '<' bytes). Eight bytes at a time while they are ASCII. */
 static PyObject *utf8_scan(PyObject *Py_UNUSED(module), PyObject *data) {
@@ -1143,6 +1154,17 @@ static PyObject *utf8_scan(PyObject *Py_UNUSED(module), PyObject *data) {
     int ascii = 1, valid = 1;
     const uint64_t high = 0x8080808080808080ULL, low7 = 0x7F7F7F7F7F7F7F7FULL;
     while (i < n) {
+#ifdef __SSE2__
+        if (i + 16 <= n) { /* 16 bytes at a time while they are ASCII */
+            __m128i block = _mm_loadu_si128((const __m128i *)(s + i));
+            if (_mm_movemask_epi8(block) == 0) {
+                unsigned mask = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(block, _mm_set1_epi8('<')));
+                lt += BITS16[mask & 0xFF] + BITS16[mask >> 8];
+                i += 16;
+                continue;
+            }
+        }
+#endif
         if (i + 8 <= n) {
             uint64_t word;
             memcpy(&word, s + i, 8);
@@ -1742,6 +1764,7 @@ static struct PyModuleDef module_def = {
 PyMODINIT_FUNC PyInit__pagewalk(void) {
     if (load_lexbor() < 0 || probe_lexbor() < 0) return NULL;
     crc_init();
+    bits_init();
     if (PyType_Ready(&PageType) < 0) return NULL;
     EMPTY_STR = PyUnicode_FromStringAndSize("", 0);
     if (EMPTY_STR == NULL) return NULL;

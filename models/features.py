@@ -228,6 +228,8 @@ def clear_caches() -> None:
         _verdict_group,
         _host_word_cues,
         _text_group,
+        _word_part,
+        _pair_part,
         _span_cues,
         _word_cues,
         _path_group,
@@ -298,17 +300,17 @@ def _text_group(tag: str, text: str, bigrams: bool, affixes: bool, limit: int) -
     flags: set[str] = set()
     previous = ""
     for word in _WORD.findall(text.lower())[:limit]:
-        out.append(f"{tag}={word}")
-        if not word.isdigit():
-            cues, word_flags = _word_cues(word)
+        features, cues, word_flags = _word_part(tag, word, affixes)
+        out.extend(features)
+        if cues:
             found.update(cues)
+        if word_flags:
             flags.update(word_flags)
-        if affixes and len(word) >= _AFFIX_MIN_WORD:
-            out.extend(_affixes(word))
         if previous and not word.isdigit():
-            found.update(_span_cues(f"{previous} {word}"))
-            if bigrams:
-                out.append(f"{tag}={previous}_{word}")
+            features, cues = _pair_part(tag, previous, word, bigrams)
+            out.extend(features)
+            if cues:
+                found.update(cues)
         previous = word
     if tag in ("a", "c") and "credit" in flags and _CREDIT.search(text):
         found.add("credit")
@@ -316,6 +318,28 @@ def _text_group(tag: str, text: str, bigrams: bool, affixes: bool, limit: int) -
         found.add("boilerplate")
     cues = [f"{tag}!{label}" for label in sorted(found)]
     return tuple(out + cues * CUE_WEIGHT), frozenset(found) if found else _NO_CUES
+
+
+@lru_cache(maxsize=200_000)
+def _word_part(
+    tag: str, word: str, affixes: bool
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """A word's features (itself, its affixes), cue labels and pattern flags, cached: new
+    texts are mostly known words, and the same string objects hash faster downstream."""
+    features = (f"{tag}={word}",)
+    if affixes and len(word) >= _AFFIX_MIN_WORD:
+        features += _affixes(word)
+    if word.isdigit():
+        return features, (), ()
+    cues, flags = _word_cues(word)
+    return features, cues, flags
+
+
+@lru_cache(maxsize=500_000)
+def _pair_part(tag: str, previous: str, word: str, bigrams: bool) -> tuple[tuple[str, ...], tuple]:
+    """A word pair's bigram feature (if wanted) and cue labels."""
+    features = (f"{tag}={previous}_{word}",) if bigrams else ()
+    return features, _span_cues(f"{previous} {word}")
 
 
 def _pieces(pattern: str) -> frozenset[str]:

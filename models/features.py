@@ -300,6 +300,10 @@ def _text_group(tag: str, text: str, bigrams: bool, affixes: bool, limit: int) -
     flags: set[str] = set()
     previous = ""
     for word in _WORD.findall(text.lower())[:limit]:
+        if word.isdigit() and len(word) < _AFFIX_MIN_WORD:  # numbers: no cue, often unique
+            out.append(f"{tag}={word}")
+            previous = word
+            continue
         features, cues, word_flags = _word_part(tag, word, affixes)
         out.extend(features)
         if cues:

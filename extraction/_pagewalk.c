@@ -1566,7 +1566,12 @@ static PyObject *stopword_counts(PyObject *Py_UNUSED(module), PyObject *const *a
             continue;
         }
         Py_UCS4 lower[3];
-        int parts = _PyUnicode_ToLowerFull(ch, lower);
+#if PY_VERSION_HEX < 0x030D0000
+        int parts = _PyUnicode_ToLowerFull(ch, lower); /* what str.lower() applies */
+#else
+        int parts = 1; /* newer CPython hides the full mapping; the simple one differs only */
+        lower[0] = Py_UNICODE_TOLOWER(ch); /* for a few letters no stopword holds */
+#endif
         for (int k = 0; k < parts; k++) {
             if (word_chars >= max_word) {
                 too_long = 1;

@@ -382,11 +382,27 @@ for _r in RULES:
 _TEXT_WORD = re.compile(r"\w+")
 
 
+#: The same pieces indexed by their first two characters: a new word is checked at each of
+#: its positions against the few pieces starting there (~10x fewer tests than every piece).
+_PIECES_BY_PREFIX: dict[str, list[tuple[str, frozenset[str]]]] = {}
+_SHORT_PIECES: list[tuple[str, frozenset[str]]] = []
+for _piece, _patterns in _PIECE_PATTERNS.items():
+    _entry = (_piece, frozenset(_patterns))
+    if len(_piece) >= 2:
+        _PIECES_BY_PREFIX.setdefault(_piece[:2], []).append(_entry)
+    else:
+        _SHORT_PIECES.append(_entry)
+
+
 @lru_cache(maxsize=200_000)
 def _word_patterns(word: str) -> frozenset[str]:
     """Patterns that may fire on a text containing ``word`` (a piece inside it)."""
     found: set[str] = set()
-    for piece, patterns in _PIECE_PATTERNS.items():
+    for start in range(len(word) - 1):
+        for piece, patterns in _PIECES_BY_PREFIX.get(word[start : start + 2], ()):
+            if word.startswith(piece, start):
+                found |= patterns
+    for piece, patterns in _SHORT_PIECES:
         if piece in word:
             found |= patterns
     return frozenset(found)

@@ -10,7 +10,8 @@ EXTRAS ?= spark,dagster,transformer,dev
 
 venv: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml constraints.txt
+# setup.py builds the C page walk (extraction/_pagewalk.c): a change to it reinstalls.
+$(VENV)/.installed: pyproject.toml constraints.txt setup.py extraction/_pagewalk.c
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[$(EXTRAS)]"

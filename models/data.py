@@ -18,7 +18,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 GENERATED_LABELLED = REPO_ROOT / "data_samples" / "labelled" / "link_contexts.jsonl"
 #: Written by hand, not from templates: more varied training contexts, and the held-out
 #: ``test`` split (never trained or tuned on; see models/README.md).
-HANDWRITTEN_DIR = Path(__file__).resolve().parent / "labelled"
+HANDWRITTEN_DIR = REPO_ROOT / "data_samples" / "labelled"
 HANDWRITTEN_TRAIN = HANDWRITTEN_DIR / "handwritten_train.jsonl"
 HANDWRITTEN_TEST = HANDWRITTEN_DIR / "handwritten_test.jsonl"
 #: What ``load_labelled()`` reads when no file is named.

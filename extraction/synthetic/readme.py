@@ -81,4 +81,10 @@ generalisation. Hard cases included: a "Partner" heading over a dealer/brand rel
 up and down (`ownership`), agency credits in footers (`other`), chambers, clusters and
 certification bodies (`membership`), social links (`other`), "Read more" anchors after the
 sentence, and bare logo-wall anchors whose only context is the name.
+
+## labelled/handwritten_train.jsonl, labelled/handwritten_test.jsonl
+
+Written by hand, not by this generator (which leaves every `handwritten_*` file alone): more
+varied training contexts, and the held-out `test` split that is never trained or tuned on
+(same fields; see `models/README.md` for counts, contents and what each split is for).
 """

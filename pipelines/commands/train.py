@@ -25,7 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--data",
         action="append",
-        help="labelled JSONL, repeatable (default: the generated set + models/labelled/*.jsonl)",
+        help="labelled JSONL, repeatable (default: data_samples/labelled/*.jsonl)",
     )
     parser.add_argument("--weak", help="JSONL of unlabelled link contexts to weak-label")
     parser.add_argument("--weak-limit", type=int, default=20_000, help="max weak examples")

@@ -214,7 +214,9 @@ def test_committed_sample_is_what_the_generator_builds(tmp_path):
     """data_samples/ must be rebuilt when the generator changes (README says how)."""
     build_sample(tmp_path)
     built, committed = files_of(tmp_path), files_of(SAMPLES)
-    assert sorted(built) == sorted(committed)
+    by_hand = {name for name in committed if Path(name).name.startswith("handwritten_")}
+    assert by_hand and all(name.startswith("labelled/") for name in by_hand)
+    assert sorted(built) == sorted(set(committed) - by_hand)
     for name, data in built.items():
         if name.endswith(".gz"):  # compare content: gzip bytes may differ across zlib builds
             assert gzip.decompress(data) == gzip.decompress(committed[name]), name

@@ -107,19 +107,21 @@ def run(args: argparse.Namespace) -> int:
 
 
 def train_default_model_if_missing(resources: dict, instance, model: str) -> None:
-    """A fresh checkout has no trained model; train the fast one once (~15 s) through the
-    ``link_classifier`` asset so the sample is labelled by it rather than by the rules."""
+    """A fresh checkout has no trained model; train the fast one once (~20 s) through the
+    ``link_classifier`` asset so the sample is labelled by it rather than by the rules. Its
+    quality checks run too: a model below the configured F1 floors stops the sample."""
     from dagster import materialize
 
     from models.registry import Registry
     from pipelines.classifier.assets import link_classifier
+    from pipelines.classifier.checks import classifier_checks
 
     config = resources["classifier_config"]
     if model != "default" or Registry(config.models or None).default_version() is not None:
         return
     print("sample: no trained classifier registered; training the spaCy model", flush=True)
     materialize(
-        [link_classifier],
+        [link_classifier, *classifier_checks],
         instance=instance,
         resources={"classifier_config": config.model_copy(update={"use_weak_labels": False})},
     )

@@ -89,44 +89,81 @@ def zorder_keys(columns: Sequence[pa.Array | pa.ChunkedArray]) -> list[np.ndarra
         return prefixes
     if len(prefixes) != 2:
         raise ValueError(f"Z-order over {len(prefixes)} columns: 1 or 2 supported")
-    first, second = prefixes
+    return _morton(*prefixes)
+
+
+def zorder_indices(table: pa.Table, columns: Sequence[str]) -> np.ndarray:
+    """Row order along the Z-curve; stable, so equal keys keep their arrival order.
+
+    Rows share values heavily (a page's links all have its ``src_domain``, most of them the
+    same ``dst_domain``), so each column is dictionary-encoded, the rows' combinations of
+    codes are hashed to their distinct tuples, and Morton keys are computed and sorted for
+    those tuples only; rows are then placed by their tuple's rank with a linear radix sort.
+    """
+    count = table.num_rows
+    if count == 0:
+        return np.zeros(0, np.int64)
+    if not 1 <= len(columns) <= 2:
+        raise ValueError(f"Z-order over {len(columns)} columns: 1 or 2 supported")
+    codes, values = zip(*(_encode(table.column(name)) for name in columns), strict=True)
+    if len(codes) == 1:
+        combined, tuples = codes[0], [values[0]]
+    else:
+        first, second = codes
+        width = np.int64(len(values[1]))
+        distinct, combined = _distinct(first.astype(np.int64) * width + second)
+        tuples = [values[0][distinct // width], values[1][distinct % width]]
+    keys = tuples if len(tuples) == 1 else _morton(*tuples)
+    return _radix_order(_ranks(keys), combined)
+
+
+def _encode(column: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
+    """(code per row, 8-byte prefix per code): a null gets the last code, prefix 0."""
+    import pyarrow.compute as pc
+
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+    if not isinstance(column, pa.DictionaryArray):
+        column = pc.dictionary_encode(column)
+    prefixes = np.append(prefix_u64(column.dictionary), np.uint64(0))
+    indices = column.indices
+    if indices.null_count:
+        indices = indices.fill_null(len(column.dictionary))
+    return indices.to_numpy(zero_copy_only=False), prefixes
+
+
+def _distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(distinct values in first-seen order, index of each value among them), by hashing."""
+    import pyarrow.compute as pc
+
+    encoded = pc.dictionary_encode(pa.array(values))
+    return encoded.dictionary.to_numpy(), encoded.indices.to_numpy()
+
+
+def _morton(first: np.ndarray, second: np.ndarray) -> list[np.ndarray]:
+    """128-bit keys, the two prefixes' bits interleaved, most significant word first."""
     low32 = np.uint64(0xFFFFFFFF)
     high = _interleave32(first >> np.uint64(32), second >> np.uint64(32))
     low = _interleave32(first & low32, second & low32)
     return [high, low]
 
 
-def zorder_indices(table: pa.Table, columns: Sequence[str]) -> np.ndarray:
-    """Row order along the Z-curve; stable, so equal keys keep their arrival order.
-
-    Rows share keys heavily (a page's internal links all have the same two domains), so
-    the distinct keys are found by hashing, sorted among themselves, and rows are then
-    placed by their key's rank with a linear-time radix sort.
-    """
-    keys = zorder_keys([table.column(name) for name in columns])
-    return _sort_by_keys(keys)
-
-
-def _sort_by_keys(keys: list[np.ndarray]) -> np.ndarray:
-    import pyarrow.compute as pc
-
-    count = len(keys[0])
-    if count == 0:
-        return np.zeros(0, np.int64)
-    words = np.empty((count, len(keys)), dtype=">u8")
-    for index, key in enumerate(keys):
-        words[:, index] = key
-    width = 8 * len(keys)
-    packed = pa.FixedSizeBinaryArray.from_buffers(
-        pa.binary(width), count, [None, pa.py_buffer(words.tobytes())]
-    )
-    encoded = pc.dictionary_encode(packed)
-    distinct = np.frombuffer(encoded.dictionary.buffers()[1], dtype=">u8").reshape(-1, len(keys))
-    order = np.lexsort(tuple(distinct[:, i] for i in reversed(range(len(keys)))))
+def _ranks(keys: list[np.ndarray]) -> np.ndarray:
+    """Dense rank of each key (equal keys share a rank)."""
+    order = np.lexsort(tuple(reversed(keys)))
+    changed = np.zeros(len(order), bool)
+    for key in keys:
+        ordered = key[order]
+        changed[1:] |= ordered[1:] != ordered[:-1]
     rank = np.empty(len(order), np.uint32)
-    rank[order] = np.arange(len(order), dtype=np.uint32)
-    row_rank = rank[encoded.indices.to_numpy()]
-    if len(order) <= 1 << 16:  # numpy's stable sort of 16-bit integers is a radix sort
+    rank[order] = np.cumsum(changed, dtype=np.uint32)
+    return rank
+
+
+def _radix_order(rank: np.ndarray, code: np.ndarray) -> np.ndarray:
+    """Rows ordered by the rank of their code, stable (numpy's 16-bit stable sort is radix)."""
+    row_rank = rank[code]
+    if int(rank.max(initial=0)) < 1 << 16:
         return np.argsort(row_rank.astype(np.uint16), kind="stable")
     low_first = np.argsort((row_rank & 0xFFFF).astype(np.uint16), kind="stable")
     high = (row_rank[low_first] >> 16).astype(np.uint16)

@@ -4,7 +4,10 @@ Fixed defect of dagster-databricks 0.29 (checked in .venv/.../dagster_databricks
 ``PipesDatabricksClient.run`` (pipes.py:362-366) cancels the Databricks run on
 ``DagsterExecutionInterruptedError`` but never re-raises it, so a cancelled Dagster run
 carries on as if the job had succeeded (``run_multi_task`` re-raises, pipes.py:193). We
-re-raise after the cancellation completed.
+re-raise after the cancellation completed. And ``PipesDbfsLogReader.download_log_chunk``
+(pipes.py:641) asserts that a read returned data: a driver log file the cluster has just
+created is empty, and the ``AssertionError`` ends the reader thread, so no further driver
+output reaches Dagster. :class:`DbfsLogReader` reads an empty file as "nothing yet".
 
 Also: a failed run raises ``Failure`` with the task's error and trace (``get_run_output``),
 and the run's duration becomes cost metadata. The Pipes params carry a ``transport`` marker
@@ -80,6 +83,16 @@ class VolumesMessageReader(_Marked, PipesUnityCatalogVolumesMessageReader):
             yield self._mark(params)
 
 
+class DbfsLogReader(PipesDbfsLogReader):
+    """Forwards a driver log file; an empty (just created) file is "nothing yet", not an error."""
+
+    def download_log_chunk(self, params):
+        try:
+            return super().download_log_chunk(params)
+        except AssertionError:  # upstream's only assert here: the read returned no data
+            return None
+
+
 def transport_for(spec: DatabricksSpec, workspace, interval: float):
     """(context injector, message reader) for the configured storage."""
     if spec.storage == "volumes":
@@ -92,7 +105,7 @@ def transport_for(spec: DatabricksSpec, workspace, interval: float):
     if spec.storage != "dbfs":
         raise Failure(f"unknown databricks.storage {spec.storage!r}; expected dbfs or volumes")
     log_readers = [
-        PipesDbfsLogReader(
+        DbfsLogReader(
             client=workspace, remote_log_name=name, target_stream=stream, interval=interval
         )
         for name, stream in (("stdout", _stdout()), ("stderr", _stderr()))

@@ -7,10 +7,16 @@ from unittest.mock import MagicMock
 import pytest
 from dagster import DagsterEventType
 from dagster_databricks import PipesDatabricksClient
+from dagster_databricks.pipes import PipesDbfsLogReader
 
 from pipelines.runtimes import SparkRuntime
 from pipelines.runtimes.artifacts import Artifacts
-from pipelines.runtimes.databricks import SupplylinksDatabricksClient, submit_task, transport_for
+from pipelines.runtimes.databricks import (
+    DbfsLogReader,
+    SupplylinksDatabricksClient,
+    submit_task,
+    transport_for,
+)
 from pipelines.runtimes.specs import DatabricksSpec, PriceTable
 from tests.fakes.databricks import FakeWorkspace
 from tests.pipelines.runtimes.conftest import node_env, run_report
@@ -140,3 +146,22 @@ def test_task_spec_shape():
     assert "spark.databricks.delta.vacuum.parallelDelete.enabled" not in spec["new_cluster"].get(
         "spark_conf", {}
     )
+
+
+@pytest.mark.parametrize("cls", [PipesDbfsLogReader, DbfsLogReader])
+def test_an_empty_driver_log_is_nothing_yet_not_a_dead_reader(cls, workspace):
+    """Upstream's reader raises on the empty log file a cluster creates first."""
+    import io
+
+    logs = "/cluster-logs/run-1/driver"
+    workspace.dbfs.mkdirs(logs)
+    workspace.dbfs.put(f"{logs}/stdout", contents="", overwrite=True)
+    reader = cls(client=workspace, remote_log_name="stdout", target_stream=io.StringIO())
+    params = {"extras": {"cluster_driver_log_root": logs}}
+    if cls is PipesDbfsLogReader:
+        with pytest.raises(AssertionError):
+            reader.download_log_chunk(params)
+        return
+    assert reader.download_log_chunk(params) is None
+    workspace.dbfs.put(f"{logs}/stdout", contents="aGVsbG8K", overwrite=True)  # "hello\n"
+    assert reader.download_log_chunk(params) == "hello\n"

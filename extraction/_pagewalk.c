@@ -1345,6 +1345,157 @@ fail:
 }
 
 
+/* ---- Arrow-ready columns: a list's values appended to buffers, no Arrow conversion ---- */
+
+/* Grows a bytearray by n bytes (CPython over-allocates, so appends are amortised). */
+static int bytearray_grow(PyObject *array, Py_ssize_t n) {
+    Py_ssize_t size = PyByteArray_GET_SIZE(array);
+    if (n > PY_SSIZE_T_MAX - size) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    return PyByteArray_Resize(array, size + n);
+}
+
+/* append_utf8(values, data, offsets, valid): per value (str or None) its UTF-8 bytes onto
+ * data, its end offset (int32, native order) onto offsets and 1/0 onto valid; offsets must
+ * already end with len(data). The three make an Arrow string array. On error nothing is
+ * appended. */
+static PyObject *append_utf8(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 4 || !PyList_Check(args[0]) || !PyByteArray_Check(args[1]) ||
+        !PyByteArray_Check(args[2]) || !PyByteArray_Check(args[3])) {
+        PyErr_SetString(PyExc_TypeError,
+                        "append_utf8(values: list, data: bytearray, offsets: bytearray, "
+                        "valid: bytearray)");
+        return NULL;
+    }
+    PyObject *values = args[0], *data = args[1], *offsets = args[2], *valid = args[3];
+    Py_ssize_t offsets_size = PyByteArray_GET_SIZE(offsets);
+    Py_ssize_t data_size = PyByteArray_GET_SIZE(data), valid_size = PyByteArray_GET_SIZE(valid);
+    if (offsets_size < (Py_ssize_t)sizeof(int32_t) || offsets_size % sizeof(int32_t) != 0) {
+        PyErr_SetString(PyExc_ValueError, "offsets must hold whole int32 values, at least one");
+        return NULL;
+    }
+    int32_t end;
+    memcpy(&end, PyByteArray_AS_STRING(offsets) + offsets_size - sizeof(int32_t), sizeof end);
+    if ((Py_ssize_t)end != data_size) {
+        PyErr_SetString(PyExc_ValueError, "the last offset must equal len(data)");
+        return NULL;
+    }
+    Py_ssize_t count = PyList_GET_SIZE(values);
+    /* the values' total size first: data then grows once, and the int32 bound is checked */
+    Py_ssize_t total = 0;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *value = PyList_GET_ITEM(values, i);
+        if (value == Py_None) continue;
+        if (!PyUnicode_Check(value)) {
+            PyErr_Format(PyExc_TypeError, "a str or None, not %.100s", Py_TYPE(value)->tp_name);
+            return NULL;
+        }
+        Py_ssize_t len;
+        if (PyUnicode_AsUTF8AndSize(value, &len) == NULL) return NULL;
+        if (len > (Py_ssize_t)INT32_MAX - data_size - total) {
+            PyErr_SetString(PyExc_OverflowError, "string data past 2 GiB: start a new chunk");
+            return NULL;
+        }
+        total += len;
+    }
+    if (count > (PY_SSIZE_T_MAX - offsets_size) / (Py_ssize_t)sizeof(int32_t) ||
+        bytearray_grow(offsets, count * (Py_ssize_t)sizeof(int32_t)) < 0) {
+        if (!PyErr_Occurred()) PyErr_NoMemory();
+        return NULL;
+    }
+    if (bytearray_grow(valid, count) < 0 || bytearray_grow(data, total) < 0) {
+        PyByteArray_Resize(offsets, offsets_size); /* shrinking does not fail */
+        if (PyByteArray_GET_SIZE(valid) > valid_size) PyByteArray_Resize(valid, valid_size);
+        return NULL;
+    }
+    /* No Python code runs below: the list and its strings stay as measured. */
+    char *data_at = PyByteArray_AS_STRING(data) + data_size;
+    char *offsets_at = PyByteArray_AS_STRING(offsets) + offsets_size;
+    char *valid_at = PyByteArray_AS_STRING(valid) + valid_size;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *value = PyList_GET_ITEM(values, i);
+        char flag = 0;
+        if (value != Py_None) {
+            Py_ssize_t len;
+            const char *utf8 = PyUnicode_AsUTF8AndSize(value, &len); /* cached above */
+            memcpy(data_at, utf8, (size_t)len);
+            data_at += len;
+            end += (int32_t)len;
+            flag = 1;
+        }
+        memcpy(offsets_at + i * (Py_ssize_t)sizeof(int32_t), &end, sizeof end);
+        valid_at[i] = flag;
+    }
+    Py_RETURN_NONE;
+}
+
+/* append_codes(values, codes, out): per value its code (int32, native order) onto out; a
+ * value not yet in codes (a dict) gets the next code, len(codes); None is -1. On error
+ * nothing is appended to out (codes may keep new entries). */
+static PyObject *append_codes(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 3 || !PyList_Check(args[0]) || !PyDict_Check(args[1]) ||
+        !PyByteArray_Check(args[2])) {
+        PyErr_SetString(PyExc_TypeError, "append_codes(values: list, codes: dict, out: bytearray)");
+        return NULL;
+    }
+    PyObject *values = args[0], *codes = args[1], *out = args[2];
+    Py_ssize_t count = PyList_GET_SIZE(values), out_size = PyByteArray_GET_SIZE(out);
+    if (count > (PY_SSIZE_T_MAX - out_size) / (Py_ssize_t)sizeof(int32_t) ||
+        bytearray_grow(out, count * (Py_ssize_t)sizeof(int32_t)) < 0) {
+        if (!PyErr_Occurred()) PyErr_NoMemory();
+        return NULL;
+    }
+    /* Hashing may run Python code (and so resize the list): re-check bounds each step. */
+    for (Py_ssize_t i = 0; i < count; i++) {
+        if (i >= PyList_GET_SIZE(values)) {
+            PyErr_SetString(PyExc_RuntimeError, "the list changed size");
+            goto undo;
+        }
+        PyObject *value = PyList_GET_ITEM(values, i);
+        int32_t code = -1;
+        if (value != Py_None) {
+            Py_INCREF(value);
+            PyObject *known = PyDict_GetItemWithError(codes, value);
+            long found = -1;
+            if (known != NULL) {
+                found = PyLong_Check(known) ? PyLong_AsLong(known) : -1;
+                if (found < 0 || found > INT32_MAX) {
+                    if (!PyErr_Occurred())
+                        PyErr_SetString(PyExc_ValueError, "codes hold ints in [0, 2**31)");
+                }
+            } else if (!PyErr_Occurred()) {
+                Py_ssize_t next = PyDict_GET_SIZE(codes);
+                PyObject *fresh = next > INT32_MAX ? NULL : PyLong_FromSsize_t(next);
+                if (fresh == NULL && !PyErr_Occurred())
+                    PyErr_SetString(PyExc_OverflowError, "more than 2**31 codes");
+                if (fresh != NULL && PyDict_SetItem(codes, value, fresh) == 0) found = (long)next;
+                Py_XDECREF(fresh);
+            }
+            Py_DECREF(value);
+            if (found < 0 || found > INT32_MAX || PyErr_Occurred()) goto undo;
+            code = (int32_t)found;
+        }
+        /* out cannot have moved under us: only this function holds it while resized */
+        if (PyByteArray_GET_SIZE(out) != out_size + count * (Py_ssize_t)sizeof(int32_t)) {
+            PyErr_SetString(PyExc_RuntimeError, "out changed size");
+            return NULL;
+        }
+        memcpy(PyByteArray_AS_STRING(out) + out_size + i * (Py_ssize_t)sizeof(int32_t), &code,
+               sizeof code);
+    }
+    Py_RETURN_NONE;
+undo:
+    if (PyByteArray_GET_SIZE(out) == out_size + count * (Py_ssize_t)sizeof(int32_t)) {
+        PyObject *type, *exc_value, *tb;
+        PyErr_Fetch(&type, &exc_value, &tb);
+        PyByteArray_Resize(out, out_size);
+        PyErr_Restore(type, exc_value, tb);
+    }
+    return NULL;
+}
+
 /* ---- per-link list work of extraction.html, kept out of the interpreter -------------- */
 
 /* lookup_targets(cache, hrefs) -> (targets, misses, unusable): per href the cached target
@@ -1757,6 +1908,13 @@ static PyMethodDef module_methods[] = {
      "link_columns(targets, id_prefix) -> (dst_urls, dst_hosts, dst_domains, internal, "
      "link_ids): targets are (url, host, domain, internal, url_hash); a link id is "
      "id_prefix + f'{position:05x}' + url_hash (position from 1)."},
+    {"append_utf8", (PyCFunction)(void (*)(void))append_utf8, METH_FASTCALL,
+     "append_utf8(values, data, offsets, valid): each str (or None) of the list as UTF-8 "
+     "bytes onto data, its end offset (int32) onto offsets, 1 (0 for None) onto valid; "
+     "offsets must already end with len(data). A failed call appends nothing."},
+    {"append_codes", (PyCFunction)(void (*)(void))append_codes, METH_FASTCALL,
+     "append_codes(values, codes, out): each value's code (int32) onto out; new values get "
+     "the next code len(codes) in the dict codes; None is -1. A failed call appends nothing."},
     {NULL, NULL, 0, NULL},
 };
 

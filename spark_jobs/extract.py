@@ -7,10 +7,11 @@ tables' own Parquet files, Z-ordered (:mod:`spark_jobs.files`); the driver then 
 the slices of both Delta tables by committing those files. A file that fails mid-way is
 counted and reported; what it yielded before failing is kept.
 
-The task loop is the hot path: link columns arrive as lists (one entry per link), the
-per-link ones are extended as they are, the ones a page repeats for all its links are kept
-once per page and expanded as Arrow dictionary indices, so no per-link Python work is added
-to the extraction's own.
+The task loop is the hot path: link columns arrive as lists (one entry per link) and C
+helpers append them straight to Arrow buffers (UTF-8 bytes + offsets, or dictionary codes),
+the ones a page repeats for all its links are kept once per page and expanded as Arrow
+dictionary indices, so no per-link Python or Arrow conversion work is added to the
+extraction's own.
 
 Run by the orchestrator as ``python spark_jobs/extract.py`` (local) or ``spark-submit``.
 """
@@ -28,6 +29,7 @@ from typing import Any
 
 from dagster_pipes import PipesContext
 
+from extraction.native import pagewalk
 from spark_jobs import storage
 from spark_jobs.delta import WrittenFiles, files_root, new_staging_dir, read_files, write_slices
 from spark_jobs.files import DataFile, delete_files, write_sorted_files
@@ -47,8 +49,14 @@ PAGE_CONSTANT_LINK_COLUMNS = (
     "fetch_time",
     "warc_filename",
 )
-#: Links converted to Arrow at a time (bounds the Python objects a task holds).
-CHUNK_LINKS = 200_000
+#: Link columns of (nearly) distinct strings: appended as UTF-8 bytes and int32 offsets.
+UTF8_LINK_COLUMNS = ("link_id", "dst_url", "anchor_text", "context", "section_heading")
+#: Link columns of repeated strings: appended as int32 codes into a task-wide dictionary.
+CODED_LINK_COLUMNS = ("dst_host", "dst_domain", "region", "rel", "weak_label", "weak_rule")
+#: The rest (not strings): kept as lists, converted per chunk.
+LIST_LINK_COLUMNS = ("internal", "weak_confidence")
+#: Links per Arrow chunk (bounds the lists held and keeps int32 offsets far from overflow).
+CHUNK_LINKS = 500_000
 
 
 def plan_files(params: JobParams) -> list[tuple[str, str, str, str]]:
@@ -90,13 +98,22 @@ class PageColumns:
 
 
 class LinkColumns:
-    """Link columns of one task: per-link lists, page-constant values once per page."""
+    """Link columns of one task, held as Arrow buffers rather than Python lists.
+
+    The extraction hands each page's links as lists; the C helpers of
+    ``extraction._pagewalk`` append them straight to buffers: distinct-valued strings as
+    UTF-8 bytes + int32 offsets (:data:`UTF8_LINK_COLUMNS`), repeated strings as int32 codes
+    into one task-wide dictionary (:data:`CODED_LINK_COLUMNS`), so no per-value Arrow
+    conversion runs. Page-constant values are kept once per page and expanded as
+    dictionary indices; the two non-string columns stay lists.
+    """
 
     def __init__(self) -> None:
-        names = [n for n in HYPERLINKS.columns if n not in HYPERLINKS.partition_by]
-        self.per_link = [n for n in names if n not in PAGE_CONSTANT_LINK_COLUMNS + ("position",)]
-        self.lists: dict[str, list] = {name: [] for name in self.per_link}
-        self.chunks: dict[str, list] = {name: [] for name in self.per_link}
+        self.utf8 = {name: _Utf8Buffers() for name in UTF8_LINK_COLUMNS}
+        self.codes: dict[str, dict[str, int]] = {name: {} for name in CODED_LINK_COLUMNS}
+        self.code_buffers = {name: bytearray() for name in CODED_LINK_COLUMNS}
+        self.lists: dict[str, list] = {name: [] for name in LIST_LINK_COLUMNS}
+        self.chunks: dict[str, list] = {name: [] for name in UTF8_LINK_COLUMNS + LIST_LINK_COLUMNS}
         self.constants: dict[str, list] = {name: [] for name in PAGE_CONSTANT_LINK_COLUMNS}
         self.counts: list[int] = []
         self.pending = 0
@@ -105,6 +122,10 @@ class LinkColumns:
         count = len(columns["link_id"])
         if not count:
             return
+        for name, buffers in self.utf8.items():
+            buffers.append(columns[name])
+        for name, codes in self.codes.items():
+            pagewalk.append_codes(columns[name], codes, self.code_buffers[name])
         for name, values in self.lists.items():
             values.extend(columns[name])
         for name, values in self.constants.items():
@@ -118,6 +139,9 @@ class LinkColumns:
         import pyarrow as pa
 
         schema = HYPERLINKS.schema
+        for name, buffers in self.utf8.items():
+            self.chunks[name].append(buffers.array())
+            self.utf8[name] = _Utf8Buffers()
         for name, values in self.lists.items():
             self.chunks[name].append(pa.array(values, type=schema.field(name).type))
             values.clear()
@@ -138,6 +162,11 @@ class LinkColumns:
             name: pa.chunked_array(chunks, type=schema.field(name).type)
             for name, chunks in self.chunks.items()
         }
+        for name, codes in self.codes.items():
+            indices = np.frombuffer(self.code_buffers[name], dtype=np.int32)
+            columns[name] = pa.DictionaryArray.from_arrays(
+                pa.array(indices, mask=indices < 0), pa.array(list(codes), pa.string())
+            )
         for name, values in self.constants.items():
             per_page = pa.array(values, type=schema.field(name).type)
             if pa.types.is_string(per_page.type):  # distinct values once; nulls in the indices
@@ -150,6 +179,33 @@ class LinkColumns:
         columns["position"] = pa.array((np.arange(total) - starts + 1).astype(np.int32))
         names = [n for n in schema.names if n in columns]
         return pa.table([columns[n] for n in names], names=names)
+
+
+class _Utf8Buffers:
+    """One Arrow string array being built: UTF-8 data, int32 offsets, a validity byte each."""
+
+    def __init__(self) -> None:
+        self.data = bytearray()
+        self.offsets = bytearray(4)  # the first offset, 0
+        self.valid = bytearray()
+
+    def append(self, values: list) -> None:
+        pagewalk.append_utf8(values, self.data, self.offsets, self.valid)
+
+    def array(self):
+        import numpy as np
+        import pyarrow as pa
+
+        count = len(self.valid)
+        valid = np.frombuffer(self.valid, dtype=np.uint8)
+        nulls = count - int(np.count_nonzero(valid))
+        bitmap = pa.py_buffer(np.packbits(valid, bitorder="little")) if nulls else None
+        return pa.Array.from_buffers(
+            pa.string(),
+            count,
+            [bitmap, pa.py_buffer(self.offsets), pa.py_buffer(self.data)],
+            null_count=nulls,
+        )
 
 
 def extract_files(

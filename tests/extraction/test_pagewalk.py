@@ -286,3 +286,34 @@ def test_missing_extension_fails_with_build_hint() -> None:
         [sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, check=True
     ).stdout
     assert "extraction._pagewalk" in out and "pip install -e ." in out
+
+
+def test_append_utf8_builds_arrow_string_buffers_and_appends_nothing_on_error() -> None:
+    import array
+
+    data, offsets, valid = bytearray(), bytearray(4), bytearray()
+    _pagewalk.append_utf8(["ab", None, "é", ""], data, offsets, valid)
+    _pagewalk.append_utf8(["z"], data, offsets, valid)
+    assert bytes(data) == "abéz".encode()
+    assert array.array("i", offsets).tolist() == [0, 2, 2, 4, 4, 5]
+    assert list(valid) == [1, 0, 1, 1, 1]
+    for bad, error in ((["x", 3], TypeError), (["ok", "\ud800"], UnicodeEncodeError)):
+        with pytest.raises(error):
+            _pagewalk.append_utf8(bad, data, offsets, valid)
+        assert (len(data), len(offsets), len(valid)) == (5, 24, 5)
+    with pytest.raises(ValueError, match="last offset"):
+        _pagewalk.append_utf8(["x"], bytearray(b"q"), bytearray(4), bytearray())
+
+
+def test_append_codes_numbers_values_in_first_seen_order() -> None:
+    import array
+
+    codes: dict[str, int] = {}
+    out = bytearray()
+    _pagewalk.append_codes(["a", None, "b", "a"], codes, out)
+    _pagewalk.append_codes(["b", "c"], codes, out)
+    assert codes == {"a": 0, "b": 1, "c": 2}
+    assert array.array("i", out).tolist() == [0, -1, 1, 0, 1, 2]
+    with pytest.raises(TypeError):
+        _pagewalk.append_codes(["a", ["unhashable"]], codes, out)
+    assert len(out) == 24

@@ -1447,7 +1447,11 @@ static PyObject *append_codes(PyObject *Py_UNUSED(module), PyObject *const *args
         if (!PyErr_Occurred()) PyErr_NoMemory();
         return NULL;
     }
-    /* Hashing may run Python code (and so resize the list): re-check bounds each step. */
+    /* Hashing may run Python code (and so resize the list): re-check bounds each step. A
+     * run of the same object (a page's links to one host) reuses the last code: the list
+     * holds a reference to it, so the pointer cannot be reused for another object. */
+    PyObject *last = NULL;
+    int32_t last_code = -1;
     for (Py_ssize_t i = 0; i < count; i++) {
         if (i >= PyList_GET_SIZE(values)) {
             PyErr_SetString(PyExc_RuntimeError, "the list changed size");
@@ -1455,7 +1459,9 @@ static PyObject *append_codes(PyObject *Py_UNUSED(module), PyObject *const *args
         }
         PyObject *value = PyList_GET_ITEM(values, i);
         int32_t code = -1;
-        if (value != Py_None) {
+        if (value == last) {
+            code = last_code;
+        } else if (value != Py_None) {
             Py_INCREF(value);
             PyObject *known = PyDict_GetItemWithError(codes, value);
             long found = -1;
@@ -1476,6 +1482,10 @@ static PyObject *append_codes(PyObject *Py_UNUSED(module), PyObject *const *args
             Py_DECREF(value);
             if (found < 0 || found > INT32_MAX || PyErr_Occurred()) goto undo;
             code = (int32_t)found;
+            if (PyUnicode_CheckExact(value)) { /* other types may have a mutable hash */
+                last = value;
+                last_code = code;
+            }
         }
         /* out cannot have moved under us: only this function holds it while resized */
         if (PyByteArray_GET_SIZE(out) != out_size + count * (Py_ssize_t)sizeof(int32_t)) {

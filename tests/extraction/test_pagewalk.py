@@ -311,9 +311,10 @@ def test_append_codes_numbers_values_in_first_seen_order() -> None:
     codes: dict[str, int] = {}
     out = bytearray()
     _pagewalk.append_codes(["a", None, "b", "a"], codes, out)
-    _pagewalk.append_codes(["b", "c"], codes, out)
-    assert codes == {"a": 0, "b": 1, "c": 2}
-    assert array.array("i", out).tolist() == [0, -1, 1, 0, 1, 2]
+    host = "example.com"
+    _pagewalk.append_codes(["b", host, host, "".join(["example", ".com"]), "c"], codes, out)
+    assert codes == {"a": 0, "b": 1, "example.com": 2, "c": 3}
+    assert array.array("i", out).tolist() == [0, -1, 1, 0, 1, 2, 2, 2, 3]
     with pytest.raises(TypeError):
         _pagewalk.append_codes(["a", ["unhashable"]], codes, out)
-    assert len(out) == 24
+    assert len(out) == 36

@@ -55,8 +55,11 @@ UTF8_LINK_COLUMNS = ("link_id", "dst_url", "anchor_text", "context", "section_he
 CODED_LINK_COLUMNS = ("dst_host", "dst_domain", "region", "rel", "weak_label", "weak_rule")
 #: The rest (not strings): kept as lists, converted per chunk.
 LIST_LINK_COLUMNS = ("internal", "weak_confidence")
-#: Links per Arrow chunk (bounds the lists held and keeps int32 offsets far from overflow).
-CHUNK_LINKS = 500_000
+#: Links per Arrow chunk at most (bounds the two lists held); a chunk also ends once a string
+#: column holds CHUNK_BYTES, far below the 2 GiB its int32 offsets can address. Most files
+#: make one chunk, so the reorder needs no concatenation.
+CHUNK_LINKS = 4_000_000
+CHUNK_BYTES = 1 << 30
 
 
 def plan_files(params: JobParams) -> list[tuple[str, str, str, str]]:
@@ -132,7 +135,9 @@ class LinkColumns:
             values.append(columns[name][0])
         self.counts.append(count)
         self.pending += count
-        if self.pending >= CHUNK_LINKS:
+        if self.pending >= CHUNK_LINKS or any(
+            len(buffers.data) >= CHUNK_BYTES for buffers in self.utf8.values()
+        ):
             self._convert()
 
     def _convert(self) -> None:

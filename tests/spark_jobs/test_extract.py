@@ -33,7 +33,15 @@ def test_page_constant_link_columns_are_constant_per_page():
     assert pages > 10
 
 
-def test_link_buffer_table_equals_the_columns_it_was_given():
+@pytest.mark.parametrize(
+    ("chunk_links", "chunk_bytes"), [(None, None), (37, None), (None, 500)], ids=str
+)
+def test_link_buffer_table_equals_the_columns_it_was_given(monkeypatch, chunk_links, chunk_bytes):
+    """Also when the buffer cuts chunks by link count or by string bytes."""
+    if chunk_links:
+        monkeypatch.setattr(extract, "CHUNK_LINKS", chunk_links)
+    if chunk_bytes:
+        monkeypatch.setattr(extract, "CHUNK_BYTES", chunk_bytes)
     link_rows, buffer = [], extract.LinkColumns()
     for _page, columns in extract_warc_columns(FIRST_WARC, warc_filename="x.warc.gz"):
         buffer.add(columns)
@@ -43,6 +51,7 @@ def test_link_buffer_table_equals_the_columns_it_was_given():
         ]
     table = buffer.table()
     assert table.num_rows == len(link_rows) > 100
+    assert (table.column("dst_url").num_chunks > 1) == bool(chunk_links or chunk_bytes)
     got = table.to_pylist()
     for name in table.column_names:
         want = [r[name] for r in link_rows]

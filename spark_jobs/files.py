@@ -33,6 +33,8 @@ from spark_jobs.zorder import zorder_indices
 
 #: Rows per data file at most; a task's sorted rows are cut along the Z-curve at this size.
 FILE_ROWS = 2_000_000
+#: Rows per row group: small enough for row-group statistics to skip inside a file
+#: (see :mod:`spark_jobs.zorder`), large enough to keep encoding cost and size flat.
 ROW_GROUP_ROWS = 128 * 1024
 #: Longest string kept in min/max statistics (longer values are cut, as Delta does).
 STATS_STRING_PREFIX = 64

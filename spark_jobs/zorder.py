@@ -7,6 +7,14 @@ narrow range of *every* Z-order column, which is what lets per-file min/max stat
 files for a predicate on any one of them. This is the layout ``OPTIMIZE ZORDER BY`` builds;
 the delta-rs writer sorts rows this way while writing instead of rewriting them afterwards.
 
+Files of different tasks overlap (each task's rows make their own curve), so the writer also
+cuts each file into row groups of 128 k rows (``spark_jobs.files.ROW_GROUP_ROWS``): along
+the curve each row group spans a narrow slice of both columns, and a reader that uses
+Parquet row-group statistics (Spark, DuckDB, pyarrow datasets) skips most row groups inside
+every file it cannot skip whole. Measured on 2.5 M links: 64 k-row groups cost ~10 % more
+encoding time and ~20 % more bytes (dictionaries per group) for finer skipping; 1 M-row
+groups save ~10 % and skip little.
+
 Imports only numpy and pyarrow: it runs inside Spark's Python workers.
 """
 

@@ -2,7 +2,8 @@
 
 Writes a crawl segment of N generated records of realistic size (~40 KB, ~200 links, the
 extraction benchmark's generator) in Common Crawl's layout, extracts it once in this
-process on one core (CPU seconds of ``extract_warc_columns``: the ceiling per core), then
+process on one core (CPU seconds of ``extract_warc_columns``: the ceiling per core), then in
+one process per core at once (the machine's parallel scaling, without Spark), then
 materializes ``pages``/``hyperlinks`` over Dagster Pipes on the local runtime (PySpark
 ``local[*]``) and compares records/s. The job figure is the wall time of the whole run —
 Dagster, Spark start-up, extraction, Z-ordered file writes and the Delta commits. Both
@@ -53,6 +54,23 @@ def in_process(files: list[Path], seeds: list[dict]) -> dict:
         "records": stats.records_read,
         "links": links,
         "cpu_seconds": time.process_time() - started,
+        "wall_seconds": time.perf_counter() - wall,
+    }
+
+
+def in_process_parallel(files: list[Path], seeds: list[dict], workers: int) -> dict:
+    """The same extraction in ``workers`` processes at once (files dealt round-robin): what
+    this machine gives when every core extracts, with no Spark at all. Its rate over the
+    single-core rate is the machine's parallel scaling, the honest ceiling for the job."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    shares = [files[index::workers] for index in range(workers)]
+    wall = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        results = list(pool.map(in_process, shares, [seeds] * workers))
+    return {
+        "records": sum(r["records"] for r in results),
+        "cpu_seconds": sum(r["cpu_seconds"] for r in results),
         "wall_seconds": time.perf_counter() - wall,
     }
 
@@ -121,6 +139,15 @@ def run(args: argparse.Namespace) -> int:
         flush=True,
     )
 
+    cores = min(args.cores, len(files))
+    parallel = in_process_parallel(files, load_seed_rows(str(seeds)), cores)
+    parallel_rate = parallel["records"] / parallel["wall_seconds"]
+    print(
+        f"in-process on {cores} processes at once: {parallel_rate:,.0f} records/s "
+        f"= {parallel_rate / per_core:.2f}x one core ({parallel['cpu_seconds']:.1f} s CPU)",
+        flush=True,
+    )
+
     settings = Settings(warehouse=str(workdir / "warehouse"), cc_root=str(root), seeds=str(seeds))
     defs = build_definitions(settings)
     instance = DagsterInstance.ephemeral()
@@ -151,7 +178,6 @@ def run(args: argparse.Namespace) -> int:
     # The same run without Dagster/JVM start-up: from the job's own clock.
     in_job_seconds = metadata["pages"]["duration_seconds"].value
     in_job_rate = job_records / in_job_seconds
-    cores = min(args.cores, len(files))
     figures = {
         "records": baseline["records"],
         "files": len(files),
@@ -165,6 +191,10 @@ def run(args: argparse.Namespace) -> int:
         "job_seconds_after_startup": round(in_job_seconds, 2),
         "job_records_per_s_after_startup": round(in_job_rate, 1),
         "after_startup_vs_in_process_x_cores": round(in_job_rate / (per_core * cores), 3),
+        # The machine's own parallel scaling, and the job against it (Spark's overhead alone).
+        "in_process_parallel_records_per_s": round(parallel_rate, 1),
+        "parallel_scaling_x_one_core": round(parallel_rate / per_core, 2),
+        "job_vs_in_process_parallel": round(job_rate / parallel_rate, 3),
         "phase_seconds": phases,
         "task_seconds": task_seconds,
         "task_write_seconds": write_seconds,

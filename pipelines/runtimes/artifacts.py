@@ -25,7 +25,9 @@ from pipelines.config import REPO_ROOT
 
 #: What goes into the wheel (and so into the code version).
 PACKAGES = ("extraction", "models", "spark_jobs", "pipelines")
-PACKAGE_SUFFIXES = (".py", ".json", ".txt")
+#: ``.c``: the page walk (extraction/_pagewalk.c) is compiled into the wheel by setup.py, so
+#: the wheel is platform-specific: built here, it fits clusters with the same Python/platform.
+PACKAGE_SUFFIXES = (".py", ".json", ".txt", ".c")
 #: Fixed zip timestamps: the same source gives the same wheel bytes, hence the same name.
 SOURCE_DATE_EPOCH = "315532800"
 #: Override with SUPPLYLINKS_CACHE_DIR (tests use a temp folder).
@@ -50,6 +52,8 @@ sudo python3 -m pip install --quiet "$LOCAL"
 
 def _source_files(root: Path) -> Iterable[Path]:
     yield root / "pyproject.toml"
+    if (root / "setup.py").is_file():
+        yield root / "setup.py"
     for package in PACKAGES:
         base = root / package
         if not base.is_dir():

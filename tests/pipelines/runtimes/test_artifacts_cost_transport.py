@@ -47,6 +47,16 @@ def test_wheel_is_built_once_per_code_version(mini_project, tmp_path):
     assert first.exists()  # the older version stays for runs still using it
 
 
+def test_the_project_wheel_carries_the_compiled_page_walk(tmp_path):
+    """Clusters import extraction from this wheel: without the C module it cannot run."""
+    import zipfile
+
+    wheel = artifacts.build_wheel(artifacts.REPO_ROOT, tmp_path / "cache")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert any(n.startswith("extraction/_pagewalk") and n.endswith(".so") for n in names), names
+    assert "none-any" not in wheel.name  # a platform wheel, not a pure-Python one
+
+
 def test_uploads_are_content_hashed_and_never_overwrite(mini_project, tmp_path, s3):
     cache = tmp_path / "cache"
     store = artifacts.S3Store(s3, BUCKET, "hash-test")

@@ -33,6 +33,7 @@ import pyarrow.parquet as pq
 
 from extraction.labels import RELATION_LABELS
 from spark_jobs.tables import LINK_GRAPH
+from spark_jobs.zorder import zorder_indices
 
 CRAWL = "CC-MAIN-2099-01"
 #: Share of each label among generated edges (order of RELATION_LABELS).
@@ -195,52 +196,6 @@ def write_table(warehouse: Path, table: pa.Table, target_size: int) -> str:
         target_file_size=target_size,
     )
     return path
-
-
-def zorder_indices(table: pa.Table, columns: tuple[str, ...]) -> np.ndarray:
-    """Row order along a Z-curve (Morton code) over the leading 8 bytes of two string columns.
-
-    One global sort, so consecutive files hold contiguous Z-ranges: each file then spans a
-    narrow range of *both* columns, which is what lets per-file min/max statistics skip files.
-    """
-    if len(columns) != 2:
-        raise ValueError("the benchmark interleaves exactly two columns")
-    first, second = (_prefix_u64(table[c]) for c in columns)
-    high = _interleave32(first >> np.uint64(32), second >> np.uint64(32))
-    low = _interleave32(first & np.uint64(0xFFFFFFFF), second & np.uint64(0xFFFFFFFF))
-    return np.lexsort((low, high))
-
-
-def _prefix_u64(column: pa.ChunkedArray) -> np.ndarray:
-    """The first 8 bytes of each string as a big-endian integer (order-preserving)."""
-    padded = pc.utf8_rpad(pc.utf8_slice_codeunits(column, 0, 8), 8, padding="\x00")
-    binary = padded.cast(pa.binary()).combine_chunks()
-    offsets = np.frombuffer(
-        binary.buffers()[1], dtype=np.int32, count=len(binary) + 1, offset=binary.offset * 4
-    )
-    if not (np.diff(offsets) == 8).all():  # multi-byte characters: fall back to fewer bytes
-        raise ValueError("non-ASCII values; Z-order key needs 8-byte prefixes")
-    return np.frombuffer(
-        binary.buffers()[2], dtype=">u8", count=len(binary), offset=int(offsets[0])
-    ).astype(np.uint64)
-
-
-def _spread(x: np.ndarray) -> np.ndarray:
-    """Insert a zero bit after each of the low 32 bits (classic Morton bit tricks)."""
-    x = x & np.uint64(0xFFFFFFFF)
-    for shift, mask in (
-        (16, 0x0000FFFF0000FFFF),
-        (8, 0x00FF00FF00FF00FF),
-        (4, 0x0F0F0F0F0F0F0F0F),
-        (2, 0x3333333333333333),
-        (1, 0x5555555555555555),
-    ):
-        x = (x | (x << np.uint64(shift))) & np.uint64(mask)
-    return x
-
-
-def _interleave32(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return (_spread(a) << np.uint64(1)) | _spread(b)
 
 
 def _zorder_delta_rs(path: str, target_size: int) -> None:

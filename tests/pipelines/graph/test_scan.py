@@ -9,10 +9,11 @@ import pyarrow as pa
 import pytest
 from deltalake import write_deltalake
 
-from pipelines.bench.graph import benchmark, generate_edges, zorder_indices
+from pipelines.bench.graph import benchmark, generate_edges
 from pipelines.graph.queries import LinkGraph
 from pipelines.graph.scan import DeltaSource
 from spark_jobs.tables import LINK_GRAPH
+from spark_jobs.zorder import zorder_indices
 
 
 def _edge(src: str, dst: str, crawl: str = "C1") -> dict:

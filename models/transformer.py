@@ -72,6 +72,22 @@ def _resolve_base(config: dict[str, Any]) -> Path:
     return path.resolve()
 
 
+def load_base(base: str | Path, labels: Sequence[str] = RELATION_LABELS):
+    """(tokenizer, sequence classifier with a fresh head over ``labels``) from a local base."""
+    _offline()
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(base, local_files_only=True)
+    model = AutoModelForSequenceClassification.from_pretrained(
+        base,
+        local_files_only=True,
+        num_labels=len(labels),
+        id2label=dict(enumerate(labels)),
+        label2id={label: i for i, label in enumerate(labels)},
+    )
+    return tokenizer, model
+
+
 def train_transformer(
     train: Sequence[tuple[LinkInput, str]],
     config: dict[str, Any],
@@ -82,21 +98,13 @@ def train_transformer(
     """Fine-tune the base model on (link, label) pairs and save it under ``artefact_dir``."""
     _offline()
     import torch
-    from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
     if not train:
         raise ValueError("no training examples")
     base = _resolve_base(config)
     torch.manual_seed(config["seed"])
     rng = random.Random(config["seed"])
-    tokenizer = AutoTokenizer.from_pretrained(base, local_files_only=True)
-    model = AutoModelForSequenceClassification.from_pretrained(
-        base,
-        local_files_only=True,
-        num_labels=len(labels),
-        id2label=dict(enumerate(labels)),
-        label2id={label: i for i, label in enumerate(labels)},
-    )
+    tokenizer, model = load_base(base, labels)
     index = {label: i for i, label in enumerate(labels)}
     data = [(text_features(link), index[label]) for link, label in train]
     steps = config["epochs"] * math.ceil(len(data) / config["batch_size"])

@@ -146,26 +146,16 @@ def _transformer_model(ref: str | None):
     for meta in reversed(Registry().versions()):
         if meta.kind == "transformer":
             return load_model(meta.version)
-    from transformers import AutoModelForSequenceClassification, AutoTokenizer
-
-    from extraction.labels import RELATION_LABELS
     from models.transformer import (
         DEFAULT_CONFIG,
         TransformerClassifier,
-        _offline,
         default_base_model,
+        load_base,
     )
 
-    _offline()
     base = default_base_model()
     print(f"no transformer registered: timing {base} with an untrained head", flush=True)
-    tokenizer = AutoTokenizer.from_pretrained(base, local_files_only=True)
-    model = AutoModelForSequenceClassification.from_pretrained(
-        base,
-        local_files_only=True,
-        num_labels=len(RELATION_LABELS),
-        id2label=dict(enumerate(RELATION_LABELS)),
-    )
+    tokenizer, model = load_base(base)
     return TransformerClassifier(
         model,
         tokenizer,

@@ -89,13 +89,7 @@ def full_pass(path: Path, reader: str, seeds=None) -> dict:
     for _page, columns in extract_warc_columns(path, seeds=seeds, stats=stats, reader=reader):
         internal = columns["internal"]
         external += len(internal) - sum(internal)  # list.count(False) compares 200 bools slowly
-    return {
-        "records": stats.records_read,
-        "pages": stats.pages,
-        "links": stats.links,
-        "external_links": external,
-        "errors": len(stats.errors),
-    }
+    return _extracted(stats, external)
 
 
 def full_rows_pass(path: Path, reader: str, seeds=None) -> dict:
@@ -105,6 +99,11 @@ def full_rows_pass(path: Path, reader: str, seeds=None) -> dict:
     external = 0
     for _page, rows in extract_warc(path, seeds=seeds, stats=stats, reader=reader):
         external += sum(1 for row in rows if not row["internal"])
+    return _extracted(stats, external)
+
+
+def _extracted(stats, external: int) -> dict:
+    """What a full pass reports: its ExtractStats counts and the links leaving their site."""
     return {
         "records": stats.records_read,
         "pages": stats.pages,

@@ -26,7 +26,7 @@ from pyspark.sql import DataFrame, SparkSession
 
 from spark_jobs import storage
 from spark_jobs.files import DataFile, delete_files, now_ms, write_sorted_files
-from spark_jobs.tables import TableSpec, slices_predicate
+from spark_jobs.tables import TableSpec, in_slices, slices_predicate
 from spark_jobs.zorder import range_overlap
 
 Slices = dict[str, list[str] | None]  # crawl -> segments (None: crawl-partitioned table)
@@ -250,16 +250,9 @@ def current_files(table: Any, spec: TableSpec, slices: Slices) -> list[dict[str,
     found = []
     for row in rows:
         values = {c: row[f"partition.{c}"] for c in spec.partition_by}
-        if _in_slices(spec, slices, values):
+        if in_slices(spec, slices, values):
             found.append({**row, "partition_values": values})
     return found
-
-
-def _in_slices(spec: TableSpec, slices: Slices, values: dict[str, Any]) -> bool:
-    segments = slices.get(values.get("crawl"), [])
-    if values.get("crawl") not in slices:
-        return False
-    return segments is None or "segment" not in spec.partition_by or values["segment"] in segments
 
 
 def _check_inside_slices(spec: TableSpec, slices: Slices, files: list[DataFile]) -> None:
@@ -267,7 +260,7 @@ def _check_inside_slices(spec: TableSpec, slices: Slices, files: list[DataFile])
         {
             json.dumps(f.partition_values)
             for f in files
-            if not _in_slices(spec, slices, f.partition_values)
+            if not in_slices(spec, slices, f.partition_values)
         }
     )
     if outside:

@@ -14,6 +14,7 @@ times during a backfill. ``link_graph`` is built per crawl and partitioned by ``
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pyarrow as pa
 
@@ -218,9 +219,15 @@ def slices_predicate(spec: TableSpec, slices: dict[str, list[str] | None]) -> st
     return terms[0] if len(terms) == 1 else " OR ".join(f"({t})" for t in terms)
 
 
-def slice_filters(spec: TableSpec, crawl: str, segments: list[str] | None) -> list[tuple]:
-    """The same slice as delta-rs partition filters (a conjunction), for OPTIMIZE and reads."""
-    filters: list[tuple] = [("crawl", "=", crawl)]
-    if segments is not None and "segment" in spec.partition_by:
-        filters.append(("segment", "in", list(segments)))
-    return filters
+def in_slices(
+    spec: TableSpec, slices: dict[str, list[str] | None], partition_values: dict[str, Any]
+) -> bool:
+    """Whether a file's partition values lie inside ``slices`` (what :func:`slices_predicate`
+    selects, for files the writer adds or removes)."""
+    crawl = partition_values.get("crawl")
+    if crawl not in slices:
+        return False
+    segments = slices[crawl]
+    if segments is None or "segment" not in spec.partition_by:
+        return True
+    return partition_values.get("segment") in segments

@@ -25,7 +25,6 @@ from extraction.native import pagewalk as _pagewalk
 from extraction.urls import (
     Resolver,
     has_scheme,
-    normalize_url,
     registered_domain,
     resolver_for,
     unusable_reason,
@@ -500,8 +499,3 @@ def guess_language(text: str | bytes, max_chars: int = 1200) -> str:
     if best < 3 or hits.count(best) > 1:
         return ""
     return _LANGUAGES[hits.index(best)]
-
-
-def page_url(url: str) -> str:
-    """Canonical form of a page URL (as in the pages table); the raw URL if unusable."""
-    return normalize_url(url) or url

@@ -361,11 +361,9 @@ def _without_urls(spec: TableSpec, root: str, url_column: str, tasks) -> Iterato
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    from spark_jobs.files import filesystem_path
-
     for described, urls in tasks:
         old = DataFile.from_dict(described)
-        filesystem, where = filesystem_path(storage.join(root, old.path))
+        filesystem, where = storage.filesystem(storage.join(root, old.path))
         table = pq.read_table(where, filesystem=filesystem)
         dropped = pc.is_in(table.column(url_column), value_set=pa_strings(urls))
         kept = table.filter(pc.invert(dropped))

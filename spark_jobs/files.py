@@ -151,7 +151,7 @@ def _write_file(
     table: pa.Table,
 ) -> DataFile:
     relative = f"{folder}/part-{uuid.uuid4().hex}.zstd.parquet"
-    filesystem, where = filesystem_path(storage.join(root, relative))
+    filesystem, where = storage.filesystem(storage.join(root, relative))
     filesystem.create_dir(where.rsplit("/", 1)[0], recursive=True)
     collected: list[pq.FileMetaData] = []
     with filesystem.open_output_stream(where) as sink:
@@ -175,14 +175,6 @@ def _write_file(
         rows=table.num_rows,
         stats=json.dumps(delta_stats(collected[0], table.schema), separators=(",", ":")),
     )
-
-
-def filesystem_path(uri: str):
-    from pyarrow import fs
-
-    if storage.is_local(uri):
-        return fs.LocalFileSystem(), uri.removeprefix("file://")
-    return fs.FileSystem.from_uri(uri)
 
 
 def delta_stats(metadata: pq.FileMetaData, schema: pa.Schema) -> dict[str, Any]:
@@ -243,7 +235,7 @@ def delete_files(root: str, files: list[DataFile]) -> None:
     """Remove files that will never be committed (best effort: orphans are harmless)."""
     for data_file in files:
         try:
-            filesystem, where = filesystem_path(storage.join(root, data_file.path))
+            filesystem, where = storage.filesystem(storage.join(root, data_file.path))
             filesystem.delete_file(where)
         except OSError:
             pass

@@ -32,13 +32,23 @@ def _s3(uri: str) -> tuple[pafs.FileSystem, str]:
     return pafs.S3FileSystem(**options), uri.removeprefix("s3://")
 
 
+def filesystem(uri: str) -> tuple[pafs.FileSystem, str]:
+    """(pyarrow filesystem, path in it) for a local path, ``file://``, ``s3://``/``s3a://``
+    (region, endpoint and anonymous access as above) or any URI pyarrow knows."""
+    if is_local(uri):
+        return pafs.LocalFileSystem(), uri.removeprefix("file://")
+    if uri.startswith(("s3://", "s3a://")):
+        return _s3(uri.replace("s3a://", "s3://", 1))
+    return pafs.FileSystem.from_uri(uri)
+
+
 def open_input(uri: str) -> BinaryIO:
     """Open a file for streaming reads, wherever it lives."""
     if uri.startswith(("http://", "https://")):
         return urllib.request.urlopen(uri, timeout=120)  # noqa: S310 (user-configured root)
     if uri.startswith(("s3://", "s3a://")):
-        filesystem, path = _s3(uri.replace("s3a://", "s3://", 1))
-        return filesystem.open_input_stream(path)
+        filesystem_, path = filesystem(uri)
+        return filesystem_.open_input_stream(path)
     return open(uri.removeprefix("file://"), "rb")
 
 
@@ -55,8 +65,8 @@ def exists(uri: str) -> bool:
         except OSError:
             return False
     if uri.startswith(("s3://", "s3a://")):
-        filesystem, path = _s3(uri.replace("s3a://", "s3://", 1))
-        return filesystem.get_file_info(path).type != pafs.FileType.NotFound
+        filesystem_, path = filesystem(uri)
+        return filesystem_.get_file_info(path).type != pafs.FileType.NotFound
     return os.path.exists(uri.removeprefix("file://"))
 
 
@@ -71,11 +81,9 @@ def remove_tree(uri: str) -> None:
 
         shutil.rmtree(uri.removeprefix("file://"), ignore_errors=True)
         return
-    from pyarrow import fs as pafs
-
     try:
-        filesystem, path = pafs.FileSystem.from_uri(uri)
-        filesystem.delete_dir(path)
+        filesystem_, path = filesystem(uri)
+        filesystem_.delete_dir(path)
     except OSError:
         pass
 

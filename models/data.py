@@ -41,6 +41,11 @@ class Example:
     split: str = "train"
     lang: str = ""
     source: str = "labelled"  # labelled | weak
+    template: str = ""  # the phrasing family it was rendered from, or "handwritten-*"
+
+    @property
+    def handwritten(self) -> bool:
+        return self.template.startswith("handwritten")
 
 
 def load_labelled(paths: str | Path | Sequence[str | Path] | None = None) -> list[Example]:
@@ -86,6 +91,7 @@ def labelled_example(row: Mapping[str, Any]) -> Example:
         label=check_label(row["label"]),
         split=split,
         lang=row.get("lang") or "",
+        template=str(row.get("template") or ""),
     )
 
 

@@ -33,6 +33,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--epochs", type=int, help="training epochs (default: per kind)")
     parser.add_argument("--models", help="registry folder (default: $SUPPLYLINKS_MODELS)")
     parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=JSON",
+        help="override one training config value, e.g. --set learn_rate=1e-4 (repeatable)",
+    )
+    parser.add_argument(
+        "--cv",
+        type=int,
+        metavar="K",
+        help="instead of training: K-fold check over the hand-written train rows, grouped "
+        "by source site (the proxy for unseen text; reads no test row, registers nothing)",
+    )
+    parser.add_argument(
         "--promote",
         choices=("if-better", "always", "never"),
         default="if-better",
@@ -58,13 +72,15 @@ def run(args: argparse.Namespace) -> int:
             weak = weak_examples(rows, exclude=held_out, limit=args.weak_limit)
     except (FileNotFoundError, ValueError) as exc:
         raise UserError(str(exc)) from None
-    config: dict = {}
+    config: dict = _overrides(args.set)
     if args.epochs:
         config["epochs"] = args.epochs
     if args.base_model:
         if args.kind != "transformer":
             raise UserError("--base-model applies to --kind transformer only")
         config["base_model"] = str(Path(args.base_model).expanduser().resolve())
+    if args.cv:
+        return _cross_validate(args, labelled, weak, config)
     try:
         result = train_model(
             args.kind,
@@ -102,6 +118,47 @@ def run(args: argparse.Namespace) -> int:
         "promoted": result.promoted,
         "train": result.meta.training,
         "path": str(result.path),
+    }
+    print(json.dumps(summary))
+    return 0
+
+
+def _overrides(pairs: list[str]) -> dict:
+    """``KEY=JSON`` pairs as a config dict (a bare word that is not JSON is a string)."""
+    config = {}
+    for pair in pairs:
+        key, equals, value = pair.partition("=")
+        if not equals or not key:
+            raise UserError(f"--set {pair!r}: expected KEY=VALUE")
+        try:
+            config[key] = json.loads(value)
+        except ValueError:
+            config[key] = value
+    return config
+
+
+def _cross_validate(args: argparse.Namespace, labelled, weak, config: dict) -> int:
+    from models.evaluation import format_report
+    from models.rules import RULES_VERSION, RulesClassifier
+    from models.training import cross_validate, evaluate_model, handwritten_folds
+
+    if weak:
+        raise UserError("--cv takes the labelled train split only (no --weak)")
+    try:
+        evaluation = cross_validate(args.kind, labelled, config=config, folds=args.cv)
+    except (FileNotFoundError, ValueError) as exc:
+        raise UserError(str(exc)) from None
+    held = [e for _, fold in handwritten_folds(labelled, args.cv) for e in fold]
+    rules = evaluate_model(RulesClassifier(), held)
+    split = f"{args.cv}-fold hand-written train (by site)"
+    print(format_report({RULES_VERSION: rules, args.kind: evaluation}, split=split))
+    summary = {
+        "cv_folds": args.cv,
+        "kind": args.kind,
+        "config": config,
+        "macro_f1": evaluation.macro_f1,
+        "per_label_f1": {k: v["f1"] for k, v in evaluation.per_label.items()},
+        "rules_macro_f1": rules.macro_f1,
     }
     print(json.dumps(summary))
     return 0

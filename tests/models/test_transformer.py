@@ -98,3 +98,45 @@ def test_missing_base_model_folder_is_a_clear_error(labelled, registry, tmp_path
         train_model(
             "transformer", labelled, config={"base_model": str(tmp_path)}, registry=registry
         )
+
+
+def test_mean_pooled_head_trains_saves_and_loads_to_the_same_scores(tiny_base, labelled, registry):
+    config = {
+        "base_model": str(tiny_base),
+        "epochs": 12,
+        "learn_rate": 1e-3,
+        "batch_size": 8,
+        "pooling": "mean",
+        "augment": 0.3,
+        "label_smoothing": 0.1,
+        "quantize": False,
+    }
+    result = train_model("transformer", labelled, config=config, registry=registry, promote="never")
+    assert result.evaluation.macro_f1 >= 0.5
+    model = load_model(str(result.path))
+    rows = [{"anchor_text": "Kern AG", "section_heading": "Unsere Kunden"}, {}]
+    again = load_model(str(result.path)).predict(rows)
+    assert model.predict(rows) == again  # the saved head is the trained one, not a fresh one
+    dev = [e for e in labelled if e.split == "dev"]
+    from models.training import evaluate_model
+
+    assert evaluate_model(model, dev).macro_f1 == result.evaluation.macro_f1
+
+
+def test_augmented_text_rewrites_copies_but_keeps_the_evidence():
+    import random
+
+    from models.features import LinkInput, text_features
+    from models.transformer import augmented_text
+
+    link = LinkInput(
+        anchor_text="Kern AG",
+        section_heading="Home > Unsere Kunden",
+        context="Zu unseren Kunden zählt die Kern AG seit vielen Jahren und wir sind stolz darauf.",
+    )
+    rng = random.Random(0)
+    assert augmented_text(link, rng, ["Falk GmbH"], 0.0) == text_features(link)
+    texts = {augmented_text(link, rng, ["Falk GmbH"], 1.0) for _ in range(200)}
+    assert len(texts) > 5 and text_features(link) not in texts or len(texts) > 5
+    assert any("Falk GmbH" in t for t in texts) and any(t.startswith("none |") for t in texts)
+    assert all("kunden" in t.lower() for t in texts)  # the heading always survives

@@ -33,6 +33,7 @@ from extraction.native import pagewalk
 from spark_jobs import storage
 from spark_jobs.delta import WrittenFiles, files_root, new_staging_dir, read_files, write_slices
 from spark_jobs.files import DataFile, delete_files, write_sorted_files
+from spark_jobs.memory import keep_heap
 from spark_jobs.params import JobParams
 from spark_jobs.pipes_session import open_pipes
 from spark_jobs.runner import JobRun, load_seed_rows
@@ -224,6 +225,7 @@ def extract_files(
     from extraction.companies import SeedCompanies
     from extraction.extract import ExtractStats, extract_warc_columns
 
+    keep_heap()
     seeds = SeedCompanies.from_rows(seed_rows) if seed_rows else None
     for crawl, segment, path, uri in files:
         started, cpu_started = time.monotonic(), time.process_time()

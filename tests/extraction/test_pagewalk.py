@@ -305,6 +305,23 @@ def test_append_utf8_builds_arrow_string_buffers_and_appends_nothing_on_error() 
         _pagewalk.append_utf8(["x"], bytearray(b"q"), bytearray(4), bytearray())
 
 
+def test_append_utf8_grows_large_buffers_without_losing_bytes() -> None:
+    """Past 1 MB the buffers grow by doubling (a resize up, then down within the
+    allocation): every appended byte and offset must survive each step."""
+    import array
+
+    data, offsets, valid = bytearray(), bytearray(4), bytearray()
+    values = [f"{i:07d}" + "é" * (i % 50) for i in range(300)]
+    expected = bytearray()
+    for _ in range(200):
+        _pagewalk.append_utf8(values, data, offsets, valid)
+        expected += "".join(values).encode()
+    assert len(data) > 3 << 20 and data == expected
+    ends = array.array("i", offsets)
+    assert len(ends) == 200 * 300 + 1 and ends[-1] == len(data)
+    assert valid == bytearray([1]) * (200 * 300)
+
+
 def test_append_codes_numbers_values_in_first_seen_order() -> None:
     import array
 

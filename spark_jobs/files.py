@@ -97,21 +97,30 @@ def write_sorted_files(
         return []
     table = _dictionary_encoded(table, spec)
     order = pa.array(zorder_indices(table, spec.zorder_by))
-    # Column by column, each in one piece: a take across many chunks costs several times more.
-    table = pa.table(
-        [column.combine_chunks().take(order) for column in table.columns], names=table.column_names
-    )
+    # Each column in one piece (a take across many chunks costs several times more), without
+    # copying the ones already in one piece; the sorted rows are gathered one row group at a
+    # time while writing, so no sorted copy of the whole table is ever held.
+    columns = [
+        column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
+        for column in table.columns
+    ]
     # The declared nullability, over the arrays' own types (dictionary arrays stay so: the
     # footer carries plain Parquet string columns, read back as strings).
-    table = pa.Table.from_arrays(
-        table.columns,
-        schema=pa.schema(pa.field(f.name, table.column(f.name).type, f.nullable) for f in schema),
+    file_schema = pa.schema(
+        pa.field(f.name, columns[i].type, f.nullable) for i, f in enumerate(schema)
     )
     folder = partition_folder(spec, partition_values)
     written = []
-    for start in range(0, table.num_rows, FILE_ROWS):
-        part = table.slice(start, FILE_ROWS)
-        data_file = _write_file(spec, root, folder, partition_values, part)
+    for start in range(0, len(order), FILE_ROWS):
+        data_file = _write_file(
+            spec,
+            root,
+            folder,
+            partition_values,
+            file_schema,
+            columns,
+            order.slice(start, FILE_ROWS),
+        )
         data_file.source = source
         written.append(data_file)
     return written
@@ -148,8 +157,11 @@ def _write_file(
     root: str,
     folder: str,
     partition_values: dict[str, str],
-    table: pa.Table,
+    schema: pa.Schema,
+    columns: list[pa.Array],
+    rows: pa.Array,
 ) -> DataFile:
+    """Write the rows at positions ``rows`` of ``columns`` (in that order) as one file."""
     relative = f"{folder}/part-{uuid.uuid4().hex}.zstd.parquet"
     filesystem, where = storage.filesystem(storage.join(root, relative))
     filesystem.create_dir(where.rsplit("/", 1)[0], recursive=True)
@@ -157,23 +169,28 @@ def _write_file(
     with filesystem.open_output_stream(where) as sink:
         writer = pq.ParquetWriter(
             sink,
-            table.schema,
+            schema,
             compression="zstd",
             compression_level=1,
-            use_dictionary=[n for n in table.column_names if n not in spec.distinct_columns],
+            use_dictionary=[n for n in schema.names if n not in spec.distinct_columns],
             store_schema=False,  # readers take the types from Parquet (dictionaries stay strings)
             write_batch_size=64 * 1024,
             metadata_collector=collected,
         )
-        writer.write_table(table, row_group_size=ROW_GROUP_ROWS)
+        for start in range(0, len(rows), ROW_GROUP_ROWS):
+            group = rows.slice(start, ROW_GROUP_ROWS)
+            writer.write_table(
+                pa.Table.from_arrays([column.take(group) for column in columns], schema=schema),
+                row_group_size=ROW_GROUP_ROWS,
+            )
         writer.close()
         size = sink.tell()
     return DataFile(
         path=relative,
         size=size,
         partition_values=dict(partition_values),
-        rows=table.num_rows,
-        stats=json.dumps(delta_stats(collected[0], table.schema), separators=(",", ":")),
+        rows=len(rows),
+        stats=json.dumps(delta_stats(collected[0], schema), separators=(",", ":")),
     )
 
 

@@ -158,6 +158,25 @@ def test_sorted_files_cover_narrow_zorder_ranges_and_carry_footer_stats(tmp_path
         assert 1 <= len(read) <= 6, f"a point lookup on {column} reads a few of the ten files"
 
 
+def test_sorted_rows_are_written_one_row_group_at_a_time_in_curve_order(tmp_path, monkeypatch):
+    """Gathering the sorted rows per row group while writing gives the files, rows and
+    order of gathering the whole table at once (one row group per file)."""
+    monkeypatch.setattr(table_files, "FILE_ROWS", 2_000)
+    rows = links_table(5_000)
+    slice_ = {"crawl": "CC-A", "segment": "00"}
+    whole = write_sorted_files(HYPERLINKS, str(tmp_path / "whole"), slice_, rows)
+    monkeypatch.setattr(table_files, "ROW_GROUP_ROWS", 512)
+    grouped = write_sorted_files(HYPERLINKS, str(tmp_path / "grouped"), slice_, rows)
+    assert [f.rows for f in grouped] == [f.rows for f in whole] == [2_000, 2_000, 1_000]
+    for one, many in zip(whole, grouped, strict=True):
+        single = pq.ParquetFile(str(tmp_path / "whole" / one.path))
+        split = pq.ParquetFile(str(tmp_path / "grouped" / many.path))
+        assert single.metadata.num_row_groups == 1
+        assert split.metadata.num_row_groups == -(-many.rows // 512)
+        assert split.read().to_pylist() == single.read().to_pylist()
+        assert many.stats == one.stats
+
+
 def test_one_commit_replaces_slices_of_several_crawls(tmp_path):
     path = str(tmp_path / "hyperlinks")
     ensure_table(HYPERLINKS, path)

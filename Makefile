@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # torch stays the local CPU build (constraints.txt); extras: see pyproject.toml.
 EXTRAS ?= spark,dagster,transformer,dev
 
-.PHONY: venv test sample lint ui clean
+.PHONY: venv jvm-archive test sample lint ui clean
 
 venv: $(VENV)/.installed
 
@@ -17,10 +17,15 @@ $(VENV)/.installed: pyproject.toml constraints.txt setup.py extraction/_pagewalk
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[$(EXTRAS)]"
 	touch $@
 
-test: venv
+# A class-data-sharing archive of the Spark driver JVM (built once, ~35 s): local Spark
+# sessions then start in ~3.5 s instead of ~6 s. Only a cache: without it jobs still run.
+jvm-archive: venv
+	$(BIN)/python -m spark_jobs.jvm_archive || echo "warning: no Spark JVM class archive; Spark starts slower"
+
+test: venv jvm-archive
 	$(BIN)/pytest -q
 
-sample: venv
+sample: venv jvm-archive
 	$(BIN)/supplylinks sample
 
 lint: venv

@@ -7,6 +7,8 @@ import sys
 
 from pyspark.sql import SparkSession
 
+from spark_jobs import jvm_archive
+
 # Settings every runtime needs: Arrow transfer, partition values kept as strings ("00" stays
 # "00"), microsecond timestamps in Parquet so Arrow and Delta read them back unchanged.
 COMMON_CONF = {
@@ -30,10 +32,14 @@ LOCAL_CONF = {
 }
 
 
-def spark_session(app_name: str, master: str | None = None) -> SparkSession:
+def spark_session(
+    app_name: str, master: str | None = None, java_options: str | None = None
+) -> SparkSession:
     """The job's session: ``local[*]`` unless a cluster (spark-submit) already set the master.
 
     ``SUPPLYLINKS_SPARK_MASTER`` overrides the local default (e.g. ``local[1]`` in benchmarks).
+    A local driver JVM maps its classes from the class-data-sharing archive of
+    :mod:`spark_jobs.jvm_archive` when one was built; ``java_options`` replaces that choice.
     """
     builder = SparkSession.builder.appName(app_name)
     master = master or os.environ.get("SUPPLYLINKS_SPARK_MASTER")
@@ -44,6 +50,10 @@ def spark_session(app_name: str, master: str | None = None) -> SparkSession:
         builder = builder.master(master or "local[*]")
         for key, value in LOCAL_CONF.items():
             builder = builder.config(key, value)
+        extra = jvm_archive.java_options() if java_options is None else java_options
+        if extra:
+            java = f"{LOCAL_CONF['spark.driver.extraJavaOptions']} {extra}"
+            builder = builder.config("spark.driver.extraJavaOptions", java)
     for key, value in COMMON_CONF.items():
         builder = builder.config(key, value)
     spark = builder.getOrCreate()

@@ -49,6 +49,8 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "augment": 0.0,  # probability that a training example is rewritten (see augmented_text)
     "label_smoothing": 0.0,
     "handwritten_repeats": 1,  # each hand-written training row counts this many times
+    "head_epochs": 0,  # epochs that train the new head alone before fine-tuning everything
+    "head_learn_rate": 3e-3,
 }
 HEAD_FILE = "mean_head.pt"
 PREDICT_BATCH = 64
@@ -121,19 +123,75 @@ def train_transformer(
     index = {label: i for i, label in enumerate(labels)}
     links = [(link, index[label]) for link, label in train]
     names = _names(link for link, _ in train)
+    loss_of = torch.nn.CrossEntropyLoss(label_smoothing=config.get("label_smoothing", 0.0))
+    model.train()
+    if config.get("head_epochs", 0):
+        # linear probe first: the new head learns on the pretrained features before
+        # fine-tuning moves them (a random head's gradients would distort them)
+        head = list(model.classifier.parameters())
+        trainable = [p for p in model.parameters() if p.requires_grad]
+        for param in trainable:
+            param.requires_grad_(False)
+        for param in head:
+            param.requires_grad_(True)
+        optimizer = torch.optim.AdamW(head, lr=config.get("head_learn_rate", 3e-3))
+        _run_epochs(
+            model,
+            tokenizer,
+            links,
+            names,
+            config,
+            rng,
+            loss_of,
+            optimizer,
+            None,
+            config["head_epochs"],
+            head,
+            "head",
+        )
+        for param in trainable:
+            param.requires_grad_(True)
+    params = [p for p in model.parameters() if p.requires_grad]
     steps = config["epochs"] * math.ceil(len(links) / config["batch_size"])
     optimizer = torch.optim.AdamW(
-        [p for p in model.parameters() if p.requires_grad],
-        lr=config["learn_rate"],
-        weight_decay=config["weight_decay"],
+        params, lr=config["learn_rate"], weight_decay=config["weight_decay"]
     )
-    loss_of = torch.nn.CrossEntropyLoss(label_smoothing=config.get("label_smoothing", 0.0))
     warmup = max(1, int(steps * config["warmup"]))
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimizer, lambda s: min((s + 1) / warmup, max(0.0, (steps - s) / (steps - warmup + 1)))
     )
-    model.train()
-    for epoch in range(config["epochs"]):
+    _run_epochs(
+        model,
+        tokenizer,
+        links,
+        names,
+        config,
+        rng,
+        loss_of,
+        optimizer,
+        schedule,
+        config["epochs"],
+        params,
+        "transformer",
+    )
+    model.eval()
+    target = artefact_dir / WEIGHTS_DIR
+    model.save_pretrained(target)
+    tokenizer.save_pretrained(target)
+    # evaluated exactly as it will run: quantised if the config says so
+    return TransformerClassifier(
+        model, tokenizer, version, config["max_length"], config.get("quantize", False)
+    )
+
+
+def _run_epochs(
+    model, tokenizer, links, names, config, rng, loss_of, optimizer, schedule, epochs, params, name
+) -> None:
+    """``epochs`` passes over freshly augmented, shuffled copies of ``links``, updating
+    ``params`` only (the others get no gradient step)."""
+    import torch
+
+    for epoch in range(epochs):
         rng.shuffle(links)
         data = [
             (augmented_text(link, rng, names, config.get("augment", 0.0)), y) for link, y in links
@@ -151,20 +209,13 @@ def train_transformer(
             logits = model(**inputs).logits
             loss = loss_of(logits, torch.tensor([y for _, y in batch]))
             loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            torch.nn.utils.clip_grad_norm_(params, 1.0)
             optimizer.step()
-            schedule.step()
+            if schedule is not None:
+                schedule.step()
             optimizer.zero_grad()
             total += loss.item() * len(batch)
-        log.info("transformer epoch %d loss %.4f", epoch + 1, total / len(data))
-    model.eval()
-    target = artefact_dir / WEIGHTS_DIR
-    model.save_pretrained(target)
-    tokenizer.save_pretrained(target)
-    # evaluated exactly as it will run: quantised if the config says so
-    return TransformerClassifier(
-        model, tokenizer, version, config["max_length"], config.get("quantize", False)
-    )
+        log.info("%s epoch %d loss %.4f", name, epoch + 1, total / len(data))
 
 
 def augmented_text(link: LinkInput, rng: random.Random, names: Sequence[str], p: float) -> str:

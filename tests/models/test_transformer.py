@@ -108,6 +108,7 @@ def test_mean_pooled_head_trains_saves_and_loads_to_the_same_scores(tiny_base, l
         "batch_size": 8,
         "pooling": "mean",
         "augment": 0.3,
+        "head_epochs": 2,
         "label_smoothing": 0.1,
         "quantize": False,
     }

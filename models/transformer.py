@@ -24,6 +24,7 @@ import os
 import random
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -133,6 +134,8 @@ def train_transformer(
     links = [(link, index[label]) for link, label in train]
     names = _names(link for link, _ in train)
     loss_of = torch.nn.CrossEntropyLoss(label_smoothing=config.get("label_smoothing", 0.0))
+    # both phases (head alone, then everything) share all but their optimizer and parameters
+    run_epochs = partial(_run_epochs, model, tokenizer, links, names, config, rng, loss_of)
     model.train()
     if config.get("head_epochs", 0):
         # linear probe first: the new head learns on the pretrained features before
@@ -144,20 +147,7 @@ def train_transformer(
         for param in head:
             param.requires_grad_(True)
         optimizer = torch.optim.AdamW(head, lr=config.get("head_learn_rate", 3e-3))
-        _run_epochs(
-            model,
-            tokenizer,
-            links,
-            names,
-            config,
-            rng,
-            loss_of,
-            optimizer,
-            None,
-            config["head_epochs"],
-            head,
-            "head",
-        )
+        run_epochs(optimizer, None, config["head_epochs"], head, "head")
         for param in trainable:
             param.requires_grad_(True)
     params = [p for p in model.parameters() if p.requires_grad]
@@ -169,20 +159,7 @@ def train_transformer(
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimizer, lambda s: min((s + 1) / warmup, max(0.0, (steps - s) / (steps - warmup + 1)))
     )
-    _run_epochs(
-        model,
-        tokenizer,
-        links,
-        names,
-        config,
-        rng,
-        loss_of,
-        optimizer,
-        schedule,
-        config["epochs"],
-        params,
-        "transformer",
-    )
+    run_epochs(optimizer, schedule, config["epochs"], params, "transformer")
     model.eval()
     target = artefact_dir / WEIGHTS_DIR
     model.save_pretrained(target)

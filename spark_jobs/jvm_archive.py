@@ -3,15 +3,15 @@
 Starting the local SparkSession loads and verifies ~10,000 Spark, Scala and Hadoop classes
 from jars; that is most of its 4-6 s start on a 2-core box, and every Pipes job pays it.
 The JVM can instead map the classes from an archive written by an earlier run
-(``-XX:ArchiveClassesAtExit``, JDK 13+): measured here, session start 5.3-6.1 s -> 3.3-3.5 s.
+(``-XX:ArchiveClassesAtExit``, JDK 13+): measured here, session start 5.3-6.9 s -> 3.3-4.1 s.
 
-``python -m spark_jobs.jvm_archive`` writes the archive once (``make venv`` runs it; it
-starts a local session, runs one small RDD and one SQL job so their classes are in it, and
-exits). :func:`java_options` adds ``-XX:SharedArchiveFile`` to the local driver only when
-the archive exists. It is a cache, never required: a JVM that does not match the archive
-(another JDK, other jars) ignores it and loads classes from the jars as before. The archive
-is named by PySpark version and the ``java`` binary, so upgrading either builds a new one.
-Clusters never use it.
+``python -m spark_jobs.jvm_archive`` writes the archive once (``make test``/``make sample``
+run it; it starts a local session, runs a small RDD, SQL and ``mapInArrow`` job so their
+classes are in it, and exits). :func:`java_options` adds ``-XX:SharedArchiveFile`` to the
+local driver only when the archive exists. It is a cache, never required: a JVM that does
+not match the archive (another JDK, other jars) ignores it and loads classes from the jars
+as before. The archive is named by PySpark version and the ``java`` binary, so upgrading
+either builds a new one. Clusters never use it.
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ import sys
 from pathlib import Path
 
 ARCHIVE_ENV = "SUPPLYLINKS_JVM_ARCHIVE"
+#: CDS logs only errors: a JVM skipping or rejecting an archive is not worth a warning line
+_CDS_LOG = "-Xlog:cds=error"
 
 
 def java_binary() -> str | None:
@@ -53,7 +55,7 @@ def java_options() -> str:
     path = archive_path()
     if path is None or not path.is_file():
         return ""
-    return f"-XX:SharedArchiveFile={path} -Xshare:auto -Xlog:cds=error"
+    return f"-XX:SharedArchiveFile={path} -Xshare:auto {_CDS_LOG}"
 
 
 def build(path: Path | None = None) -> Path:
@@ -64,11 +66,8 @@ def build(path: Path | None = None) -> Path:
         raise RuntimeError("no java found: install Java 17 or 21 (or set JAVA_HOME)")
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
-    env = {**os.environ, ARCHIVE_ENV: str(partial)}
     subprocess.run(
-        [sys.executable, "-m", "spark_jobs.jvm_archive", "--record", str(partial)],
-        env=env,
-        check=True,
+        [sys.executable, "-m", "spark_jobs.jvm_archive", "--record", str(partial)], check=True
     )
     if not partial.is_file():
         raise RuntimeError(f"the JVM wrote no archive at {partial}")
@@ -84,7 +83,7 @@ def _record(partial: str) -> None:
 
     spark = spark_session(
         "supplylinks-jvm-archive",
-        java_options=f"-XX:ArchiveClassesAtExit={partial} -Xlog:cds=error",
+        java_options=f"-XX:ArchiveClassesAtExit={partial} {_CDS_LOG}",
     )
     spark.sparkContext.parallelize(range(4), 2).mapPartitions(lambda rows: [sum(rows)]).collect()
     numbers = spark.range(1000)

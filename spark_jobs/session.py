@@ -48,12 +48,12 @@ def spark_session(
         # Python workers must run the driver's interpreter (the venv), not `python3` on PATH.
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
         builder = builder.master(master or "local[*]")
-        for key, value in LOCAL_CONF.items():
-            builder = builder.config(key, value)
+        conf = dict(LOCAL_CONF)
         extra = jvm_archive.java_options() if java_options is None else java_options
         if extra:
-            java = f"{LOCAL_CONF['spark.driver.extraJavaOptions']} {extra}"
-            builder = builder.config("spark.driver.extraJavaOptions", java)
+            conf["spark.driver.extraJavaOptions"] += f" {extra}"
+        for key, value in conf.items():
+            builder = builder.config(key, value)
     for key, value in COMMON_CONF.items():
         builder = builder.config(key, value)
     spark = builder.getOrCreate()

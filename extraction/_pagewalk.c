@@ -1347,7 +1347,6 @@ fail:
 
 /* ---- Arrow-ready columns: a list's values appended to buffers, no Arrow conversion ---- */
 
-/* Grows a bytearray by n bytes (CPython over-allocates, so appends are amortised). */
 /* Grow a bytearray by n bytes. CPython over-allocates only 1/8 when a bytearray outgrows
  * its allocation, so a column buffer of a whole WARC file (~150 MB) would be reallocated
  * and copied dozens of times as pages are appended (perf: ~0.2 s CPU per file in realloc).

@@ -7,11 +7,11 @@ faults all its memory in again and the kernel zeroes each page first: ``perf`` s
 ``clear_page_erms`` as the largest single symbol of the task beyond extraction itself,
 ~0.6 s of CPU per file. Turning off ``mmap`` for large blocks and trimming keeps the freed
 memory in the heap, where the next file reuses it; Arrow allocates from the same heap
-(its system pool) so sorted copies reuse it too. Measured on one worker, four files of the
+(its system pool) so its sorted row groups reuse it too. Measured on one worker, four files of the
 pipeline bench: 30.2 s CPU instead of 35.9 s.
 
 The cost is a worker whose resident size stays at its peak (about one file's columns plus
-their sorted copy) until it exits, which Spark's worker memory already has to allow for.
+one sorted row group) until it exits, which Spark's worker memory already has to allow for.
 Linux/glibc only; elsewhere a no-op.
 """
 

@@ -257,6 +257,28 @@ def text_features(link: LinkInput) -> str:
     )
 
 
+#: Prefixes of the :func:`bow_features` that carry relation evidence rather than words: the
+#: rule verdict, region and language (lexicon cues are the features with a "!").
+_CUE_PREFIXES = ("v=", "r=", "l=")
+
+
+def cue_features(link: LinkInput) -> tuple[str, ...]:
+    """The fast model's relation evidence of a link, without its words: lexicon cues per
+    field (``h!customer``), the rule verdict (``v=c_supplier``), target flags (``d!social``),
+    region and language; sorted, each once. The transformer's optional wide head reads them
+    next to the encoder (config ``cue_features``)."""
+    return tuple(
+        sorted(
+            {
+                feature
+                for group in bow_feature_groups(link)
+                for feature in group
+                if "!" in feature or feature.startswith(_CUE_PREFIXES)
+            }
+        )
+    )
+
+
 _CUE_FIELDS = {
     "a": "anchor",
     "h": "heading",

@@ -18,6 +18,7 @@ pay for long ones; results go back in input order.
 from __future__ import annotations
 
 import importlib.util
+import json
 import logging
 import math
 import os
@@ -30,7 +31,7 @@ from typing import Any
 
 from extraction.labels import RELATION_LABELS
 from models.base import LinkClassifier, Prediction
-from models.features import LinkInput, text_features
+from models.features import LinkInput, cue_features, text_features
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +62,13 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "handwritten_repeats": 2,  # each hand-written training row counts this many times
     "head_epochs": 2,  # epochs that train the new head alone before fine-tuning everything
     "head_learn_rate": 3e-3,
+    # a wide part of the mean-pooled head: the fast model's relation evidence without its
+    # words (models.features.cue_features: lexicon cues per field, rule verdict, target
+    # flags, region, language) as 0/1 inputs next to the pooled encoder output
+    "cue_features": False,
 }
 HEAD_FILE = "mean_head.pt"
+CUE_VOCABULARY_FILE = "cue_vocabulary.json"
 PREDICT_BATCH = 64
 
 
@@ -126,8 +132,13 @@ def train_transformer(
     torch.manual_seed(config["seed"])
     rng = random.Random(config["seed"])
     tokenizer, model = load_base(base, labels)
+    cues: list[str] = []
+    if config.get("cue_features"):
+        if config.get("pooling", "cls") != "mean":
+            raise ValueError("cue_features needs pooling 'mean' (the head it widens)")
+        cues = sorted({cue for link, _ in train for cue in cue_features(link)})
     if config.get("pooling", "cls") == "mean":
-        model = mean_pooled(model)
+        model = mean_pooled(model, cues=cues)
     if config.get("freeze_embeddings"):
         _encoder(model).embeddings.word_embeddings.weight.requires_grad_(False)
     index = {label: i for i, label in enumerate(labels)}
@@ -179,21 +190,24 @@ def _run_epochs(
 
     for epoch in range(epochs):
         rng.shuffle(links)
-        data = [
-            (augmented_text(link, rng, names, config.get("augment", 0.0)), y) for link, y in links
-        ]
+        data = [(*_augmented(link, rng, names, config.get("augment", 0.0)), y) for link, y in links]
         total = 0.0
         for start in range(0, len(data), config["batch_size"]):
             batch = data[start : start + config["batch_size"]]
             inputs = tokenizer(
-                [text for text, _ in batch],
+                [text for _, text, _, _ in batch],
                 padding=True,
                 truncation=True,
                 max_length=config["max_length"],
                 return_tensors="pt",
             )
+            if getattr(model, "cue_index", None):
+                # hidden together with the text's cue summary, so the words must carry it
+                inputs["cues"] = model.cue_tensor(
+                    [cue_features(link) if shown else () for link, _, shown, _ in batch]
+                )
             logits = model(**inputs).logits
-            loss = loss_of(logits, torch.tensor([y for _, y in batch]))
+            loss = loss_of(logits, torch.tensor([y for *_, y in batch]))
             loss.backward()
             torch.nn.utils.clip_grad_norm_(params, 1.0)
             optimizer.step()
@@ -209,8 +223,16 @@ def augmented_text(link: LinkInput, rng: random.Random, names: Sequence[str], p:
     memorising the training phrasings: the target's name swapped for another firm's, the
     parent headings or the cue summary dropped, the sentence window moved, the case folded.
     The label still follows from what is left (no evidence field is blanked entirely)."""
+    return _augmented(link, rng, names, p)[1]
+
+
+def _augmented(
+    link: LinkInput, rng: random.Random, names: Sequence[str], p: float
+) -> tuple[LinkInput, str, bool]:
+    """(rewritten link, its model text, whether the cue summary was kept) for
+    :func:`augmented_text`."""
     if p <= 0 or rng.random() >= p:
-        return text_features(link)
+        return link, text_features(link), True
     anchor, context, heading = link.anchor_text, link.context, link.section_heading
     name = anchor.strip()
     if names and len(name) >= 3 and name in context and rng.random() < 0.5:
@@ -225,11 +247,12 @@ def augmented_text(link: LinkInput, rng: random.Random, names: Sequence[str], p:
             context = " ".join(words[start : start + rng.randint(6, len(words) - start)])
     changed = replace(link, anchor_text=anchor, context=context, section_heading=heading)
     text = text_features(changed)
-    if rng.random() < 0.25:
+    shown = rng.random() >= 0.25
+    if not shown:
         text = "none |" + text.split(" |", 1)[-1]
     if rng.random() < 0.2:
         text = text.lower()
-    return text
+    return changed, text, shown
 
 
 def _names(links) -> list[str]:
@@ -248,9 +271,10 @@ def _encoder(model):
     return getattr(model, "encoder_model", None) or model.base_model
 
 
-def mean_pooled(model, head_file: Path | None = None):
+def mean_pooled(model, head_file: Path | None = None, cues: Sequence[str] = ()):
     """A linear head over the attention-masked mean of the encoder's last layer, wrapping a
-    transformers sequence classifier's encoder (its own [CLS] head is not used)."""
+    transformers sequence classifier's encoder (its own [CLS] head is not used); with
+    ``cues`` (names of :func:`cue_features`) the head also reads one 0/1 input per cue."""
     import torch
 
     class MeanPooledClassifier(torch.nn.Module):
@@ -258,22 +282,41 @@ def mean_pooled(model, head_file: Path | None = None):
             super().__init__()
             self.config = base.config
             self.encoder_model = base.base_model
+            self.cue_index = {cue: i for i, cue in enumerate(cues)}
             self.dropout = torch.nn.Dropout(base.config.hidden_dropout_prob)
-            self.classifier = torch.nn.Linear(base.config.hidden_size, base.config.num_labels)
+            self.classifier = torch.nn.Linear(
+                base.config.hidden_size + len(cues), base.config.num_labels
+            )
 
-        def forward(self, input_ids, attention_mask=None, token_type_ids=None, **_):
+        def cue_tensor(self, cue_lists: Sequence[Sequence[str]]):
+            """One 0/1 row per link over the head's cues (cues unseen in training drop)."""
+            rows = torch.zeros(len(cue_lists), len(self.cue_index))
+            for row, names in enumerate(cue_lists):
+                for name in names:
+                    column = self.cue_index.get(name)
+                    if column is not None:
+                        rows[row, column] = 1.0
+            return rows
+
+        def forward(self, input_ids, attention_mask=None, token_type_ids=None, cues=None, **_):
             if attention_mask is None:
                 attention_mask = torch.ones_like(input_ids)
             hidden = self.encoder_model(
                 input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
             ).last_hidden_state
             mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
-            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
-            return _Output(self.classifier(self.dropout(pooled)))
+            pooled = self.dropout((hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0))
+            if self.cue_index:
+                if cues is None:
+                    cues = torch.zeros(len(pooled), len(self.cue_index))
+                pooled = torch.cat([pooled, cues.to(pooled.dtype)], dim=-1)
+            return _Output(self.classifier(pooled))
 
         def save_pretrained(self, folder: Path) -> None:
             self.encoder_model.save_pretrained(folder)
             torch.save(self.classifier.state_dict(), Path(folder) / HEAD_FILE)
+            if self.cue_index:
+                (Path(folder) / CUE_VOCABULARY_FILE).write_text(json.dumps(list(cues)))
 
     wrapped = MeanPooledClassifier(model)
     if head_file is not None:
@@ -314,6 +357,7 @@ class TransformerClassifier(LinkClassifier):
         self, model, tokenizer, version: str, max_length: int = 64, quantize: bool = False
     ) -> None:
         self.model = _quantized(model.eval()) if quantize else model.eval()
+        self.cue_index: dict[str, int] = dict(getattr(model, "cue_index", {}))
         self.tokenizer = tokenizer
         self.version = version
         self.max_length = max_length
@@ -332,7 +376,9 @@ class TransformerClassifier(LinkClassifier):
         config = ArtefactMeta.read(artefact_dir).config
         if config.get("pooling", "cls") == "mean":
             encoder = AutoModel.from_pretrained(folder, local_files_only=True)
-            model = mean_pooled(encoder, folder / HEAD_FILE)
+            vocabulary = folder / CUE_VOCABULARY_FILE
+            cues = json.loads(vocabulary.read_text()) if config.get("cue_features") else []
+            model = mean_pooled(encoder, folder / HEAD_FILE, cues)
         else:
             model = AutoModelForSequenceClassification.from_pretrained(
                 folder, local_files_only=True
@@ -348,20 +394,25 @@ class TransformerClassifier(LinkClassifier):
 
         if not links:
             return []
-        texts = [text_features(link) for link in links]
-        distinct = list(dict.fromkeys(texts))
-        encoded = self.tokenizer(distinct, truncation=True, max_length=self.max_length)["input_ids"]
+        reads_cues = bool(self.cue_index)
+        keys = [(text_features(link), cue_features(link) if reads_cues else ()) for link in links]
+        distinct = list(dict.fromkeys(keys))
+        encoded = self.tokenizer(
+            [text for text, _ in distinct], truncation=True, max_length=self.max_length
+        )["input_ids"]
         order = sorted(range(len(encoded)), key=lambda i: len(encoded[i]))
-        by_text: dict[str, Prediction] = {}
+        by_text: dict[tuple[str, tuple[str, ...]], Prediction] = {}
         with torch.inference_mode():
             for start in range(0, len(order), PREDICT_BATCH):
                 chunk = order[start : start + PREDICT_BATCH]
                 batch = self.tokenizer.pad(
                     {"input_ids": [encoded[i] for i in chunk]}, return_tensors="pt"
                 )
+                if reads_cues:
+                    batch["cues"] = self.model.cue_tensor([distinct[i][1] for i in chunk])
                 logits = self.model(**batch).logits
                 probs = torch.softmax(logits.float(), dim=-1)
                 conf, best = probs.max(dim=-1)
                 for i, c, b in zip(chunk, conf.tolist(), best.tolist(), strict=True):
                     by_text[distinct[i]] = Prediction(self.labels[b], c)
-        return [by_text[text] for text in texts]
+        return [by_text[key] for key in keys]

@@ -141,3 +141,41 @@ def test_augmented_text_rewrites_copies_but_keeps_the_evidence():
     assert len(texts) > 5 and text_features(link) not in texts or len(texts) > 5
     assert any("Falk GmbH" in t for t in texts) and any(t.startswith("none |") for t in texts)
     assert all("kunden" in t.lower() for t in texts)  # the heading always survives
+
+
+def test_cue_feature_head_saves_its_cues_and_loads_to_the_same_scores(
+    tiny_base, labelled, registry
+):
+    config = {
+        "base_model": str(tiny_base),
+        "epochs": 8,
+        "learn_rate": 1e-3,
+        "batch_size": 8,
+        "pooling": "mean",
+        "augment": 0.3,
+        "head_epochs": 2,
+        "cue_features": True,
+        "quantize": False,
+    }
+    result = train_model("transformer", labelled, config=config, registry=registry, promote="never")
+    assert result.evaluation.macro_f1 >= 0.5
+    import json
+
+    cues = json.loads((result.path / "transformer" / "cue_vocabulary.json").read_text())
+    assert "h!customer" in cues and any(cue.startswith("v=") for cue in cues)
+    model = load_model(str(result.path))
+    rows = [
+        {"anchor_text": "Kern AG", "section_heading": "Unsere Kunden"},
+        # the same model text in another page region: only the head's cue inputs differ
+        {"anchor_text": "Kern AG", "section_heading": "Unsere Kunden", "region": "footer"},
+    ]
+    from models.features import LinkInput, text_features
+
+    assert len({text_features(LinkInput.from_row(row)) for row in rows}) == 1
+    first = model.predict(rows)
+    assert load_model(str(result.path)).predict(rows) == first
+    assert first[0].confidence != first[1].confidence
+    from models.training import evaluate_model
+
+    dev = [e for e in labelled if e.split == "dev"]
+    assert evaluate_model(model, dev).macro_f1 == result.evaluation.macro_f1

@@ -28,6 +28,8 @@ LOCAL_CONF = {
     "spark.sql.shuffle.partitions": "4",
     "spark.driver.memory": os.environ.get("SUPPLYLINKS_SPARK_DRIVER_MEMORY", "2g"),
     "spark.python.worker.reuse": "true",
+    # PySpark imported from the installed package, not recompiled from pyspark.zip per job.
+    "spark.python.daemon.module": "spark_jobs.pyspark_daemon",
     "spark.sql.adaptive.enabled": "true",
 }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import shutil
+from pathlib import Path
 from unittest.mock import MagicMock
 
 import pytest
@@ -104,3 +105,17 @@ def _first_copies(path) -> dict[str, int]:
     for page, columns in extract_warc_columns(path, warc_filename="x.warc.gz"):
         first.setdefault(page["url"], len(columns["link_id"]))
     return first
+
+
+@pytest.mark.spark
+def test_local_python_workers_import_pyspark_from_its_installed_package(spark):
+    """Not from pyspark.zip, which Python recompiles in every worker of every job."""
+
+    def where(_rows):
+        import pyspark
+
+        yield pyspark.__file__
+
+    (found,) = spark.sparkContext.parallelize([0], 1).mapPartitions(where).collect()
+    assert ".zip" not in found
+    assert Path(found).parent.name == "pyspark"

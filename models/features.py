@@ -260,20 +260,25 @@ def text_features(link: LinkInput) -> str:
 #: Prefixes of the :func:`bow_features` that carry relation evidence rather than words: the
 #: rule verdict, region and language (lexicon cues are the features with a "!").
 _CUE_PREFIXES = ("v=", "r=", "l=")
+_TARGET_PAIR = TARGET_MASK.strip()
 
 
-def cue_features(link: LinkInput) -> tuple[str, ...]:
+def cue_features(link: LinkInput, neighbours: bool = False) -> tuple[str, ...]:
     """The fast model's relation evidence of a link, without its words: lexicon cues per
     field (``h!customer``), the rule verdict (``v=c_supplier``), target flags (``d!social``),
     region and language; sorted, each once. The transformer's optional wide head reads them
-    next to the encoder (config ``cue_features``)."""
+    next to the encoder (config ``cue_features``). With ``neighbours``, also the sentence's
+    word pairs with the masked target (``c=von_zztarget``, ``c=zztarget_supplies``): the
+    direction of a relation often sits in the word next to the firm ("for X" / "from X")."""
     return tuple(
         sorted(
             {
                 feature
                 for group in bow_feature_groups(link)
                 for feature in group
-                if "!" in feature or feature.startswith(_CUE_PREFIXES)
+                if "!" in feature
+                or feature.startswith(_CUE_PREFIXES)
+                or (neighbours and feature.startswith("c=") and _TARGET_PAIR in feature)
             }
         )
     )

@@ -23,6 +23,7 @@ import logging
 import math
 import os
 import random
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 from functools import partial
@@ -66,6 +67,10 @@ DEFAULT_CONFIG: dict[str, Any] = {
     # words (models.features.cue_features: lexicon cues per field, rule verdict, target
     # flags, region, language) as 0/1 inputs next to the pooled encoder output
     "cue_features": False,
+    # ... plus the sentence's word pairs with the target ("von X", "X supplies"), kept when
+    # seen in at least cue_min_count training links
+    "cue_neighbours": False,
+    "cue_min_count": 1,
 }
 HEAD_FILE = "mean_head.pt"
 CUE_VOCABULARY_FILE = "cue_vocabulary.json"
@@ -136,9 +141,11 @@ def train_transformer(
     if config.get("cue_features"):
         if config.get("pooling", "cls") != "mean":
             raise ValueError("cue_features needs pooling 'mean' (the head it widens)")
-        cues = sorted({cue for link, _ in train for cue in cue_features(link)})
+        neighbours = bool(config.get("cue_neighbours"))
+        counts = Counter(cue for link, _ in train for cue in cue_features(link, neighbours))
+        cues = sorted(cue for cue, n in counts.items() if n >= config.get("cue_min_count", 1))
     if config.get("pooling", "cls") == "mean":
-        model = mean_pooled(model, cues=cues)
+        model = mean_pooled(model, cues=cues, neighbours=bool(config.get("cue_neighbours")))
     if config.get("freeze_embeddings"):
         _encoder(model).embeddings.word_embeddings.weight.requires_grad_(False)
     index = {label: i for i, label in enumerate(labels)}
@@ -204,7 +211,7 @@ def _run_epochs(
             if getattr(model, "cue_index", None):
                 # hidden together with the text's cue summary, so the words must carry it
                 inputs["cues"] = model.cue_tensor(
-                    [cue_features(link) if shown else () for link, _, shown, _ in batch]
+                    [model.link_cues(link) if shown else () for link, _, shown, _ in batch]
                 )
             logits = model(**inputs).logits
             loss = loss_of(logits, torch.tensor([y for *_, y in batch]))
@@ -271,10 +278,13 @@ def _encoder(model):
     return getattr(model, "encoder_model", None) or model.base_model
 
 
-def mean_pooled(model, head_file: Path | None = None, cues: Sequence[str] = ()):
+def mean_pooled(
+    model, head_file: Path | None = None, cues: Sequence[str] = (), neighbours: bool = False
+):
     """A linear head over the attention-masked mean of the encoder's last layer, wrapping a
     transformers sequence classifier's encoder (its own [CLS] head is not used); with
-    ``cues`` (names of :func:`cue_features`) the head also reads one 0/1 input per cue."""
+    ``cues`` (names of :func:`cue_features`, with the target's ``neighbours`` or not) the
+    head also reads one 0/1 input per cue."""
     import torch
 
     class MeanPooledClassifier(torch.nn.Module):
@@ -283,10 +293,14 @@ def mean_pooled(model, head_file: Path | None = None, cues: Sequence[str] = ()):
             self.config = base.config
             self.encoder_model = base.base_model
             self.cue_index = {cue: i for i, cue in enumerate(cues)}
+            self.cue_neighbours = neighbours
             self.dropout = torch.nn.Dropout(base.config.hidden_dropout_prob)
             self.classifier = torch.nn.Linear(
                 base.config.hidden_size + len(cues), base.config.num_labels
             )
+
+        def link_cues(self, link: LinkInput) -> tuple[str, ...]:
+            return cue_features(link, self.cue_neighbours) if self.cue_index else ()
 
         def cue_tensor(self, cue_lists: Sequence[Sequence[str]]):
             """One 0/1 row per link over the head's cues (cues unseen in training drop)."""
@@ -316,7 +330,8 @@ def mean_pooled(model, head_file: Path | None = None, cues: Sequence[str] = ()):
             self.encoder_model.save_pretrained(folder)
             torch.save(self.classifier.state_dict(), Path(folder) / HEAD_FILE)
             if self.cue_index:
-                (Path(folder) / CUE_VOCABULARY_FILE).write_text(json.dumps(list(cues)))
+                vocabulary = {"cues": list(cues), "neighbours": neighbours}
+                (Path(folder) / CUE_VOCABULARY_FILE).write_text(json.dumps(vocabulary))
 
     wrapped = MeanPooledClassifier(model)
     if head_file is not None:
@@ -376,9 +391,12 @@ class TransformerClassifier(LinkClassifier):
         config = ArtefactMeta.read(artefact_dir).config
         if config.get("pooling", "cls") == "mean":
             encoder = AutoModel.from_pretrained(folder, local_files_only=True)
-            vocabulary = folder / CUE_VOCABULARY_FILE
-            cues = json.loads(vocabulary.read_text()) if config.get("cue_features") else []
-            model = mean_pooled(encoder, folder / HEAD_FILE, cues)
+            vocabulary = {"cues": [], "neighbours": False}
+            if config.get("cue_features"):
+                vocabulary = json.loads((folder / CUE_VOCABULARY_FILE).read_text())
+            model = mean_pooled(
+                encoder, folder / HEAD_FILE, vocabulary["cues"], vocabulary["neighbours"]
+            )
         else:
             model = AutoModelForSequenceClassification.from_pretrained(
                 folder, local_files_only=True
@@ -395,7 +413,10 @@ class TransformerClassifier(LinkClassifier):
         if not links:
             return []
         reads_cues = bool(self.cue_index)
-        keys = [(text_features(link), cue_features(link) if reads_cues else ()) for link in links]
+        keys = [
+            (text_features(link), self.model.link_cues(link) if reads_cues else ())
+            for link in links
+        ]
         distinct = list(dict.fromkeys(keys))
         encoded = self.tokenizer(
             [text for text, _ in distinct], truncation=True, max_length=self.max_length

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from models.features import LinkInput, bow_feature_groups, bow_features, text_features
+from models.features import (
+    LinkInput,
+    bow_feature_groups,
+    bow_features,
+    cue_features,
+    text_features,
+)
 
 
 def test_missing_and_none_fields_become_empty_and_unknown_fields_are_ignored():
@@ -72,3 +78,20 @@ def test_target_host_words_carry_cues():
     assert "d!investor" in bow_features(LinkInput(dst_url="https://www.northstar-ventures.com/"))
     assert "d!membership" in bow_features(LinkInput(dst_url="https://www.ihk-muenchen.de/"))
     assert not any("!" in f for f in bow_features(LinkInput(dst_url="https://firm-12.example/")))
+
+
+def test_cue_features_keep_the_evidence_and_drop_the_words():
+    link = LinkInput(
+        anchor_text="Kern AG",
+        section_heading="Unsere Kunden",
+        context="Seit 2010 beliefern wir die Kern AG mit Getrieben.",
+        region="footer",
+    )
+    cues = cue_features(link)
+    assert {"h!customer", "v=h_customer", "r=footer"} <= set(cues)
+    assert cues == tuple(sorted(set(cues))) and set(cues) <= set(bow_features(link))
+    assert not any(cue.startswith(("c=", "h=", "a=")) for cue in cues)  # no words
+    # with neighbours: the words next to the masked target, where direction is read
+    near = set(cue_features(link, neighbours=True)) - set(cues)
+    assert {"c=die_zztarget", "c=zztarget_mit"} <= near
+    assert all("zztarget" in cue for cue in near)

@@ -155,14 +155,22 @@ def test_cue_feature_head_saves_its_cues_and_loads_to_the_same_scores(
         "augment": 0.3,
         "head_epochs": 2,
         "cue_features": True,
+        "cue_neighbours": True,
+        "cue_min_count": 2,
         "quantize": False,
     }
     result = train_model("transformer", labelled, config=config, registry=registry, promote="never")
     assert result.evaluation.macro_f1 >= 0.5
     import json
 
-    cues = json.loads((result.path / "transformer" / "cue_vocabulary.json").read_text())
+    vocabulary = json.loads((result.path / "transformer" / "cue_vocabulary.json").read_text())
+    cues = vocabulary["cues"]
     assert "h!customer" in cues and any(cue.startswith("v=") for cue in cues)
+    assert vocabulary["neighbours"] and any("_zztarget" in cue for cue in cues)
+    from models.features import cue_features
+
+    seen = [cue_features(e.link, True) for e in labelled if e.split == "train"]
+    assert all(sum(cue in found for found in seen) >= 2 for cue in cues)  # cue_min_count
     model = load_model(str(result.path))
     rows = [
         {"anchor_text": "Kern AG", "section_heading": "Unsere Kunden"},

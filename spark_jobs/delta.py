@@ -98,7 +98,11 @@ def ensure_table(spec: TableSpec, path: str) -> None:
 
     _retrying(
         lambda: DeltaTable.create(
-            path, schema=spec.schema, partition_by=list(spec.partition_by), mode="ignore"
+            path,
+            schema=spec.schema,
+            partition_by=list(spec.partition_by),
+            configuration=spec.properties or None,
+            mode="ignore",
         )
     )
 
@@ -307,6 +311,10 @@ def _write_delta_spark(
 
     frame = frame.select(*spec.columns).cache()
     rows = frame.count()
+    creating = DeltaTable.createIfNotExists(spark).location(path).addColumns(frame.schema)
+    for key, value in spec.properties.items():  # the registry's properties, as delta-rs sets
+        creating = creating.property(key, value)
+    creating.partitionedBy(*spec.partition_by).execute()
     (
         frame.write.format("delta")
         .mode("overwrite")

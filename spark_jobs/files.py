@@ -6,8 +6,10 @@ into files of at most ``FILE_ROWS`` rows inside the Delta partition folders
 (``crawl=…/segment=…/``) and returns a :class:`DataFile` per file — path, size, partition
 values and the Delta statistics (``numRecords``, ``minValues``, ``maxValues``,
 ``nullCount``) read from the Parquet footer it just wrote, so Delta-log file skipping works
-as with any other writer. Nothing enters the table until the driver commits the files in
-one transaction; the files of a crashed run are orphans no snapshot references.
+as with any other writer. Statistics cover the registry's ``stats_columns`` (the table's
+``delta.dataSkippingStatsColumns``): free text and ids are left out, as delta-spark would.
+Nothing enters the table until the driver commits the files in one transaction; the files
+of a crashed run are orphans no snapshot references.
 
 Imports only pyarrow/numpy (and ``spark_jobs.storage``/``tables``/``zorder``): it runs in
 Spark's Python workers.
@@ -173,6 +175,7 @@ def _write_file(
             compression="zstd",
             compression_level=1,
             use_dictionary=[n for n in schema.names if n not in spec.distinct_columns],
+            write_statistics=spec.stats_columns,
             store_schema=False,  # readers take the types from Parquet (dictionaries stay strings)
             write_batch_size=64 * 1024,
             metadata_collector=collected,

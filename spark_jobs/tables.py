@@ -33,6 +33,10 @@ class TableSpec:
     description: str
     #: Columns whose values are nearly all distinct: written without dictionary encoding.
     distinct_columns: tuple[str, ...] = ()
+    #: Free text and ids: no file statistics. Their min/max never lets a reader skip a file
+    #: (each file spans nearly their whole range) and long strings cost the most to collect;
+    #: Delta's docs advise leaving such columns out of ``delta.dataSkippingStatsColumns``.
+    unindexed_columns: tuple[str, ...] = ()
 
     def path(self, warehouse: str) -> str:
         """The table's location below a warehouse root (local folder or ``s3://`` URI)."""
@@ -41,6 +45,19 @@ class TableSpec:
     @property
     def columns(self) -> list[str]:
         return self.schema.names
+
+    @property
+    def stats_columns(self) -> list[str]:
+        """Columns with min/max/null-count statistics per file (partition columns have none)."""
+        skipped = set(self.partition_by) | set(self.unindexed_columns)
+        return [name for name in self.columns if name not in skipped]
+
+    @property
+    def properties(self) -> dict[str, str]:
+        """Delta table properties both writers set when they create the table."""
+        if not self.unindexed_columns:
+            return {}
+        return {"delta.dataSkippingStatsColumns": ",".join(self.stats_columns)}
 
     def slice_predicate(self, **values: str | list[str]) -> str:
         """SQL predicate selecting a slice, e.g. ``crawl = 'X' AND segment IN ('00','01')``.
@@ -94,6 +111,7 @@ PAGES = TableSpec(
     key=("crawl", "segment", "url"),
     description="One fetched HTML page of a crawl segment.",
     distinct_columns=("url", "warc_record_offset"),
+    unindexed_columns=("title",),
 )
 
 HYPERLINKS = TableSpec(
@@ -129,6 +147,7 @@ HYPERLINKS = TableSpec(
     key=("crawl", "segment", "link_id"),
     description="One outgoing hyperlink of a page with its context (internal: cheap fields).",
     distinct_columns=("link_id", "dst_url"),
+    unindexed_columns=("link_id", "dst_url", "anchor_text", "context", "section_heading"),
 )
 
 COMPANY_LINKS = TableSpec(
@@ -161,6 +180,7 @@ COMPANY_LINKS = TableSpec(
         "A cross-domain link whose source is a seed company site, with its relation label."
     ),
     distinct_columns=("link_id", "dst_url"),
+    unindexed_columns=("link_id", "dst_url", "anchor_text", "context", "section_heading"),
 )
 
 LINK_GRAPH = TableSpec(

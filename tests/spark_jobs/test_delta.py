@@ -141,16 +141,20 @@ def test_sorted_files_cover_narrow_zorder_ranges_and_carry_footer_stats(tmp_path
 
     table = DeltaTable(path)
     assert table.to_pyarrow_table().num_rows == 20_000
+    indexed = table.metadata().configuration["delta.dataSkippingStatsColumns"].split(",")
+    assert "src_domain" in indexed and "anchor_text" not in indexed
     actions = pa.table(table.get_add_actions(flatten=True)).to_pylist()
     for action in actions:
         data = pq.read_table(str(tmp_path / "hyperlinks" / action["path"]))
         assert action["num_records"] == data.num_rows
-        for column in ("src_domain", "dst_domain", "fetch_time", "link_id"):
+        for column in ("src_domain", "dst_domain", "fetch_time", "src_url"):
             values = data.column(column).drop_null().to_pylist() or [None]  # all null: none
             assert action[f"min.{column}"] == min(values), column
             assert action[f"max.{column}"] == max(values), column
             assert action[f"null_count.{column}"] == data.column(column).null_count
-        assert action["max.anchor_text"] >= max(data.column("anchor_text").to_pylist())
+        assert action["max.src_url"] >= max(data.column("src_url").to_pylist())
+        # free text and ids carry no statistics, as the table property declares
+        assert not any(k.endswith((".link_id", ".anchor_text")) for k in action)
         assert action["partition.segment"] == "00"
     for column in HYPERLINKS.zorder_by:
         value = rows.column(column)[123].as_py()
@@ -229,4 +233,5 @@ def test_stats_json_is_what_delta_expects(tmp_path):
     stats = json.loads(written[0].stats)
     assert stats["numRecords"] == 30
     assert stats["minValues"]["fetch_time"] == "2024-05-20T00:00:00.000000Z"
-    assert "crawl" not in stats["nullCount"] and stats["nullCount"]["context"] == 30
+    assert "crawl" not in stats["nullCount"] and stats["nullCount"]["region"] == 30
+    assert "context" not in stats["nullCount"], "free text: no statistics"

@@ -108,7 +108,7 @@ def ensure_table(spec: TableSpec, path: str) -> None:
 
 
 def write_slices(
-    spark: SparkSession,
+    spark: SparkSession | None,
     spec: TableSpec,
     warehouse: str,
     slices: Slices,
@@ -120,12 +120,15 @@ def write_slices(
     """Replace exactly ``slices`` of ``spec``'s table with ``data``, Z-ordered.
 
     ``data`` is a DataFrame with the table's columns, or files executors already wrote
-    (:func:`files_root` says where).
+    (:func:`files_root` says where). ``spark`` is needed by delta-spark only: committing
+    written files with delta-rs starts no SQL session.
     """
     started = time.monotonic()
     predicate = slices_predicate(spec, slices)
     path = spec.path(warehouse)
     if writer == "delta-spark":
+        if spark is None:
+            raise ValueError("delta-spark writes need a SparkSession")
         frame = data if isinstance(data, DataFrame) else read_files(spark, spec, data)
         report = _write_delta_spark(spark, spec, path, predicate, frame)
         if isinstance(data, WrittenFiles):

@@ -345,7 +345,7 @@ def repeated_page_copies(
 
 
 def drop_copies(
-    spark, spec: TableSpec, written: WrittenFiles, copies: list[dict[str, str]], url_column: str
+    context, spec: TableSpec, written: WrittenFiles, copies: list[dict[str, str]], url_column: str
 ) -> WrittenFiles:
     """Rewrite the (uncommitted) files holding dropped copies without their rows."""
     drops: dict[tuple[str, str, str], list[str]] = {}
@@ -363,7 +363,7 @@ def drop_copies(
     tasks = [(f.as_dict(), drops[where(f)]) for f in affected]
     root = written.root
     rewritten = (
-        spark.sparkContext.parallelize(tasks, len(tasks))
+        context.parallelize(tasks, len(tasks))
         .mapPartitions(lambda part: _without_urls(spec, root, url_column, part))
         .collect()
     )
@@ -403,12 +403,12 @@ def run(pipes: PipesContext, params: JobParams) -> dict[str, Any]:
     }
     seed_rows = load_seed_rows(params.seeds)
     reader = params.extra.get("reader", "warcio")
-    spark = job.spark
+    context = job.context  # the SQL session starts only if a step below needs it
     phases = {"spark_start": round(job.elapsed(), 2)}
-    job.log(f"Spark {spark.version} ready after {job.elapsed():.1f} s")
+    job.log(f"Spark {context.version} ready after {job.elapsed():.1f} s")
     file_stats: list[dict[str, Any]] = []
     if files:
-        rdd = spark.sparkContext.parallelize(files, numSlices=len(files))
+        rdd = context.parallelize(files, numSlices=len(files))
         file_stats = rdd.mapPartitions(
             lambda part: extract_files(part, roots, seed_rows, reader)
         ).collect()
@@ -426,11 +426,11 @@ def run(pipes: PipesContext, params: JobParams) -> dict[str, Any]:
         f"(tasks spent {write_seconds:.1f} s of it sorting and writing files)"
     )
     repeats = slices_with_repeats(file_stats)
-    copies = repeated_page_copies(spark, written["pages"], repeats) if repeats else []
+    copies = repeated_page_copies(job.spark, written["pages"], repeats) if repeats else []
     if copies:
-        written["pages"] = drop_copies(spark, PAGES, written["pages"], copies, "url")
+        written["pages"] = drop_copies(context, PAGES, written["pages"], copies, "url")
         written["hyperlinks"] = drop_copies(
-            spark, HYPERLINKS, written["hyperlinks"], copies, "src_url"
+            context, HYPERLINKS, written["hyperlinks"], copies, "src_url"
         )
     phases["repeated_urls"] = round(job.elapsed() - sum(phases.values()), 2)
     job.log(f"{len(copies)} duplicate page(s) dropped after {job.elapsed():.1f} s")
@@ -438,7 +438,7 @@ def run(pipes: PipesContext, params: JobParams) -> dict[str, Any]:
     reports = {}
     for spec in (PAGES, HYPERLINKS):
         reports[spec.name] = write_slices(
-            spark,
+            job.spark if params.writer == "delta-spark" else None,
             spec,
             params.warehouse,
             dict(slices),

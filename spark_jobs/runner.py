@@ -23,7 +23,15 @@ class JobRun:
         self.started = time.monotonic()
 
     @cached_property
+    def context(self):
+        """The Spark context: enough for jobs of Python tasks (no SQL session start-up)."""
+        from spark_jobs.session import spark_context
+
+        return spark_context(f"supplylinks-{self.name}")
+
+    @cached_property
     def spark(self):
+        """The SQL session, started on first use."""
         from spark_jobs.session import spark_session
 
         return spark_session(f"supplylinks-{self.name}")
@@ -44,7 +52,7 @@ class JobRun:
             "zorder": write.zorder,
             "zorder_columns": ", ".join(write.zorder.get("columns", [])),
             "engine": write.writer,
-            "spark_version": self.spark.version,
+            "spark_version": self.context.version,
             "write_seconds": write.seconds,
             "duration_seconds": round(time.monotonic() - self.started, 3),
             "slices": [f"{c}/{s}" for c, s in self.params.slices] or list(self.params.crawls),

@@ -288,7 +288,9 @@ def extract_files(
             **stats.as_dict(),
         }
         del pages, links, seen_urls
-        gc.collect()
+        # The file's objects are all young (no pass ran while it was read): a young-generation
+        # pass finds its cycles without walking the ~100k long-lived objects (0.06 s a file).
+        gc.collect(1)
 
 
 def slices_with_repeats(file_stats: list[dict[str, Any]]) -> set[tuple[str, str]]:

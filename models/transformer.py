@@ -71,6 +71,7 @@ DEFAULT_CONFIG: dict[str, Any] = {
     # seen in at least cue_min_count training links
     "cue_neighbours": False,
     "cue_min_count": 1,
+    "head_fine_tune_learn_rate": None,  # None: the head fine-tunes at learn_rate like the rest
 }
 HEAD_FILE = "mean_head.pt"
 CUE_VOCABULARY_FILE = "cue_vocabulary.json"
@@ -170,8 +171,13 @@ def train_transformer(
             param.requires_grad_(True)
     params = [p for p in model.parameters() if p.requires_grad]
     steps = config["epochs"] * math.ceil(len(links) / config["batch_size"])
+    head_ids = {id(p) for p in model.classifier.parameters()}
+    groups = [{"params": [p for p in params if id(p) not in head_ids]}]
+    # the head may keep a faster rate than the encoder (sparse cue inputs learn slowly)
+    head_rate = config.get("head_fine_tune_learn_rate") or config["learn_rate"]
+    groups.append({"params": [p for p in params if id(p) in head_ids], "lr": head_rate})
     optimizer = torch.optim.AdamW(
-        params, lr=config["learn_rate"], weight_decay=config["weight_decay"]
+        groups, lr=config["learn_rate"], weight_decay=config["weight_decay"]
     )
     warmup = max(1, int(steps * config["warmup"]))
     schedule = torch.optim.lr_scheduler.LambdaLR(

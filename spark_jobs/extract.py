@@ -13,7 +13,7 @@ the ones a page repeats for all its links are kept once per page and expanded as
 dictionary indices, so no per-link Python or Arrow conversion work is added to the
 extraction's own.
 
-Run by the orchestrator as ``python spark_jobs/extract.py`` (local) or ``spark-submit``.
+Run by the orchestrator as ``python -m spark_jobs.launch extract`` (local) or ``spark-submit``.
 """
 
 from __future__ import annotations

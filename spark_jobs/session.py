@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
+from concurrent.futures import Future
 
 from pyspark import SparkConf, SparkContext
 from pyspark.sql import SparkSession
@@ -36,6 +38,30 @@ LOCAL_CONF = {
 }
 
 
+#: The context :func:`start_context` is creating in the background, if any.
+_starting: Future | None = None
+
+
+def start_context(app_name: str) -> None:
+    """Start creating the default context in a background thread; :func:`spark_context`
+    returns it. The caller goes on importing and planning while the JVM boots
+    (:mod:`spark_jobs.launch`). A daemon thread: a job that fails before it needs Spark does
+    not wait for the JVM (which exits with its parent, as PySpark's gateway does)."""
+    global _starting
+    if _starting is not None:
+        return
+    starting: Future = Future()
+
+    def create() -> None:
+        try:
+            starting.set_result(_create_context(app_name))
+        except BaseException as exc:  # re-raised where the context is asked for
+            starting.set_exception(exc)
+
+    _starting = starting
+    threading.Thread(target=create, name="spark-context-start", daemon=True).start()
+
+
 def spark_context(
     app_name: str, master: str | None = None, java_options: str | None = None
 ) -> SparkContext:
@@ -47,7 +73,16 @@ def spark_context(
     ``SUPPLYLINKS_SPARK_MASTER`` overrides the local default (e.g. ``local[1]`` in benchmarks).
     A local driver JVM maps its classes from the class-data-sharing archive of
     :mod:`spark_jobs.jvm_archive` when one was built; ``java_options`` replaces that choice.
+    A context :func:`start_context` began is returned once it is up.
     """
+    if _starting is not None and master is None and java_options is None:
+        return _starting.result()
+    return _create_context(app_name, master, java_options)
+
+
+def _create_context(
+    app_name: str, master: str | None = None, java_options: str | None = None
+) -> SparkContext:
     conf = SparkConf().setAppName(app_name)
     master = master or os.environ.get("SUPPLYLINKS_SPARK_MASTER")
     on_cluster = "SPARK_ENV_LOADED" in os.environ or "DATABRICKS_RUNTIME_VERSION" in os.environ

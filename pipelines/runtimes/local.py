@@ -1,4 +1,5 @@
-"""The local runtime: ``python spark_jobs/<job>.py`` under PySpark ``local[*]`` over Pipes."""
+"""The local runtime: ``python -m spark_jobs.launch <job>`` (``spark_jobs/<job>.py``) under PySpark
+``local[*]`` over Pipes."""
 
 from __future__ import annotations
 
@@ -83,10 +84,12 @@ class LocalLauncher:
 
     def run(self, context, job: str, extras: Mapping[str, Any]) -> Sequence[Any]:
         require_java()
+        job_script(job)  # an unknown job fails here, with the scripts it knows
         client = PipesSubprocessClient(env={**os.environ, **self.env})
         invocation = client.run(
             context=context,
-            command=[sys.executable, str(job_script(job))],
+            # the launcher boots the JVM while the job script imports (spark_jobs.launch)
+            command=[sys.executable, "-m", "spark_jobs.launch", job],
             extras=dict(extras),
         )
         # No implicit results: a job that reports nothing must fail the run, not pass.

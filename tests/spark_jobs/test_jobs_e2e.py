@@ -187,8 +187,8 @@ def _data_files(warehouse: Path) -> set[Path]:
 
 
 def _kill_job_when_writing(warehouse: Path, stop: threading.Event) -> bool:
-    """Kill this process's `spark_jobs/extract.py` child once executors have written new
-    table files (not yet committed)."""
+    """Kill this process's extract job child (``python -m spark_jobs.launch extract``) once
+    executors have written new table files (not yet committed)."""
     before = _data_files(warehouse)
     while not stop.is_set():
         if _data_files(warehouse) - before:
@@ -200,7 +200,8 @@ def _kill_job_when_writing(warehouse: Path, stop: threading.Event) -> bool:
                     ppid = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
                 except (OSError, ValueError, IndexError):
                     continue
-                if "spark_jobs/extract.py" in cmdline and ppid == os.getpid():
+                args = cmdline.split("\0")
+                if args[1:4] == ["-m", "spark_jobs.launch", "extract"] and ppid == os.getpid():
                     os.kill(int(proc.name), signal.SIGKILL)
                     return True
         time.sleep(0.05)

@@ -8,7 +8,9 @@ nothing is ever downloaded. torch and transformers are imported inside the funct
 Training (settings chosen on the hand-written proxy, models/README.md "Session 3"): a linear
 head over the masked mean of the last layer is first trained alone, then everything but the
 word-piece embeddings is fine-tuned on examples rewritten at random each epoch
-(:func:`augmented_text`), with label smoothing; hand-written rows count twice.
+(:func:`augmented_text`), with label smoothing; hand-written rows count twice. Optional and
+off by default (proxy within seed noise, models/README.md "Session 4"): the head also reads
+the fast model's relation cues as 0/1 inputs (``cue_features``).
 
 CPU batch inference: texts are tokenised once without padding, sorted by length and cut
 into batches padded only to their own longest text (dynamic padding), so short links never

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from extraction.labels import RELATION_LABELS
+from extraction.urls import host_of
 from models.base import LinkClassifier
 from models.data import Example, data_hash
 from models.evaluation import Evaluation, evaluate
@@ -258,8 +259,7 @@ def cross_validate(
 
 
 def _site(url: str) -> str:
-    host = url.partition("://")[2].partition("/")[0].lower()
-    return host.removeprefix("www.")
+    return (host_of(url) or "").removeprefix("www.")
 
 
 def _version_hash(kind: str, hashed: str, config: dict[str, Any]) -> str:

@@ -29,10 +29,12 @@ _CDS_LOG = "-Xlog:cds=error"
 
 
 def java_binary() -> str | None:
-    """The ``java`` PySpark's launcher runs: ``$JAVA_HOME/bin/java``, else the one on PATH."""
+    """The ``java`` PySpark's launcher runs (``bin/spark-class``): ``$JAVA_HOME/bin/java`` when
+    JAVA_HOME is set, else the one on PATH; None when that one does not exist."""
     home = os.environ.get("JAVA_HOME")
-    if home and os.access(Path(home) / "bin" / "java", os.X_OK):
-        return str(Path(home) / "bin" / "java")
+    if home:
+        java = Path(home) / "bin" / "java"
+        return str(java) if os.access(java, os.X_OK) else None
     return shutil.which("java")
 
 

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
@@ -14,6 +13,7 @@ from typing import Any
 from dagster import Failure, PipesSubprocessClient
 
 import spark_jobs
+from spark_jobs.jvm_archive import java_binary
 
 JOBS_DIR = Path(spark_jobs.__file__).resolve().parent
 SUPPORTED_JAVA = (17, 21)
@@ -29,9 +29,8 @@ def job_script(job: str) -> Path:
 
 def java_version() -> int | None:
     """The major version of the Java PySpark will use, or None when there is none."""
-    java_home = os.environ.get("JAVA_HOME")
-    java = str(Path(java_home) / "bin" / "java") if java_home else shutil.which("java")
-    if not java or not Path(java).exists():
+    java = java_binary()
+    if java is None:
         return None
     # A JDK/JRE names its version in <home>/release: read in microseconds, where starting
     # `java -version` costs ~0.15 s on every job launch.

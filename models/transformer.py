@@ -10,7 +10,11 @@ head over the masked mean of the last layer is first trained alone, then everyth
 word-piece embeddings is fine-tuned on examples rewritten at random each epoch
 (:func:`augmented_text`), with label smoothing; hand-written rows count twice. Optional and
 off by default (proxy within seed noise, models/README.md "Session 4"): the head also reads
-the fast model's relation cues as 0/1 inputs (``cue_features``).
+the fast model's relation cues as 0/1 inputs (``cue_features``). Optional and off by default
+(models/README.md "Session 5"): a wide part (``wide_features``, wide & deep) — the fast
+model's own sparse features (:func:`models.features.bow_features`) hashed into
+``wide_buckets`` rows of a sparse linear layer whose output is added to the head's logits,
+trained jointly with its own faster optimizer.
 
 CPU batch inference: texts are tokenised once without padding, sorted by length and cut
 into batches padded only to their own longest text (dynamic padding), so short links never
@@ -34,7 +38,13 @@ from typing import Any
 
 from extraction.labels import RELATION_LABELS
 from models.base import LinkClassifier, Prediction
-from models.features import LinkInput, cue_features, text_features
+from models.features import (
+    FEATURE_VERSIONS,
+    LinkInput,
+    bow_feature_groups,
+    cue_features,
+    text_features,
+)
 
 log = logging.getLogger(__name__)
 
@@ -74,8 +84,18 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "cue_neighbours": False,
     "cue_min_count": 1,
     "head_fine_tune_learn_rate": None,  # None: the head fine-tunes at learn_rate like the rest
+    # wide & deep: the spaCy model's sparse features (words, bigrams, German affixes, cues,
+    # rule verdict, target flags) hashed into wide_buckets rows of a sparse linear layer
+    # (EmbeddingBag, sum) added to the head's logits; trained jointly by SparseAdam at
+    # wide_learn_rate in both phases; hidden with the cue summary when augmentation hides it
+    "wide_features": False,
+    "wide_buckets": 2**18,
+    "wide_learn_rate": 5e-3,
 }
 HEAD_FILE = "mean_head.pt"
+WIDE_FILE = "wide.pt"
+#: The wide part reads the spaCy view of the features: its artefact records that version.
+WIDE_META_FILE = "wide.json"
 CUE_VOCABULARY_FILE = "cue_vocabulary.json"
 PREDICT_BATCH = 64
 
@@ -141,6 +161,7 @@ def train_transformer(
     rng = random.Random(config["seed"])
     tokenizer, model = load_base(base, labels)
     cues: list[str] = []
+    wide_buckets = _wide_buckets(config)
     if config.get("cue_features"):
         if config.get("pooling", "cls") != "mean":
             raise ValueError("cue_features needs pooling 'mean' (the head it widens)")
@@ -148,21 +169,34 @@ def train_transformer(
         counts = Counter(cue for link, _ in train for cue in cue_features(link, neighbours))
         cues = sorted(cue for cue, n in counts.items() if n >= config.get("cue_min_count", 1))
     if config.get("pooling", "cls") == "mean":
-        model = mean_pooled(model, cues=cues, neighbours=bool(config.get("cue_neighbours")))
+        model = mean_pooled(
+            model,
+            cues=cues,
+            neighbours=bool(config.get("cue_neighbours")),
+            wide_buckets=wide_buckets,
+        )
     if config.get("freeze_embeddings"):
         _encoder(model).embeddings.word_embeddings.weight.requires_grad_(False)
     index = {label: i for i, label in enumerate(labels)}
     links = [(link, index[label]) for link, label in train]
     names = _names(link for link, _ in train)
     loss_of = torch.nn.CrossEntropyLoss(label_smoothing=config.get("label_smoothing", 0.0))
+    # the wide part has sparse gradients: its own optimizer, stepping in both phases
+    wide = list(model.wide.parameters()) if wide_buckets else []
+    wide_ids = {id(p) for p in wide}
+    wide_optimizer = (
+        torch.optim.SparseAdam(wide, lr=config.get("wide_learn_rate", 5e-3)) if wide else None
+    )
     # both phases (head alone, then everything) share all but their optimizer and parameters
-    run_epochs = partial(_run_epochs, model, tokenizer, links, names, config, rng, loss_of)
+    run_epochs = partial(
+        _run_epochs, model, tokenizer, links, names, config, rng, loss_of, wide_optimizer
+    )
     model.train()
     if config.get("head_epochs", 0):
         # linear probe first: the new head learns on the pretrained features before
         # fine-tuning moves them (a random head's gradients would distort them)
         head = list(model.classifier.parameters())
-        trainable = [p for p in model.parameters() if p.requires_grad]
+        trainable = [p for p in model.parameters() if p.requires_grad and id(p) not in wide_ids]
         for param in trainable:
             param.requires_grad_(False)
         for param in head:
@@ -171,7 +205,7 @@ def train_transformer(
         run_epochs(optimizer, None, config["head_epochs"], head, "head")
         for param in trainable:
             param.requires_grad_(True)
-    params = [p for p in model.parameters() if p.requires_grad]
+    params = [p for p in model.parameters() if p.requires_grad and id(p) not in wide_ids]
     steps = config["epochs"] * math.ceil(len(links) / config["batch_size"])
     head_ids = {id(p) for p in model.classifier.parameters()}
     groups = [{"params": [p for p in params if id(p) not in head_ids]}]
@@ -197,10 +231,23 @@ def train_transformer(
 
 
 def _run_epochs(
-    model, tokenizer, links, names, config, rng, loss_of, optimizer, schedule, epochs, params, name
+    model,
+    tokenizer,
+    links,
+    names,
+    config,
+    rng,
+    loss_of,
+    wide_optimizer,
+    optimizer,
+    schedule,
+    epochs,
+    params,
+    name,
 ) -> None:
     """``epochs`` passes over freshly augmented, shuffled copies of ``links``, updating
-    ``params`` only (the others get no gradient step)."""
+    ``params`` (and the wide part, if any, by ``wide_optimizer``) only: the others get no
+    gradient step."""
     import torch
 
     for epoch in range(epochs):
@@ -221,6 +268,13 @@ def _run_epochs(
                 inputs["cues"] = model.cue_tensor(
                     [model.link_cues(link) if shown else () for link, _, shown, _ in batch]
                 )
+            if wide_optimizer is not None:
+                # hidden with the cue summary: the encoder must also learn to answer alone
+                inputs.update(
+                    model.wide_inputs(
+                        [model.wide_ids(link) if shown else () for link, _, shown, _ in batch]
+                    )
+                )
             logits = model(**inputs).logits
             loss = loss_of(logits, torch.tensor([y for *_, y in batch]))
             loss.backward()
@@ -229,6 +283,9 @@ def _run_epochs(
             if schedule is not None:
                 schedule.step()
             optimizer.zero_grad()
+            if wide_optimizer is not None:
+                wide_optimizer.step()
+                wide_optimizer.zero_grad()
             total += loss.item() * len(batch)
         log.info("%s epoch %d loss %.4f", name, epoch + 1, total / len(data))
 
@@ -286,13 +343,61 @@ def _encoder(model):
     return getattr(model, "encoder_model", None) or model.base_model
 
 
+def _wide_buckets(config: dict[str, Any]) -> int:
+    """Rows of the wide part (0: none); a clear error for a config that cannot work."""
+    if not config.get("wide_features"):
+        return 0
+    buckets = config.get("wide_buckets", 2**18)
+    if not isinstance(buckets, int) or isinstance(buckets, bool) or buckets < 1:
+        raise ValueError(f"wide_buckets must be a positive integer, got {buckets!r}")
+    if config.get("pooling", "cls") != "mean":
+        raise ValueError("wide_features needs pooling 'mean' (the head it adds to)")
+    rate = config.get("wide_learn_rate", 5e-3)
+    if not isinstance(rate, (int, float)) or isinstance(rate, bool) or rate <= 0:
+        raise ValueError(f"wide_learn_rate must be a positive number, got {rate!r}")
+    return buckets
+
+
+def wide_feature_ids(link: LinkInput, buckets: int) -> tuple[int, ...]:
+    """The wide part's input: each :func:`models.features.bow_features` feature (repeats
+    count, as in the spaCy model) as a bucket of spaCy's 64-bit ``hash_string`` (stable
+    across processes and machines, unlike Python's ``hash``)."""
+    hashes = _FEATURE_HASHES
+    if len(hashes) > _MAX_FEATURE_HASHES:
+        hashes.clear()
+    out = []
+    for group in bow_feature_groups(link):
+        for feature in group:
+            value = hashes.get(feature)
+            if value is None:
+                value = hashes[feature] = _hash_string(feature)
+            out.append(value % buckets)
+    return tuple(out)
+
+
+_FEATURE_HASHES: dict[str, int] = {}
+_MAX_FEATURE_HASHES = 2_000_000
+
+
+def _hash_string(text: str) -> int:
+    from spacy.strings import hash_string
+
+    return hash_string(text)
+
+
 def mean_pooled(
-    model, head_file: Path | None = None, cues: Sequence[str] = (), neighbours: bool = False
+    model,
+    head_file: Path | None = None,
+    cues: Sequence[str] = (),
+    neighbours: bool = False,
+    wide_buckets: int = 0,
 ):
     """A linear head over the attention-masked mean of the encoder's last layer, wrapping a
     transformers sequence classifier's encoder (its own [CLS] head is not used); with
     ``cues`` (names of :func:`cue_features`, with the target's ``neighbours`` or not) the
-    head also reads one 0/1 input per cue."""
+    head also reads one 0/1 input per cue; with ``wide_buckets`` a sparse linear layer over
+    :func:`wide_feature_ids` adds its scores to the head's logits (wide & deep). Loading
+    (``head_file``) reads the wide weights from the same folder."""
     import torch
 
     class MeanPooledClassifier(torch.nn.Module):
@@ -306,6 +411,28 @@ def mean_pooled(
             self.classifier = torch.nn.Linear(
                 base.config.hidden_size + len(cues), base.config.num_labels
             )
+            self.wide_buckets = wide_buckets
+            self.wide = None
+            if wide_buckets:
+                # starts at zero (as spaCy's sparse linear layer): the head answers first
+                self.wide = torch.nn.EmbeddingBag(
+                    wide_buckets, base.config.num_labels, mode="sum", sparse=True
+                )
+                torch.nn.init.zeros_(self.wide.weight)
+
+        def wide_ids(self, link: LinkInput) -> tuple[int, ...]:
+            return wide_feature_ids(link, self.wide_buckets) if self.wide_buckets else ()
+
+        def wide_inputs(self, id_lists: Sequence[Sequence[int]]) -> dict[str, Any]:
+            """The flat bucket ids and per-link offsets an ``EmbeddingBag`` reads."""
+            offsets, flat = [], []
+            for ids in id_lists:
+                offsets.append(len(flat))
+                flat.extend(ids)
+            return {
+                "wide_ids": torch.tensor(flat, dtype=torch.long),
+                "wide_offsets": torch.tensor(offsets, dtype=torch.long),
+            }
 
         def link_cues(self, link: LinkInput) -> tuple[str, ...]:
             return cue_features(link, self.cue_neighbours) if self.cue_index else ()
@@ -320,7 +447,16 @@ def mean_pooled(
                         rows[row, column] = 1.0
             return rows
 
-        def forward(self, input_ids, attention_mask=None, token_type_ids=None, cues=None, **_):
+        def forward(
+            self,
+            input_ids,
+            attention_mask=None,
+            token_type_ids=None,
+            cues=None,
+            wide_ids=None,
+            wide_offsets=None,
+            **_,
+        ):
             if attention_mask is None:
                 attention_mask = torch.ones_like(input_ids)
             hidden = self.encoder_model(
@@ -332,7 +468,10 @@ def mean_pooled(
                 if cues is None:
                     cues = torch.zeros(len(pooled), len(self.cue_index))
                 pooled = torch.cat([pooled, cues.to(pooled.dtype)], dim=-1)
-            return _Output(self.classifier(pooled))
+            logits = self.classifier(pooled)
+            if self.wide is not None and wide_ids is not None:
+                logits = logits + self.wide(wide_ids, wide_offsets)
+            return _Output(logits)
 
         def save_pretrained(self, folder: Path) -> None:
             self.encoder_model.save_pretrained(folder)
@@ -340,11 +479,29 @@ def mean_pooled(
             if self.cue_index:
                 vocabulary = {"cues": list(cues), "neighbours": neighbours}
                 (Path(folder) / CUE_VOCABULARY_FILE).write_text(json.dumps(vocabulary))
+            if self.wide is not None:
+                torch.save(self.wide.state_dict(), Path(folder) / WIDE_FILE)
+                wide_meta = {"buckets": wide_buckets, "features": FEATURE_VERSIONS["spacy"]}
+                (Path(folder) / WIDE_META_FILE).write_text(json.dumps(wide_meta))
 
     wrapped = MeanPooledClassifier(model)
     if head_file is not None:
         wrapped.classifier.load_state_dict(torch.load(head_file, weights_only=True))
+        if wrapped.wide is not None:
+            weights = torch.load(Path(head_file).parent / WIDE_FILE, weights_only=True)
+            wrapped.wide.load_state_dict(weights)
     return wrapped
+
+
+def _saved_wide_buckets(folder: Path) -> int:
+    """The wide part's size, refusing weights learnt on another version of its features."""
+    meta = json.loads((folder / WIDE_META_FILE).read_text())
+    if meta["features"] != FEATURE_VERSIONS["spacy"]:
+        raise ValueError(
+            f"{folder}: wide part built with features {meta['features']}, this code makes "
+            f"{FEATURE_VERSIONS['spacy']}; retrain the model"
+        )
+    return int(meta["buckets"])
 
 
 class _Output:
@@ -381,6 +538,7 @@ class TransformerClassifier(LinkClassifier):
     ) -> None:
         self.model = _quantized(model.eval()) if quantize else model.eval()
         self.cue_index: dict[str, int] = dict(getattr(model, "cue_index", {}))
+        self.wide_buckets: int = getattr(model, "wide_buckets", 0)
         self.tokenizer = tokenizer
         self.version = version
         self.max_length = max_length
@@ -403,7 +561,11 @@ class TransformerClassifier(LinkClassifier):
             if config.get("cue_features"):
                 vocabulary = json.loads((folder / CUE_VOCABULARY_FILE).read_text())
             model = mean_pooled(
-                encoder, folder / HEAD_FILE, vocabulary["cues"], vocabulary["neighbours"]
+                encoder,
+                folder / HEAD_FILE,
+                vocabulary["cues"],
+                vocabulary["neighbours"],
+                _saved_wide_buckets(folder) if config.get("wide_features") else 0,
             )
         else:
             model = AutoModelForSequenceClassification.from_pretrained(
@@ -420,17 +582,21 @@ class TransformerClassifier(LinkClassifier):
 
         if not links:
             return []
-        reads_cues = bool(self.cue_index)
+        reads_cues, reads_wide = bool(self.cue_index), bool(self.wide_buckets)
         keys = [
-            (text_features(link), self.model.link_cues(link) if reads_cues else ())
+            (
+                text_features(link),
+                self.model.link_cues(link) if reads_cues else (),
+                self.model.wide_ids(link) if reads_wide else (),
+            )
             for link in links
         ]
         distinct = list(dict.fromkeys(keys))
         encoded = self.tokenizer(
-            [text for text, _ in distinct], truncation=True, max_length=self.max_length
+            [text for text, _, _ in distinct], truncation=True, max_length=self.max_length
         )["input_ids"]
         order = sorted(range(len(encoded)), key=lambda i: len(encoded[i]))
-        by_text: dict[tuple[str, tuple[str, ...]], Prediction] = {}
+        by_text: dict[tuple[str, tuple[str, ...], tuple[int, ...]], Prediction] = {}
         with torch.inference_mode():
             for start in range(0, len(order), PREDICT_BATCH):
                 chunk = order[start : start + PREDICT_BATCH]
@@ -439,6 +605,8 @@ class TransformerClassifier(LinkClassifier):
                 )
                 if reads_cues:
                     batch["cues"] = self.model.cue_tensor([distinct[i][1] for i in chunk])
+                if reads_wide:
+                    batch.update(self.model.wide_inputs([distinct[i][2] for i in chunk]))
                 logits = self.model(**batch).logits
                 probs = torch.softmax(logits.float(), dim=-1)
                 conf, best = probs.max(dim=-1)

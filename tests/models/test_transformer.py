@@ -187,3 +187,120 @@ def test_cue_feature_head_saves_its_cues_and_loads_to_the_same_scores(
 
     dev = [e for e in labelled if e.split == "dev"]
     assert evaluate_model(model, dev).macro_f1 == result.evaluation.macro_f1
+
+
+def wide_config(tiny_base, **overrides):
+    return {
+        "base_model": str(tiny_base),
+        "epochs": 8,
+        "learn_rate": 1e-3,
+        "batch_size": 8,
+        "pooling": "mean",
+        "augment": 0.3,
+        "head_epochs": 2,
+        "wide_features": True,
+        "wide_buckets": 2**12,
+        "wide_learn_rate": 0.02,
+        "quantize": False,
+        **overrides,
+    }
+
+
+def test_wide_part_trains_saves_and_loads_to_the_same_scores(tiny_base, labelled, registry):
+    import json
+
+    import torch
+
+    result = train_model(
+        "transformer",
+        labelled,
+        config=wide_config(tiny_base),
+        registry=registry,
+        promote="never",
+    )
+    assert result.evaluation.macro_f1 >= 0.5
+    folder = result.path / "transformer"
+    assert json.loads((folder / "wide.json").read_text()) == {"buckets": 4096, "features": "f7"}
+    weights = torch.load(folder / "wide.pt", weights_only=True)["weight"]
+    assert weights.shape == (4096, 7) and weights.abs().sum() > 0  # it learnt something
+    model = load_model(str(result.path))
+    rows = [
+        {"anchor_text": "Kern AG", "section_heading": "Unsere Kunden"},
+        # the same model text, another target and region: only the wide part sees them
+        {
+            "anchor_text": "Kern AG",
+            "section_heading": "Unsere Kunden",
+            "region": "footer",
+            "dst_url": "https://www.kern-ag.de/produkte",
+        },
+    ]
+    from models.features import LinkInput, text_features
+
+    assert len({text_features(LinkInput.from_row(row)) for row in rows}) == 1
+    first = model.predict(rows)
+    assert load_model(str(result.path)).predict(rows) == first
+    assert first[0].confidence != first[1].confidence
+    # each link alone gets what it gets in a batch (offsets keep the links apart)
+    assert [model.predict([row])[0] for row in rows] == first
+    from models.training import evaluate_model
+
+    dev = [e for e in labelled if e.split == "dev"]
+    assert evaluate_model(model, dev).macro_f1 == result.evaluation.macro_f1
+
+
+def test_wide_part_refuses_weights_of_other_features(tiny_base, labelled, registry):
+    import json
+
+    result = train_model(
+        "transformer",
+        labelled,
+        config=wide_config(tiny_base, epochs=1, head_epochs=0),
+        registry=registry,
+        promote="never",
+    )
+    meta_file = result.path / "transformer" / "wide.json"
+    meta_file.write_text(json.dumps({"buckets": 4096, "features": "f0"}))
+    with pytest.raises(ValueError, match="wide part built with features f0"):
+        load_model(str(result.path))
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"wide_buckets": 0}, "wide_buckets must be a positive integer"),
+        ({"wide_buckets": "many"}, "wide_buckets must be a positive integer"),
+        ({"wide_learn_rate": -1}, "wide_learn_rate must be a positive number"),
+        ({"pooling": "cls"}, "wide_features needs pooling 'mean'"),
+    ],
+)
+def test_wide_config_is_validated(tiny_base, labelled, registry, overrides, message):
+    with pytest.raises(ValueError, match=message):
+        train_model(
+            "transformer",
+            labelled,
+            config=wide_config(tiny_base, **overrides),
+            registry=registry,
+            promote="never",
+        )
+
+
+def test_wide_feature_ids_are_spacy_hashes_of_the_fast_features():
+    from spacy.strings import hash_string
+
+    from models.features import LinkInput, bow_features
+    from models.transformer import wide_feature_ids
+
+    link = LinkInput(
+        src_url="https://www.kern.de/referenzen",
+        dst_url="https://falk-gruppe.de/",
+        anchor_text="Falk Gruppe",
+        section_heading="Referenzen > Systemlieferanten",
+        context="Wir beliefern die Falk Gruppe seit 1998.",
+        lang="de",
+    )
+    features = bow_features(link)
+    ids = wide_feature_ids(link, 2**18)
+    assert ids == tuple(hash_string(f) % 2**18 for f in features)
+    assert len(ids) == len(features) and all(0 <= i < 2**18 for i in ids)
+    # a fixed value: the same bucket in every process and on every machine
+    assert wide_feature_ids(LinkInput(anchor_text="falk"), 2**18)[0] == 144679  # "a=falk"

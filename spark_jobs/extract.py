@@ -33,7 +33,7 @@ from extraction.native import pagewalk
 from spark_jobs import storage
 from spark_jobs.delta import WrittenFiles, files_root, new_staging_dir, read_files, write_slices
 from spark_jobs.files import DataFile, delete_files, write_sorted_files
-from spark_jobs.memory import keep_heap
+from spark_jobs.memory import HeapPrefault
 from spark_jobs.params import JobParams
 from spark_jobs.pipes_session import open_pipes
 from spark_jobs.runner import JobRun, load_seed_rows
@@ -64,6 +64,12 @@ LIST_LINK_COLUMNS = ("weak_confidence",)
 #: make one chunk, so the reorder needs no concatenation.
 CHUNK_LINKS = 4_000_000
 CHUNK_BYTES = 1 << 30
+#: Populated free heap kept ahead of the buffers while a file is read (the largest single
+#: allocation is a growing string buffer's next size, an eighth more than it holds), and
+#: the heap the table building and sorting need per buffered link.
+PREFAULT_BYTES = 96 << 20
+PREFAULT_EVERY_PAGES = 32
+TABLE_BYTES_PER_LINK = 64
 
 
 def plan_files(params: JobParams) -> list[tuple[str, str, str, str]]:
@@ -126,7 +132,8 @@ class LinkColumns:
         }
         self.constants: dict[str, list] = {name: [] for name in PAGE_CONSTANT_LINK_COLUMNS}
         self.counts: list[int] = []
-        self.pending = 0
+        self.total = 0  # links added
+        self.pending = 0  # links not yet converted to Arrow chunks
 
     def add(self, columns: dict[str, list]) -> None:
         count = len(columns["link_id"])
@@ -143,6 +150,7 @@ class LinkColumns:
         for name, values in self.constants.items():
             values.append(columns[name][0])
         self.counts.append(count)
+        self.total += count
         self.pending += count
         if self.pending >= CHUNK_LINKS or any(
             len(buffers.data) >= CHUNK_BYTES for buffers in self.utf8.values()
@@ -237,7 +245,7 @@ def extract_files(
     from extraction.companies import SeedCompanies
     from extraction.extract import ExtractStats, extract_warc_columns
 
-    keep_heap()
+    heap = HeapPrefault()  # keeps the heap between files and populates it ahead of use
     seeds = SeedCompanies.from_rows(seed_rows) if seed_rows else None
     for crawl, segment, path, uri in files:
         started, cpu_started = time.monotonic(), time.process_time()
@@ -261,12 +269,15 @@ def extract_files(
                     url_hashes += hashlib.blake2b(page["url"].encode(), digest_size=8).digest()
                     pages.add(page)
                     links.add(link_columns)
+                    if len(seen_urls) % PREFAULT_EVERY_PAGES == 0:
+                        heap.ensure(PREFAULT_BYTES)
         except Exception as exc:  # a file failing mid-way keeps what it read so far
             failure = f"{type(exc).__name__}: {exc}"
             traceback.print_exc()
         finally:
             gc.enable()
         extracted = time.monotonic()
+        heap.ensure(TABLE_BYTES_PER_LINK * links.total)
         partition = {"crawl": crawl, "segment": segment}
         written = {
             spec.name: [

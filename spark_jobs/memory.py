@@ -13,6 +13,13 @@ pipeline bench: 30.2 s CPU instead of 35.9 s.
 The cost is a worker whose resident size stays at its peak (about one file's columns plus
 one sorted row group) until it exits, which Spark's worker memory already has to allow for.
 Linux/glibc only; elsewhere a no-op.
+
+The first file still faults its memory in page by page, and a page fault costs several
+times more than the page itself on virtual machines (4 KB at a time: a trap, the kernel's
+fault path, zeroing). :class:`HeapPrefault` keeps a stretch of the heap's free top
+populated ahead of the buffers with one ``madvise(MADV_POPULATE_WRITE)`` call per step (the
+kernel allocates and zeroes the pages in one pass, as the JVM's ``AlwaysPreTouch`` does):
+measured here, 800 MB cost 0.27 s of system time populated and 0.4-1.9 s faulted in.
 """
 
 from __future__ import annotations
@@ -23,6 +30,8 @@ import sys
 
 _M_TRIM_THRESHOLD = -1  # mallopt parameters of glibc's <malloc.h>
 _M_MMAP_MAX = -4
+_MADV_POPULATE_WRITE = 23  # Linux 5.14+; older kernels answer EINVAL
+_PAGE = 4096
 _kept = False
 
 
@@ -45,3 +54,74 @@ def keep_heap() -> bool:
     pa.set_memory_pool(pa.system_memory_pool())
     _kept = True
     return True
+
+
+class _MallInfo2(ctypes.Structure):
+    """glibc's ``struct mallinfo2`` (2.33+): ``keepcost`` is the free top chunk's size."""
+
+    _fields_ = [
+        (name, ctypes.c_size_t)
+        for name in (
+            "arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks",
+            "uordblks", "fordblks", "keepcost",
+        )
+    ]  # fmt: skip
+
+
+class HeapPrefault:
+    """Keeps the free top of a kept heap (:func:`keep_heap`) populated ahead of its use.
+
+    :meth:`ensure` makes the heap's free top hold ``nbytes`` of resident pages: when it holds
+    less than half of that, a block of (top + ``nbytes``) is allocated, which glibc carves
+    from the top and extends it by sbrk, populated in one call and freed back to the top.
+    Pages already resident cost only a page-table walk; the memory stays, as all kept heap
+    does, for the worker's next file. A no-op where the heap is not kept or the kernel or
+    libc lack the calls.
+    """
+
+    def __init__(self) -> None:
+        self._libc = _prefault_libc() if keep_heap() else None
+
+    @property
+    def active(self) -> bool:
+        return self._libc is not None
+
+    def top_free(self) -> int:
+        """Bytes free at the heap's top (0 when inactive)."""
+        if self._libc is None:
+            return 0
+        return int(self._libc.mallinfo2().keepcost)
+
+    def ensure(self, nbytes: int) -> None:
+        libc = self._libc
+        if libc is None or nbytes <= 0:
+            return
+        top = int(libc.mallinfo2().keepcost)
+        if top >= nbytes // 2:
+            return
+        size = top + nbytes
+        block = libc.malloc(size)
+        if not block:
+            return
+        start = (block + _PAGE - 1) & ~(_PAGE - 1)
+        length = (block + size - start) & ~(_PAGE - 1)
+        failed = libc.madvise(start, length, _MADV_POPULATE_WRITE) != 0
+        libc.free(block)
+        if failed:  # an old kernel: fault pages in as before
+            self._libc = None
+
+
+def _prefault_libc():
+    """glibc's malloc/free/madvise/mallinfo2 with their C types, or None."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        functions = (libc.malloc, libc.free, libc.madvise, libc.mallinfo2)
+    except (OSError, AttributeError):  # no glibc, or one older than 2.33
+        return None
+    malloc, free, madvise, mallinfo2 = functions
+    malloc.restype, malloc.argtypes = ctypes.c_void_p, [ctypes.c_size_t]
+    free.restype, free.argtypes = None, [ctypes.c_void_p]
+    madvise.restype = ctypes.c_int
+    madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
+    mallinfo2.restype, mallinfo2.argtypes = _MallInfo2, []
+    return libc

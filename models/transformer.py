@@ -91,6 +91,9 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "wide_features": False,
     "wide_buckets": 2**18,
     "wide_learn_rate": 5e-3,
+    # epochs that train the wide part alone first, on the unaugmented links (as the spaCy
+    # model learns): the encoder then learns what the sparse features miss
+    "wide_epochs": 0,
 }
 HEAD_FILE = "mean_head.pt"
 WIDE_FILE = "wide.pt"
@@ -192,6 +195,8 @@ def train_transformer(
         _run_epochs, model, tokenizer, links, names, config, rng, loss_of, wide_optimizer
     )
     model.train()
+    if wide_optimizer is not None and config.get("wide_epochs", 0):
+        _train_wide_alone(model, links, config, rng, loss_of, wide_optimizer)
     if config.get("head_epochs", 0):
         # linear probe first: the new head learns on the pretrained features before
         # fine-tuning moves them (a random head's gradients would distort them)
@@ -290,6 +295,26 @@ def _run_epochs(
         log.info("%s epoch %d loss %.4f", name, epoch + 1, total / len(data))
 
 
+def _train_wide_alone(model, links, config, rng, loss_of, optimizer) -> None:
+    """``wide_epochs`` passes of the wide part alone (no encoder: cheap) over ``links``."""
+    import torch
+
+    rows = [(model.wide_ids(link), y) for link, y in links]
+    for epoch in range(config["wide_epochs"]):
+        rng.shuffle(rows)
+        total = 0.0
+        for start in range(0, len(rows), config["batch_size"]):
+            batch = rows[start : start + config["batch_size"]]
+            inputs = model.wide_inputs([ids for ids, _ in batch])
+            logits = model.wide(inputs["wide_ids"], inputs["wide_offsets"])
+            loss = loss_of(logits, torch.tensor([y for _, y in batch]))
+            loss.backward()
+            optimizer.step()
+            optimizer.zero_grad()
+            total += loss.item() * len(batch)
+        log.info("wide epoch %d loss %.4f", epoch + 1, total / len(rows))
+
+
 def augmented_text(link: LinkInput, rng: random.Random, names: Sequence[str], p: float) -> str:
     """The model text of a rewritten copy of ``link`` (with probability ``p``), against
     memorising the training phrasings: the target's name swapped for another firm's, the
@@ -355,6 +380,9 @@ def _wide_buckets(config: dict[str, Any]) -> int:
     rate = config.get("wide_learn_rate", 5e-3)
     if not isinstance(rate, (int, float)) or isinstance(rate, bool) or rate <= 0:
         raise ValueError(f"wide_learn_rate must be a positive number, got {rate!r}")
+    epochs = config.get("wide_epochs", 0)
+    if not isinstance(epochs, int) or isinstance(epochs, bool) or epochs < 0:
+        raise ValueError(f"wide_epochs must be a non-negative integer, got {epochs!r}")
     return buckets
 
 

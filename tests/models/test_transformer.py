@@ -264,12 +264,26 @@ def test_wide_part_refuses_weights_of_other_features(tiny_base, labelled, regist
         load_model(str(result.path))
 
 
+def test_wide_part_may_train_alone_first(tiny_base, labelled, registry, caplog):
+    import logging
+
+    caplog.set_level(logging.INFO, logger="models.transformer")
+    config = wide_config(tiny_base, wide_epochs=3, epochs=1, head_epochs=0, wide_learn_rate=0.05)
+    result = train_model("transformer", labelled, config=config, registry=registry)
+    losses = [r.getMessage() for r in caplog.records if r.getMessage().startswith("wide epoch")]
+    assert len(losses) == 3
+    first, last = (float(line.rsplit(" ", 1)[1]) for line in (losses[0], losses[-1]))
+    assert last < first  # the sparse features alone fit the fixture
+    assert result.evaluation.macro_f1 >= 0.5
+
+
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
         ({"wide_buckets": 0}, "wide_buckets must be a positive integer"),
         ({"wide_buckets": "many"}, "wide_buckets must be a positive integer"),
         ({"wide_learn_rate": -1}, "wide_learn_rate must be a positive number"),
+        ({"wide_epochs": 1.5}, "wide_epochs must be a non-negative integer"),
         ({"pooling": "cls"}, "wide_features needs pooling 'mean'"),
     ],
 )

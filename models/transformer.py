@@ -94,11 +94,17 @@ DEFAULT_CONFIG: dict[str, Any] = {
     # epochs that train the wide part alone first, on the unaugmented links (as the spaCy
     # model learns): the encoder then learns what the sparse features miss
     "wide_epochs": 0,
+    # product of experts with the fast model: a spaCy textcat trained by spaCy's own recipe
+    # (models.spacy_model.train_spacy) on the same rows is saved inside the artefact, and
+    # its log-probabilities, times this weight, are added to the head's (0: off)
+    "spacy_blend": 0.0,
 }
 HEAD_FILE = "mean_head.pt"
 WIDE_FILE = "wide.pt"
 #: The wide part reads the spaCy view of the features: its artefact records that version.
 WIDE_META_FILE = "wide.json"
+#: The blended fast model's feature version (its pipeline sits next to the weights).
+BLEND_META_FILE = "spacy_blend.json"
 CUE_VOCABULARY_FILE = "cue_vocabulary.json"
 PREDICT_BATCH = 64
 
@@ -165,6 +171,7 @@ def train_transformer(
     tokenizer, model = load_base(base, labels)
     cues: list[str] = []
     wide_buckets = _wide_buckets(config)
+    _blend_weight(config)  # a bad weight fails before training, not after
     if config.get("cue_features"):
         if config.get("pooling", "cls") != "mean":
             raise ValueError("cue_features needs pooling 'mean' (the head it widens)")
@@ -229,10 +236,38 @@ def train_transformer(
     target = artefact_dir / WEIGHTS_DIR
     model.save_pretrained(target)
     tokenizer.save_pretrained(target)
+    fast = _train_blended_fast_model(train, config, artefact_dir, version, labels)
     # evaluated exactly as it will run: quantised if the config says so
     return TransformerClassifier(
-        model, tokenizer, version, config["max_length"], config.get("quantize", False)
+        model,
+        tokenizer,
+        version,
+        config["max_length"],
+        config.get("quantize", False),
+        fast,
+        _blend_weight(config),
     )
+
+
+def _blend_weight(config: dict[str, Any]) -> float:
+    weight = config.get("spacy_blend", 0.0) or 0.0
+    if not isinstance(weight, (int, float)) or isinstance(weight, bool) or weight < 0:
+        raise ValueError(f"spacy_blend must be a non-negative number, got {weight!r}")
+    return float(weight)
+
+
+def _train_blended_fast_model(train, config, artefact_dir: Path, version: str, labels):
+    """The fast model of ``spacy_blend``, trained as ``supplylinks train --kind spacy`` would
+    (each distinct row once: the transformer's hand-written repeats are its own recipe)."""
+    if not _blend_weight(config):
+        return None
+    from models.spacy_model import SpacyClassifier, train_spacy
+
+    fast = SpacyClassifier(train_spacy(list(dict.fromkeys(train)), None, labels), version)
+    fast.save(artefact_dir)
+    meta = {"features": FEATURE_VERSIONS["spacy"]}
+    (artefact_dir / WEIGHTS_DIR / BLEND_META_FILE).write_text(json.dumps(meta))
+    return fast
 
 
 def _run_epochs(
@@ -562,9 +597,18 @@ class TransformerClassifier(LinkClassifier):
     kind = KIND
 
     def __init__(
-        self, model, tokenizer, version: str, max_length: int = 64, quantize: bool = False
+        self,
+        model,
+        tokenizer,
+        version: str,
+        max_length: int = 64,
+        quantize: bool = False,
+        fast: LinkClassifier | None = None,
+        fast_weight: float = 0.0,
     ) -> None:
         self.model = _quantized(model.eval()) if quantize else model.eval()
+        self.fast = fast if fast_weight else None
+        self.fast_weight = fast_weight
         self.cue_index: dict[str, int] = dict(getattr(model, "cue_index", {}))
         self.wide_buckets: int = getattr(model, "wide_buckets", 0)
         self.tokenizer = tokenizer
@@ -572,6 +616,8 @@ class TransformerClassifier(LinkClassifier):
         self.max_length = max_length
         id2label = model.config.id2label
         self.labels = tuple(id2label[i] for i in range(len(id2label)))
+        if self.fast is not None and set(self.fast.labels) != set(self.labels):
+            raise ValueError(f"blended fast model labels {self.fast.labels} != {self.labels}")
 
     @classmethod
     def load(cls, artefact_dir: Path, version: str) -> TransformerClassifier:
@@ -599,8 +645,25 @@ class TransformerClassifier(LinkClassifier):
             model = AutoModelForSequenceClassification.from_pretrained(
                 folder, local_files_only=True
             )
+        fast = None
+        if _blend_weight(config):
+            from models.spacy_model import SpacyClassifier
+
+            meta = json.loads((folder / BLEND_META_FILE).read_text())
+            if meta["features"] != FEATURE_VERSIONS["spacy"]:
+                raise ValueError(
+                    f"{folder}: blended fast model built with features {meta['features']}, "
+                    f"this code makes {FEATURE_VERSIONS['spacy']}; retrain the model"
+                )
+            fast = SpacyClassifier.load(artefact_dir, version)
         return cls(
-            model, tokenizer, version, config.get("max_length", 64), config.get("quantize", False)
+            model,
+            tokenizer,
+            version,
+            config.get("max_length", 64),
+            config.get("quantize", False),
+            fast,
+            _blend_weight(config),
         )
 
     def predict_inputs(self, links: Sequence[LinkInput]) -> list[Prediction]:
@@ -616,15 +679,17 @@ class TransformerClassifier(LinkClassifier):
                 text_features(link),
                 self.model.link_cues(link) if reads_cues else (),
                 self.model.wide_ids(link) if reads_wide else (),
+                link if self.fast is not None else None,  # the fast model reads every field
             )
             for link in links
         ]
         distinct = list(dict.fromkeys(keys))
         encoded = self.tokenizer(
-            [text for text, _, _ in distinct], truncation=True, max_length=self.max_length
+            [text for text, *_ in distinct], truncation=True, max_length=self.max_length
         )["input_ids"]
         order = sorted(range(len(encoded)), key=lambda i: len(encoded[i]))
-        by_text: dict[tuple[str, tuple[str, ...], tuple[int, ...]], Prediction] = {}
+        by_text: dict[tuple, Prediction] = {}
+        fast_log_probs = self._fast_log_probs([key[3] for key in distinct])
         with torch.inference_mode():
             for start in range(0, len(order), PREDICT_BATCH):
                 chunk = order[start : start + PREDICT_BATCH]
@@ -635,9 +700,24 @@ class TransformerClassifier(LinkClassifier):
                     batch["cues"] = self.model.cue_tensor([distinct[i][1] for i in chunk])
                 if reads_wide:
                     batch.update(self.model.wide_inputs([distinct[i][2] for i in chunk]))
-                logits = self.model(**batch).logits
-                probs = torch.softmax(logits.float(), dim=-1)
+                logits = self.model(**batch).logits.float()
+                if fast_log_probs is not None:
+                    logits = torch.log_softmax(logits, dim=-1) + fast_log_probs[chunk]
+                probs = torch.softmax(logits, dim=-1)
                 conf, best = probs.max(dim=-1)
                 for i, c, b in zip(chunk, conf.tolist(), best.tolist(), strict=True):
                     by_text[distinct[i]] = Prediction(self.labels[b], c)
         return [by_text[key] for key in keys]
+
+    def _fast_log_probs(self, links: Sequence[LinkInput | None]):
+        """The blended fast model's weighted log-probabilities in this model's label order,
+        one row per link (None without a blended model)."""
+        if self.fast is None:
+            return None
+        import numpy as np
+        import torch
+
+        scores = self.fast.scores(links)  # type: ignore[attr-defined]
+        columns = [self.fast.labels.index(label) for label in self.labels]
+        logs = np.log(np.clip(scores[:, columns], 1e-12, None)) * self.fast_weight
+        return torch.from_numpy(logs.astype("float32"))

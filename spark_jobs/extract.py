@@ -68,7 +68,7 @@ CHUNK_BYTES = 1 << 30
 #: allocation is a growing string buffer's next size, an eighth more than it holds), and
 #: the heap the table building and sorting need per buffered link.
 PREFAULT_BYTES = 96 << 20
-PREFAULT_EVERY_PAGES = 32
+PREFAULT_EVERY_PAGES = 128  # mallinfo2 walks the free lists: ~0.15 ms a call
 TABLE_BYTES_PER_LINK = 64
 
 

@@ -318,3 +318,38 @@ def test_wide_feature_ids_are_spacy_hashes_of_the_fast_features():
     assert len(ids) == len(features) and all(0 <= i < 2**18 for i in ids)
     # a fixed value: the same bucket in every process and on every machine
     assert wide_feature_ids(LinkInput(anchor_text="falk"), 2**18)[0] == 144679  # "a=falk"
+
+
+def test_spacy_blend_saves_the_fast_model_and_loads_to_the_same_scores(
+    tiny_base, labelled, registry
+):
+    config = {
+        "base_model": str(tiny_base),
+        "epochs": 2,
+        "learn_rate": 1e-3,
+        "batch_size": 8,
+        "pooling": "mean",
+        "head_epochs": 0,
+        "spacy_blend": 1.0,
+        "quantize": False,
+    }
+    result = train_model("transformer", labelled, config=config, registry=registry, promote="never")
+    assert (result.path / "spacy").is_dir()
+    model = load_model(str(result.path))
+    dev = [e for e in labelled if e.split == "dev"]
+    from models.training import evaluate_model
+
+    assert evaluate_model(model, dev).macro_f1 == result.evaluation.macro_f1
+    rows = [{"anchor_text": "Kern AG", "section_heading": "Unsere Kunden"}, {}]
+    assert load_model(str(result.path)).predict(rows) == model.predict(rows)
+    # the fast model's vote counts: with a heavy weight the blend answers as spaCy does
+    links = [e.link for e in dev]
+    model.fast_weight = 1_000.0
+    blended = [p.label for p in model.predict_inputs(links)]
+    assert blended == [p.label for p in model.fast.predict_inputs(links)]
+
+
+def test_spacy_blend_weight_is_validated(tiny_base, labelled, registry):
+    config = {"base_model": str(tiny_base), "pooling": "mean", "spacy_blend": -1}
+    with pytest.raises(ValueError, match="spacy_blend must be a non-negative number"):
+        train_model("transformer", labelled, config=config, registry=registry)

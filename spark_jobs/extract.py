@@ -132,7 +132,6 @@ class LinkColumns:
         }
         self.constants: dict[str, list] = {name: [] for name in PAGE_CONSTANT_LINK_COLUMNS}
         self.counts: list[int] = []
-        self.total = 0  # links added
         self.pending = 0  # links not yet converted to Arrow chunks
 
     def add(self, columns: dict[str, list]) -> None:
@@ -150,7 +149,6 @@ class LinkColumns:
         for name, values in self.constants.items():
             values.append(columns[name][0])
         self.counts.append(count)
-        self.total += count
         self.pending += count
         if self.pending >= CHUNK_LINKS or any(
             len(buffers.data) >= CHUNK_BYTES for buffers in self.utf8.values()
@@ -277,7 +275,7 @@ def extract_files(
         finally:
             gc.enable()
         extracted = time.monotonic()
-        heap.ensure(TABLE_BYTES_PER_LINK * links.total)
+        heap.ensure(TABLE_BYTES_PER_LINK * sum(links.counts))
         partition = {"crawl": crawl, "segment": segment}
         written = {
             spec.name: [

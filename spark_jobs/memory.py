@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import sys
 
 _M_TRIM_THRESHOLD = -1  # mallopt parameters of glibc's <malloc.h>
@@ -40,12 +41,9 @@ def keep_heap() -> bool:
     global _kept
     if _kept:
         return True
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        mallopt = libc.mallopt
-    except (OSError, AttributeError):  # musl and other libcs have no mallopt
+    libc = _libc()
+    mallopt = getattr(libc, "mallopt", None)  # musl and other libcs have none
+    if mallopt is None:
         return False
     if not (mallopt(_M_MMAP_MAX, 0) and mallopt(_M_TRIM_THRESHOLD, 2**31 - 1)):
         return False
@@ -96,7 +94,7 @@ class HeapPrefault:
         libc = self._libc
         if libc is None or nbytes <= 0:
             return
-        top = int(libc.mallinfo2().keepcost)
+        top = self.top_free()
         if top >= nbytes // 2:
             return
         size = top + nbytes
@@ -111,12 +109,23 @@ class HeapPrefault:
             self._libc = None
 
 
+@functools.cache
+def _libc() -> ctypes.CDLL | None:
+    """The process's C library (Linux only), loaded once for both helpers."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+    except OSError:
+        return None
+
+
 def _prefault_libc():
     """glibc's malloc/free/madvise/mallinfo2 with their C types, or None."""
+    libc = _libc()
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
         functions = (libc.malloc, libc.free, libc.madvise, libc.mallinfo2)
-    except (OSError, AttributeError):  # no glibc, or one older than 2.33
+    except AttributeError:  # no C library, or a glibc older than 2.33
         return None
     malloc, free, madvise, mallinfo2 = functions
     malloc.restype, malloc.argtypes = ctypes.c_void_p, [ctypes.c_size_t]

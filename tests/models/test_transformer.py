@@ -143,10 +143,9 @@ def test_augmented_text_rewrites_copies_but_keeps_the_evidence():
     assert all("kunden" in t.lower() for t in texts)  # the heading always survives
 
 
-def test_cue_feature_head_saves_its_cues_and_loads_to_the_same_scores(
-    tiny_base, labelled, registry
-):
-    config = {
+def head_config(tiny_base, **overrides):
+    """A mean-pooled head on the tiny encoder, fine-tuned briefly, unquantised."""
+    return {
         "base_model": str(tiny_base),
         "epochs": 8,
         "learn_rate": 1e-3,
@@ -154,11 +153,15 @@ def test_cue_feature_head_saves_its_cues_and_loads_to_the_same_scores(
         "pooling": "mean",
         "augment": 0.3,
         "head_epochs": 2,
-        "cue_features": True,
-        "cue_neighbours": True,
-        "cue_min_count": 2,
         "quantize": False,
+        **overrides,
     }
+
+
+def test_cue_feature_head_saves_its_cues_and_loads_to_the_same_scores(
+    tiny_base, labelled, registry
+):
+    config = head_config(tiny_base, cue_features=True, cue_neighbours=True, cue_min_count=2)
     result = train_model("transformer", labelled, config=config, registry=registry, promote="never")
     assert result.evaluation.macro_f1 >= 0.5
     import json
@@ -190,20 +193,8 @@ def test_cue_feature_head_saves_its_cues_and_loads_to_the_same_scores(
 
 
 def wide_config(tiny_base, **overrides):
-    return {
-        "base_model": str(tiny_base),
-        "epochs": 8,
-        "learn_rate": 1e-3,
-        "batch_size": 8,
-        "pooling": "mean",
-        "augment": 0.3,
-        "head_epochs": 2,
-        "wide_features": True,
-        "wide_buckets": 2**12,
-        "wide_learn_rate": 0.02,
-        "quantize": False,
-        **overrides,
-    }
+    wide = {"wide_features": True, "wide_buckets": 2**12, "wide_learn_rate": 0.02}
+    return head_config(tiny_base, **{**wide, **overrides})
 
 
 def test_wide_part_trains_saves_and_loads_to_the_same_scores(tiny_base, labelled, registry):

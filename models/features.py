@@ -25,6 +25,7 @@ view's output changes; artefacts record it and refuse to load under another vers
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -224,6 +225,7 @@ def _verdict_group(
 def clear_caches() -> None:
     """Forget cached feature groups (benchmarks measure cold and warm)."""
     for cached in (
+        glossed,
         _page_groups,
         _verdict_group,
         _host_word_cues,
@@ -241,7 +243,7 @@ def clear_caches() -> None:
         cached.cache_clear()
 
 
-def text_features(link: LinkInput) -> str:
+def text_features(link: LinkInput, gloss: bool = False) -> str:
     """The transformer's input: the most telling fields first, so truncation drops the least.
 
     Starts with the rule lexicon's cues per field ("heading customer; text partner"): the
@@ -250,11 +252,45 @@ def text_features(link: LinkInput) -> str:
     transformer cost grows with length, so the sentence is cut to the words around the link,
     and the target host and source path appear only through their cues (their words are
     site-specific names, which cost tokens and taught nothing that generalised).
+    With ``gloss``, a German link's words that hold a relation cue carry its English name
+    (:func:`glossed`).
     """
-    return (
-        f"{_cue_summary(link)} | {link.anchor_text.strip()} | {link.section_heading.strip()} | "
-        f"{_sentence_window(link.context, link.anchor_text)}"
-    )
+    anchor, heading = link.anchor_text.strip(), link.section_heading.strip()
+    sentence = _sentence_window(link.context, link.anchor_text)
+    if gloss and link.lang.lower().startswith("de"):
+        anchor, heading, sentence = glossed(anchor), glossed(heading), glossed(sentence)
+    return f"{_cue_summary(link)} | {anchor} | {heading} | {sentence}"
+
+
+@lru_cache(maxsize=100_000)
+def glossed(text: str) -> str:
+    """``text`` with each word that holds a cue of the rule lexicon followed by the English
+    name of the relation ("Systemlieferanten (supplier)", "Mitgliedschaft (membership)"):
+    an English encoder cuts German compounds into meaningless pieces. The word gets the
+    first label in the rules' order whose cue starts inside it (a cue of several words
+    glosses its first word); words that already start with that name ("Partner",
+    "Investoren") stay as they are."""
+    words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
+    if not words:
+        return text
+    starts = [start for start, _ in words]
+    label_of: dict[int, str] = {}
+    for label, cue in _LABEL_CUES:
+        if label == NO_RELATION:
+            continue
+        for match in cue.finditer(text):
+            index = bisect_right(starts, match.start()) - 1
+            if index >= 0 and match.start() < words[index][1]:
+                label_of.setdefault(index, label)
+    out, last = [], 0
+    for index in sorted(label_of):
+        start, end = words[index]
+        label = label_of[index]
+        if text[start:end].lower().startswith(label):
+            continue
+        out.append(f"{text[last:end]} ({label})")
+        last = end
+    return "".join(out) + text[last:]
 
 
 #: Prefixes of the :func:`bow_features` that carry relation evidence rather than words: the

@@ -104,6 +104,22 @@ DEFAULT_CONFIG: dict[str, Any] = {
     # (models/README.md "Session 5"): 0.811 / 0.798 (seeds 0 / 1) without, 0.831 / 0.821
     # with weight 1 (fixed before measuring, not tuned); spaCy alone 0.824 / 0.810
     "spacy_blend": 1.0,
+    # knowledge distillation into the encoder: the loss also pulls the encoder towards the
+    # soft labels (at distill_temperature) of a spaCy textcat trained on the same rows, read
+    # on the augmented training links; weight w: (1 - w) x gold loss + w x T^2 x KL (0: off).
+    # distill_mixed adds that many unlabelled links per training link and epoch, each one
+    # link's anchor and sentence on another link's page (heading, path, region): only the
+    # teacher labels them
+    "distill_weight": 0.0,
+    "distill_temperature": 2.0,
+    "distill_mixed": 0.0,
+    # the German words of the input that hold a relation cue of the rule lexicon carry the
+    # relation's English name: "Systemlieferanten (supplier)" (models.features.glossed)
+    "gloss_german": False,
+    # the fine-tuned weights are an exponential moving average of the weights after each
+    # step (decay ramps up as (1 + t) / (10 + t) towards this value; 0: the last weights),
+    # as spaCy keeps its parameter averages
+    "average_decay": 0.0,
 }
 HEAD_FILE = "mean_head.pt"
 WIDE_FILE = "wide.pt"
@@ -172,12 +188,14 @@ def train_transformer(
     if not train:
         raise ValueError("no training examples")
     base = _resolve_base(config)
+    _blend_weight(config)  # a bad weight fails before training, not after
+    _number(config, "average_decay", 0.0, 0.0, 0.99999)
+    distiller = _distiller(train, config, labels)  # spaCy reseeds torch: before the seed
     torch.manual_seed(config["seed"])
     rng = random.Random(config["seed"])
     tokenizer, model = load_base(base, labels)
     cues: list[str] = []
     wide_buckets = _wide_buckets(config)
-    _blend_weight(config)  # a bad weight fails before training, not after
     if config.get("cue_features"):
         if config.get("pooling", "cls") != "mean":
             raise ValueError("cue_features needs pooling 'mean' (the head it widens)")
@@ -205,7 +223,7 @@ def train_transformer(
     )
     # both phases (head alone, then everything) share all but their optimizer and parameters
     run_epochs = partial(
-        _run_epochs, model, tokenizer, links, names, config, rng, loss_of, wide_optimizer
+        _run_epochs, model, tokenizer, links, names, config, rng, loss_of, wide_optimizer, distiller
     )
     model.train()
     if wide_optimizer is not None and config.get("wide_epochs", 0):
@@ -237,12 +255,18 @@ def train_transformer(
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimizer, lambda s: min((s + 1) / warmup, max(0.0, (steps - s) / (steps - warmup + 1)))
     )
+    average = _average(params, config)
+    if average is not None:
+        optimizer.register_step_post_hook(lambda *_: average.update())
     run_epochs(optimizer, schedule, config["epochs"], params, "transformer")
+    if average is not None:
+        average.apply()
     model.eval()
     target = artefact_dir / WEIGHTS_DIR
     model.save_pretrained(target)
     tokenizer.save_pretrained(target)
-    fast = _train_blended_fast_model(train, config, artefact_dir, version, labels)
+    teacher = distiller.teacher if distiller is not None else None
+    fast = _train_blended_fast_model(train, config, artefact_dir, version, labels, teacher)
     # evaluated exactly as it will run: quantised if the config says so
     return TransformerClassifier(
         model,
@@ -252,6 +276,7 @@ def train_transformer(
         config.get("quantize", False),
         fast,
         _blend_weight(config),
+        bool(config.get("gloss_german")),
     )
 
 
@@ -262,18 +287,135 @@ def _blend_weight(config: dict[str, Any]) -> float:
     return float(weight)
 
 
-def _train_blended_fast_model(train, config, artefact_dir: Path, version: str, labels):
-    """The fast model of ``spacy_blend``, trained as ``supplylinks train --kind spacy`` would
-    (each distinct row once: the transformer's hand-written repeats are its own recipe)."""
-    if not _blend_weight(config):
-        return None
+def _fast_model(train, labels, version: str):
+    """A spaCy textcat trained as ``supplylinks train --kind spacy`` would (each distinct row
+    once: the transformer's hand-written repeats are its own recipe)."""
     from models.spacy_model import SpacyClassifier, train_spacy
 
-    fast = SpacyClassifier(train_spacy(list(dict.fromkeys(train)), None, labels), version)
+    return SpacyClassifier(train_spacy(list(dict.fromkeys(train)), None, labels), version)
+
+
+def _train_blended_fast_model(
+    train, config, artefact_dir: Path, version: str, labels, trained=None
+):
+    """The fast model of ``spacy_blend`` (``trained``, the distillation teacher, if there is
+    one: the same recipe on the same rows), saved inside the artefact."""
+    if not _blend_weight(config):
+        return None
+    fast = trained or _fast_model(train, labels, version)
+    fast.version = version
     fast.save(artefact_dir)
     meta = {"features": FEATURE_VERSIONS["spacy"]}
     (artefact_dir / WEIGHTS_DIR / BLEND_META_FILE).write_text(json.dumps(meta))
     return fast
+
+
+def _number(config: dict[str, Any], key: str, default: float, low: float, high: float) -> float:
+    value = config.get(key, default)
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or not low <= value <= high:
+        raise ValueError(f"{key} must be a number in [{low}, {high}], got {value!r}")
+    return float(value)
+
+
+class _Average:
+    """An exponential moving average of ``params`` (a copy), written back by :meth:`apply`."""
+
+    def __init__(self, params, decay: float) -> None:
+        self.params = list(params)
+        self.decay = decay
+        self.steps = 0
+        self.shadow = [p.detach().clone() for p in self.params]
+
+    def update(self) -> None:
+        import torch
+
+        self.steps += 1
+        decay = min(self.decay, (1 + self.steps) / (10 + self.steps))
+        with torch.no_grad():
+            for shadow, param in zip(self.shadow, self.params, strict=True):
+                shadow.lerp_(param.detach(), 1.0 - decay)
+
+    def apply(self) -> None:
+        import torch
+
+        with torch.no_grad():
+            for shadow, param in zip(self.shadow, self.params, strict=True):
+                param.copy_(shadow)
+
+
+def _average(params, config: dict[str, Any]) -> _Average | None:
+    decay = _number(config, "average_decay", 0.0, 0.0, 0.99999)
+    return _Average(params, decay) if decay else None
+
+
+class _Distiller:
+    """The distillation loss: the teacher's (a spaCy textcat's) tempered soft labels on the
+    links the encoder is shown, mixed with the gold loss; links without gold (label -1, the
+    ``distill_mixed`` links) learn from the teacher alone."""
+
+    def __init__(self, teacher, labels: Sequence[str], config: dict[str, Any]) -> None:
+        self.teacher = teacher
+        self.columns = [teacher.labels.index(label) for label in labels]
+        self.weight = _number(config, "distill_weight", 0.0, 0.0, 1.0)
+        self.temperature = _number(config, "distill_temperature", 2.0, 0.05, 100.0)
+        self.mixed = _number(config, "distill_mixed", 0.0, 0.0, 100.0)
+        self.smoothing = config.get("label_smoothing", 0.0)
+
+    def soft_labels(self, links: Sequence[LinkInput]):
+        """The teacher's probabilities at the temperature, in the encoder's label order."""
+        import torch
+
+        scores = self.teacher.scores(list(links))[:, self.columns]
+        logs = torch.log(torch.from_numpy(scores).clamp(min=1e-12)) / self.temperature
+        return torch.softmax(logs, dim=-1)
+
+    def loss(self, logits, links: Sequence[LinkInput], gold):
+        import torch
+        import torch.nn.functional as F
+
+        soft = self.soft_labels(links)
+        t = self.temperature
+        student = torch.log_softmax(logits / t, dim=-1)
+        per_link = self.weight * t * t * (soft * (soft.clamp(min=1e-12).log() - student)).sum(-1)
+        labelled = gold >= 0
+        if labelled.any():
+            gold_loss = F.cross_entropy(
+                logits[labelled], gold[labelled], label_smoothing=self.smoothing, reduction="none"
+            )
+            per_link = per_link.clone()
+            per_link[labelled] += (1.0 - self.weight) * gold_loss
+        return per_link.mean()
+
+    def mixed_links(self, links, rng: random.Random) -> list[tuple[LinkInput, int]]:
+        """``distill_mixed`` x len(links) unlabelled links: one link's anchor, sentence and
+        target on another link's page (its heading chain, path and region)."""
+        count = round(self.mixed * len(links))
+        out = []
+        for _ in range(count):
+            (link, _), (page, _) = rng.choice(links), rng.choice(links)
+            out.append(
+                (
+                    replace(
+                        link,
+                        src_url=page.src_url,
+                        page_path=page.page_path,
+                        section_heading=page.section_heading,
+                        region=page.region,
+                    ),
+                    -1,
+                )
+            )
+        return out
+
+
+def _distiller(train, config: dict[str, Any], labels: Sequence[str]) -> _Distiller | None:
+    """The distillation loss of the config (None when ``distill_weight`` is 0), its teacher
+    trained here on ``train``."""
+    if not _number(config, "distill_weight", 0.0, 0.0, 1.0):
+        return None
+    _number(config, "distill_temperature", 2.0, 0.05, 100.0)
+    _number(config, "distill_mixed", 0.0, 0.0, 100.0)
+    return _Distiller(_fast_model(train, labels, "teacher"), labels, config)
 
 
 def _run_epochs(
@@ -285,6 +427,7 @@ def _run_epochs(
     rng,
     loss_of,
     wide_optimizer,
+    distiller,
     optimizer,
     schedule,
     epochs,
@@ -298,7 +441,12 @@ def _run_epochs(
 
     for epoch in range(epochs):
         rng.shuffle(links)
-        data = [(*_augmented(link, rng, names, config.get("augment", 0.0)), y) for link, y in links]
+        shown = links
+        if distiller is not None and distiller.mixed:
+            shown = links + distiller.mixed_links(links, rng)
+            rng.shuffle(shown)
+        augment, gloss = config.get("augment", 0.0), bool(config.get("gloss_german"))
+        data = [(*_augmented(link, rng, names, augment, gloss), y) for link, y in shown]
         total = 0.0
         for start in range(0, len(data), config["batch_size"]):
             batch = data[start : start + config["batch_size"]]
@@ -322,7 +470,11 @@ def _run_epochs(
                     )
                 )
             logits = model(**inputs).logits
-            loss = loss_of(logits, torch.tensor([y for *_, y in batch]))
+            gold = torch.tensor([y for *_, y in batch])
+            if distiller is None:
+                loss = loss_of(logits, gold)
+            else:
+                loss = distiller.loss(logits, [link for link, *_ in batch], gold)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(params, 1.0)
             optimizer.step()
@@ -356,21 +508,23 @@ def _train_wide_alone(model, links, config, rng, loss_of, optimizer) -> None:
         log.info("wide epoch %d loss %.4f", epoch + 1, total / len(rows))
 
 
-def augmented_text(link: LinkInput, rng: random.Random, names: Sequence[str], p: float) -> str:
+def augmented_text(
+    link: LinkInput, rng: random.Random, names: Sequence[str], p: float, gloss: bool = False
+) -> str:
     """The model text of a rewritten copy of ``link`` (with probability ``p``), against
     memorising the training phrasings: the target's name swapped for another firm's, the
     parent headings or the cue summary dropped, the sentence window moved, the case folded.
     The label still follows from what is left (no evidence field is blanked entirely)."""
-    return _augmented(link, rng, names, p)[1]
+    return _augmented(link, rng, names, p, gloss)[1]
 
 
 def _augmented(
-    link: LinkInput, rng: random.Random, names: Sequence[str], p: float
+    link: LinkInput, rng: random.Random, names: Sequence[str], p: float, gloss: bool = False
 ) -> tuple[LinkInput, str, bool]:
     """(rewritten link, its model text, whether the cue summary was kept) for
     :func:`augmented_text`."""
     if p <= 0 or rng.random() >= p:
-        return link, text_features(link), True
+        return link, text_features(link, gloss), True
     anchor, context, heading = link.anchor_text, link.context, link.section_heading
     name = anchor.strip()
     if names and len(name) >= 3 and name in context and rng.random() < 0.5:
@@ -384,7 +538,7 @@ def _augmented(
             start = rng.randrange(0, len(words) - 6)
             context = " ".join(words[start : start + rng.randint(6, len(words) - start)])
     changed = replace(link, anchor_text=anchor, context=context, section_heading=heading)
-    text = text_features(changed)
+    text = text_features(changed, gloss)
     shown = rng.random() >= 0.25
     if not shown:
         text = "none |" + text.split(" |", 1)[-1]
@@ -611,10 +765,12 @@ class TransformerClassifier(LinkClassifier):
         quantize: bool = False,
         fast: LinkClassifier | None = None,
         fast_weight: float = 0.0,
+        gloss: bool = False,
     ) -> None:
         self.model = _quantized(model.eval()) if quantize else model.eval()
         self.fast = fast if fast_weight else None
         self.fast_weight = fast_weight
+        self.gloss = gloss  # text_features(link, gloss): as the model was trained
         self.cue_index: dict[str, int] = dict(getattr(model, "cue_index", {}))
         self.wide_buckets: int = getattr(model, "wide_buckets", 0)
         self.tokenizer = tokenizer
@@ -670,6 +826,7 @@ class TransformerClassifier(LinkClassifier):
             config.get("quantize", False),
             fast,
             _blend_weight(config),
+            bool(config.get("gloss_german")),
         )
 
     def predict_inputs(self, links: Sequence[LinkInput]) -> list[Prediction]:
@@ -682,7 +839,7 @@ class TransformerClassifier(LinkClassifier):
         reads_cues, reads_wide = bool(self.cue_index), bool(self.wide_buckets)
         keys = [
             (
-                text_features(link),
+                text_features(link, self.gloss),
                 self.model.link_cues(link) if reads_cues else (),
                 self.model.wide_ids(link) if reads_wide else (),
                 link if self.fast is not None else None,  # the fast model reads every field

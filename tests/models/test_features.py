@@ -9,6 +9,7 @@ from models.features import (
     bow_feature_groups,
     bow_features,
     cue_features,
+    glossed,
     text_features,
 )
 
@@ -95,3 +96,32 @@ def test_cue_features_keep_the_evidence_and_drop_the_words():
     near = set(cue_features(link, neighbours=True)) - set(cues)
     assert {"c=die_zztarget", "c=zztarget_mit"} <= near
     assert all("zztarget" in cue for cue in near)
+
+
+def test_glosses_name_the_relation_of_german_cue_words_from_the_rule_lexicon():
+    assert glossed("Unsere Systemlieferanten") == "Unsere Systemlieferanten (supplier)"
+    assert glossed("Tochtergesellschaft der Falk Gruppe") == (
+        "Tochtergesellschaft (ownership) der Falk Gruppe (ownership)"
+    )
+    assert glossed("Mitglied im Verband") == "Mitglied (membership) im Verband (membership)"
+    # the lexicon's own exceptions hold: "Lieferant des Jahres" is an award from a customer
+    assert glossed("Lieferant des Jahres 2023") == "Lieferant (customer) des Jahres 2023"
+    assert glossed("Gefördert durch das Land") == "Gefördert (investor) durch das Land"
+    # words that already say the relation in English, and words without a cue, stay
+    assert glossed("Unsere Partner und Investoren, seit 1990") == (
+        "Unsere Partner und Investoren, seit 1990"
+    )
+
+
+def test_text_view_glosses_only_german_links_and_only_when_asked():
+    german = LinkInput(
+        anchor_text="Kern AG",
+        section_heading="Vertriebspartner",
+        context="Die Kern AG ist Händler unserer Geräte.",
+        lang="de",
+    )
+    assert "(" not in text_features(german)
+    text = text_features(german, gloss=True)
+    assert "Vertriebspartner (partner)" in text and "Händler (supplier)" in text
+    english = LinkInput(section_heading="Our suppliers", lang="en")
+    assert text_features(english, gloss=True) == text_features(english)

@@ -8,6 +8,7 @@ pytest.importorskip("torch")
 pytest.importorskip("transformers")
 
 from models import load_model  # noqa: E402
+from models.evaluation import evaluate  # noqa: E402
 from models.registry import ArtefactMeta  # noqa: E402
 from models.training import train_model  # noqa: E402
 from models.transformer import default_base_model  # noqa: E402
@@ -344,3 +345,95 @@ def test_spacy_blend_weight_is_validated(tiny_base, labelled, registry):
     config = {"base_model": str(tiny_base), "pooling": "mean", "spacy_blend": -1}
     with pytest.raises(ValueError, match="spacy_blend must be a non-negative number"):
         train_model("transformer", labelled, config=config, registry=registry)
+
+
+def test_distillation_teaches_the_encoder_its_spacy_teacher(tiny_base, labelled, registry):
+    from models.spacy_model import SpacyClassifier, train_spacy
+    from models.training import evaluate_model
+
+    # teacher only (weight 1): the encoder learns the labels from spaCy's scores alone
+    config = head_config(
+        tiny_base, epochs=12, distill_weight=1.0, distill_temperature=1.0, spacy_blend=0
+    )
+    result = train_model("transformer", labelled, config=config, registry=registry, promote="never")
+    assert not (result.path / "spacy").exists()  # the teacher is not part of the artefact
+    model = load_model(str(result.path))
+    assert model.fast is None
+    train = [(e.link, e.label) for e in labelled if e.split == "train"]
+    teacher = SpacyClassifier(train_spacy(train), "teacher")
+    dev = [e for e in labelled if e.split == "dev"]
+    agreement = evaluate(
+        [p.label for p in teacher.predict_inputs([e.link for e in dev])],
+        [p.label for p in model.predict_inputs([e.link for e in dev])],
+    )
+    assert agreement.accuracy >= 0.6  # a tiny model from scratch, few epochs
+    assert evaluate_model(model, dev).macro_f1 >= 0.5
+
+
+def test_distillation_teacher_is_the_blended_fast_model(tiny_base, labelled, registry):
+    config = head_config(
+        tiny_base, epochs=1, head_epochs=0, distill_weight=0.5, distill_mixed=0.5, spacy_blend=1.0
+    )
+    distilled = train_model("transformer", labelled, config=config, registry=registry)
+    plain = train_model(
+        "transformer", labelled, config={**config, "distill_weight": 0.0}, registry=registry
+    )
+    rows = [{"anchor_text": "Kern AG", "section_heading": "Unsere Kunden"}, {}]
+    first, second = load_model(str(distilled.path)), load_model(str(plain.path))
+    links = [e.link for e in labelled]
+    # the same spaCy recipe on the same rows: the saved fast models score alike
+    assert (first.fast.scores(links) == second.fast.scores(links)).all()
+    assert first.predict(rows) != second.predict(rows)  # the encoders learnt differently
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"distill_weight": 1.5}, r"distill_weight must be a number in \[0.0, 1.0\]"),
+        ({"distill_weight": "yes"}, "distill_weight must be a number"),
+        ({"distill_weight": 0.5, "distill_temperature": 0}, "distill_temperature must be"),
+        ({"distill_weight": 0.5, "distill_mixed": -1}, "distill_mixed must be"),
+    ],
+)
+def test_distillation_config_is_validated(tiny_base, labelled, registry, overrides, message):
+    with pytest.raises(ValueError, match=message):
+        train_model(
+            "transformer",
+            labelled,
+            config=head_config(tiny_base, **overrides),
+            registry=registry,
+            promote="never",
+        )
+
+
+def test_glossed_model_reads_glossed_text_after_loading(tiny_base, labelled, registry):
+    config = head_config(tiny_base, epochs=2, gloss_german=True, spacy_blend=0)
+    result = train_model("transformer", labelled, config=config, registry=registry, promote="never")
+    model = load_model(str(result.path))
+    assert model.gloss
+    from models.training import evaluate_model
+
+    dev = [e for e in labelled if e.split == "dev"]
+    assert evaluate_model(model, dev).macro_f1 == result.evaluation.macro_f1
+    row = {"anchor_text": "Kern AG", "section_heading": "Unsere Lieferanten", "lang": "de"}
+    # the gloss reaches the encoder: the same link read without it scores differently
+    plain = load_model(str(result.path))
+    plain.gloss = False
+    assert plain.predict([row])[0].confidence != model.predict([row])[0].confidence
+
+
+def test_weight_average_is_what_the_model_keeps(tiny_base, labelled, registry):
+    config = head_config(tiny_base, epochs=2, head_epochs=0, spacy_blend=0)
+    last = train_model("transformer", labelled, config=config, registry=registry)
+    averaged = train_model(
+        "transformer", labelled, config={**config, "average_decay": 0.9}, registry=registry
+    )
+    rows = [{"anchor_text": "Kern AG", "section_heading": "Unsere Kunden"}, {}]
+    model = load_model(str(averaged.path))
+    # same seed, same steps: only the kept weights differ, and they are the ones saved
+    assert model.predict(rows) != load_model(str(last.path)).predict(rows)
+    assert load_model(str(averaged.path)).predict(rows) == model.predict(rows)
+    with pytest.raises(ValueError, match="average_decay must be a number"):
+        train_model(
+            "transformer", labelled, config={**config, "average_decay": 1.0}, registry=registry
+        )

@@ -195,7 +195,7 @@ def train_transformer(
         raise ValueError("no training examples")
     base = _resolve_base(config)
     _blend_weight(config)  # a bad weight fails before training, not after
-    _number(config, "average_decay", 0.0, 0.0, 0.99999)
+    average_decay = _number(config, "average_decay", 0.0, 0.0, 0.99999)
     distiller = _distiller(train, config, labels)  # spaCy reseeds torch: before the seed
     torch.manual_seed(config["seed"])
     rng = random.Random(config["seed"])
@@ -261,7 +261,7 @@ def train_transformer(
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimizer, lambda s: min((s + 1) / warmup, max(0.0, (steps - s) / (steps - warmup + 1)))
     )
-    average = _average(params, config)
+    average = _Average(params, average_decay) if average_decay else None
     if average is not None:
         optimizer.register_step_post_hook(lambda *_: average.update())
     run_epochs(optimizer, schedule, config["epochs"], params, "transformer")
@@ -349,23 +349,18 @@ class _Average:
                 param.copy_(shadow)
 
 
-def _average(params, config: dict[str, Any]) -> _Average | None:
-    decay = _number(config, "average_decay", 0.0, 0.0, 0.99999)
-    return _Average(params, decay) if decay else None
-
-
 class _Distiller:
     """The distillation loss: the teacher's (a spaCy textcat's) tempered soft labels on the
     links the encoder is shown, mixed with the gold loss; links without gold (label -1, the
     ``distill_mixed`` links) learn from the teacher alone."""
 
-    def __init__(self, teacher, labels: Sequence[str], config: dict[str, Any]) -> None:
-        self.teacher = teacher
-        self.columns = [teacher.labels.index(label) for label in labels]
+    def __init__(self, train_teacher, labels: Sequence[str], config: dict[str, Any]) -> None:
         self.weight = _number(config, "distill_weight", 0.0, 0.0, 1.0)
         self.temperature = _number(config, "distill_temperature", 2.0, 0.05, 100.0)
         self.mixed = _number(config, "distill_mixed", 0.0, 0.0, 100.0)
         self.smoothing = config.get("label_smoothing", 0.0)
+        self.teacher = train_teacher()  # once the config is known good
+        self.columns = [self.teacher.labels.index(label) for label in labels]
 
     def soft_labels(self, links: Sequence[LinkInput]):
         """The teacher's probabilities at the temperature, in the encoder's label order."""
@@ -419,9 +414,7 @@ def _distiller(train, config: dict[str, Any], labels: Sequence[str]) -> _Distill
     trained here on ``train``."""
     if not _number(config, "distill_weight", 0.0, 0.0, 1.0):
         return None
-    _number(config, "distill_temperature", 2.0, 0.05, 100.0)
-    _number(config, "distill_mixed", 0.0, 0.0, 100.0)
-    return _Distiller(_fast_model(train, labels, "teacher"), labels, config)
+    return _Distiller(partial(_fast_model, train, labels, "teacher"), labels, config)
 
 
 def _run_epochs(

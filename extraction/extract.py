@@ -129,7 +129,7 @@ def extract_columns(
         "warc_record_offset": record.offset,
         "warc_record_length": record.length,
     }
-    id_prefix = hashlib.blake2b(src_url.encode("utf-8", "replace"), digest_size=8).hexdigest()
+    id_prefix = _id_prefix(src_url)
     columns_of_targets = pagewalk.link_columns(links.targets, id_prefix)
     dst_urls, dst_hosts, dst_domains, internal, link_ids = columns_of_targets
     context = [None] * count
@@ -195,6 +195,17 @@ def extract_columns(
     return page, columns
 
 
+def link_id(src_url: str, position: int, dst_url: str) -> str:
+    """The id :func:`extract_columns` gives the link at ``position`` (1-based) of the page
+    ``src_url`` to ``dst_url``: stable across runs, unique within a crawl slice. Spark jobs
+    derive the same id from ``hyperlinks`` rows (``spark_jobs.tables.LINK_ID_SQL``)."""
+    return f"{_id_prefix(src_url)}{position:05x}{pagewalk.url_hash(dst_url)}"
+
+
+def _id_prefix(src_url: str) -> str:
+    return hashlib.sha256(src_url.encode("utf-8", "replace")).hexdigest()[:16]
+
+
 def clear_caches() -> None:
     """Forget every memo of the extraction path (URL, domain, site and rule caches).
 
@@ -257,4 +268,5 @@ __all__ = [
     "extract_record",
     "extract_warc",
     "extract_warc_columns",
+    "link_id",
 ]

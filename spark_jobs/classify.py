@@ -17,7 +17,7 @@ from spark_jobs.delta import read_slices, write_slices
 from spark_jobs.params import JobParams
 from spark_jobs.pipes_session import open_pipes
 from spark_jobs.runner import JobRun, load_seed_rows, seed_domains_frame
-from spark_jobs.tables import COMPANY_LINKS, HYPERLINKS
+from spark_jobs.tables import COMPANY_LINKS, HYPERLINKS, LINK_ID_SQL
 
 
 def candidate_links(spark, hyperlinks, seed_rows: list[dict[str, str]]):
@@ -55,13 +55,16 @@ def label_batches(model_ref: str):
 
 
 def run(pipes: PipesContext, params: JobParams) -> dict[str, Any]:
+    from pyspark.sql import functions as F
     from pyspark.sql.pandas.types import from_arrow_schema
 
     job = JobRun(pipes, "classify", params)
     slices = dict(params.segments_by_crawl())
     spark = job.spark
     hyperlinks = read_slices(spark, HYPERLINKS, params.warehouse, slices, reader=params.writer)
-    links = candidate_links(spark, hyperlinks, load_seed_rows(params.seeds))
+    links = candidate_links(spark, hyperlinks, load_seed_rows(params.seeds)).withColumn(
+        "link_id", F.expr(LINK_ID_SQL)
+    )
     columns = [
         c for c in COMPANY_LINKS.columns if c not in ("relation", "confidence", "model_version")
     ]

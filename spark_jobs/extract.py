@@ -51,7 +51,8 @@ PAGE_CONSTANT_LINK_COLUMNS = (
     "warc_filename",
 )
 #: Link columns of (nearly) distinct strings: appended as UTF-8 bytes and int32 offsets.
-UTF8_LINK_COLUMNS = ("link_id", "dst_url")
+#: (Extraction's ``link_id`` is not stored: see ``spark_jobs.tables.LINK_ID_SQL``.)
+UTF8_LINK_COLUMNS = ("dst_url",)
 #: Link columns of repeated strings: appended as int32 codes into the file's dictionary.
 #: Anchors, contexts and headings belong here: a site's navigation repeats them on every
 #: page (the real WARC samples hold 5-12 distinct contexts and 4-6 headings in 229-1,280
@@ -149,7 +150,7 @@ class LinkColumns:
         self.pending = 0  # links not yet converted to Arrow chunks
 
     def add(self, columns: dict[str, list]) -> None:
-        count = len(columns["link_id"])
+        count = len(columns["dst_url"])
         if not count:
             return
         for name, buffers in self.utf8.items():

@@ -16,6 +16,7 @@ from extraction.extract import (
     extract_record,
     extract_warc,
     extract_warc_columns,
+    link_id,
 )
 from extraction.warc import iter_html_records
 from tests.extraction.builders import gz, html_record, page
@@ -45,7 +46,10 @@ def test_row_keys_are_the_table_columns() -> None:
     tables = pytest.importorskip("spark_jobs.tables")
     slice_columns = {"crawl", "segment"}
     assert list(PAGE_COLUMNS) == [c for c in tables.PAGES.columns if c not in slice_columns]
-    assert list(LINK_COLUMNS) == [c for c in tables.HYPERLINKS.columns if c not in slice_columns]
+    # the link id is not stored: the table's key is (src_url, position), the id derived
+    assert list(LINK_COLUMNS) == ["link_id"] + [
+        c for c in tables.HYPERLINKS.columns if c not in slice_columns
+    ]
 
 
 def test_page_row(tmp_path) -> None:
@@ -123,9 +127,10 @@ def test_link_ids_are_stable_and_unique(tmp_path) -> None:
     ids = [row["link_id"] for row in first]
     assert ids == [row["link_id"] for row in again]
     assert len(set(ids)) == len(ids)
-    assert all(re.fullmatch(r"[0-9a-f]{16,}", link_id) for link_id in ids)
+    assert all(re.fullmatch(r"[0-9a-f]{16,}", value) for value in ids)
     _, other_page = extract_record(record(tmp_path, url="https://www.acme.de/kontakt/"), None)
     assert not set(ids) & {row["link_id"] for row in other_page}
+    assert ids == [link_id(r["src_url"], r["position"], r["dst_url"]) for r in first]
 
 
 def test_unknown_domain_has_no_company(tmp_path) -> None:

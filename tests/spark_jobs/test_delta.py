@@ -106,7 +106,6 @@ def links_table(n: int, seed: int = 1) -> pa.Table:
     domains = ["".join(rng.choice(letters) for _ in range(7)) + ".de" for _ in range(400)]
     domains[:2] = ["münchen-bau.de", "zürich.ch"]  # non-ASCII values sort by their UTF-8 bytes
     rows = {name: [None] * n for name in HYPERLINKS.columns}
-    rows["link_id"] = [f"{i:08x}" for i in range(n)]
     rows["src_domain"] = [rng.choice(domains) for _ in range(n)]
     rows["dst_domain"] = [rng.choice(domains) if i % 10 else None for i in range(n)]
     rows["src_url"] = [f"https://{d}/page" for d in rows["src_domain"]]
@@ -154,7 +153,7 @@ def test_sorted_files_cover_narrow_zorder_ranges_and_carry_footer_stats(tmp_path
             assert action[f"null_count.{column}"] == data.column(column).null_count
         assert action["max.src_url"] >= max(data.column("src_url").to_pylist())
         # free text and ids carry no statistics, as the table property declares
-        assert not any(k.endswith((".link_id", ".anchor_text")) for k in action)
+        assert not any(k.endswith((".dst_url", ".anchor_text")) for k in action)
         assert action["partition.segment"] == "00"
     for column in HYPERLINKS.zorder_by:
         value = rows.column(column)[123].as_py()
@@ -222,7 +221,7 @@ def test_uncommitted_files_never_enter_the_table(tmp_path):
 
 def test_null_in_a_required_column_is_refused(tmp_path):
     rows = links_table(10)
-    rows = rows.set_column(0, "link_id", pa.array([None] * 10, pa.string()))
+    rows = rows.set_column(0, "src_url", pa.array([None] * 10, pa.string()))
     with pytest.raises(ValueError, match="Invalid data: nulls in non-nullable"):
         write_sorted_files(HYPERLINKS, str(tmp_path), {"crawl": "C", "segment": "00"}, rows)
 

@@ -10,10 +10,10 @@ from unittest.mock import MagicMock
 import pytest
 from deltalake import DeltaTable
 
-from extraction.extract import extract_warc_columns
+from extraction.extract import extract_warc_columns, link_id
 from spark_jobs import extract
 from spark_jobs.params import JobParams
-from spark_jobs.tables import HYPERLINKS, PAGES
+from spark_jobs.tables import HYPERLINKS, LINK_ID_SQL, PAGES
 from tests.paths import SAMPLES
 
 CRAWL = "CC-MAIN-2024-22"
@@ -119,3 +119,23 @@ def test_local_python_workers_import_pyspark_from_its_installed_package(spark):
     (found,) = spark.sparkContext.parallelize([0], 1).mapPartitions(where).collect()
     assert ".zip" not in found
     assert Path(found).parent.name == "pyspark"
+
+
+@pytest.mark.spark
+def test_spark_derives_the_link_ids_extraction_gives(spark):
+    """``company_links.link_id`` comes from ``LINK_ID_SQL`` over ``hyperlinks`` rows, which
+    do not store the id: it must equal extraction's id for every link, also past five hex
+    digits of position and for non-ASCII URLs."""
+    rows = []
+    for _page, columns in extract_warc_columns(FIRST_WARC, warc_filename="x.warc.gz"):
+        rows += zip(columns["src_url"], columns["position"], columns["dst_url"], strict=True)
+    rows += [
+        ("https://www.bäckerei-müller.de/über-uns", 1_048_577, "https://zürich.ch/a?b=ö"),
+        ("https://a.de/", 7, "https://b.de/%C3%A4"),
+    ]
+    from pyspark.sql import functions as F
+
+    frame = spark.createDataFrame(rows, "src_url string, position int, dst_url string")
+    got = [r.link_id for r in frame.select(F.expr(LINK_ID_SQL).alias("link_id")).collect()]
+    assert len(rows) > 100
+    assert got == [link_id(*row) for row in rows]

@@ -38,9 +38,9 @@ def write(warehouse, spec: TableSpec, table: pa.Table) -> None:
     )
 
 
-def link(link_id: str, src: str = "https://a.de/p", dst: str = "https://b.de/", **extra) -> dict:
+def link(position: int, src: str = "https://a.de/p", dst: str = "https://b.de/", **extra) -> dict:
     return {
-        "link_id": link_id,
+        "position": position,
         "src_url": src,
         "dst_url": dst,
         "src_domain": "a.de",
@@ -58,11 +58,15 @@ def seeds(tmp_path):
 
 
 def test_duplicate_keys_found_and_clean_table_passes(tmp_path):
-    write(tmp_path, HYPERLINKS, rows(HYPERLINKS, link("x1"), link("x2")))
+    write(tmp_path, HYPERLINKS, rows(HYPERLINKS, link(1), link(2), link(1, src="https://a.de/q")))
     assert duplicate_key_problems(str(tmp_path), HYPERLINKS) == []
-    write(tmp_path, HYPERLINKS, rows(HYPERLINKS, link("x1")))
+    write(tmp_path, HYPERLINKS, rows(HYPERLINKS, link(1)))
     problems = duplicate_key_problems(str(tmp_path), HYPERLINKS)
-    assert [(p["link_id"], p["copies"]) for p in problems] == [("x1", 2)]
+    assert [(p["src_url"], p["position"], p["copies"]) for p in problems] == [
+        ("https://a.de/p", 1, 2)
+    ]
+    write(tmp_path, COMPANY_LINKS, rows(COMPANY_LINKS, *(company_link("x1", "a.de", "c1"),) * 2))
+    assert [p["link_id"] for p in duplicate_key_problems(str(tmp_path), COMPANY_LINKS)] == ["x1"]
 
 
 def test_missing_table_has_no_problems(tmp_path):
@@ -101,10 +105,10 @@ def test_non_seed_sources_found(tmp_path, seeds):
 def test_row_counts_catch_links_without_pages_and_excess_company_links(tmp_path):
     warehouse = str(tmp_path)
     write(tmp_path, PAGES, rows(PAGES, {"url": "https://a.de/p"}))
-    write(tmp_path, HYPERLINKS, rows(HYPERLINKS, link("1"), link("2", internal=True)))
+    write(tmp_path, HYPERLINKS, rows(HYPERLINKS, link(1), link(2, internal=True)))
     write(tmp_path, COMPANY_LINKS, rows(COMPANY_LINKS, company_link("1", "a.de", "c1")))
     assert row_count_problems(warehouse) == []
-    write(tmp_path, HYPERLINKS, rows(HYPERLINKS, link("3", src="https://a.de/gone")))
+    write(tmp_path, HYPERLINKS, rows(HYPERLINKS, link(3, src="https://a.de/gone")))
     write(
         tmp_path,
         COMPANY_LINKS,

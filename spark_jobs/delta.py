@@ -93,7 +93,8 @@ def files_root(spec: TableSpec, warehouse: str, writer: str, staging: str) -> st
 
 
 def ensure_table(spec: TableSpec, path: str) -> None:
-    """Create the (empty) table once, so files can be committed into it."""
+    """Create the (empty) table once, so files can be committed into it; refuse a table
+    whose columns are not the registry's (one an older version of this code wrote)."""
     from deltalake import DeltaTable
 
     _retrying(
@@ -105,6 +106,16 @@ def ensure_table(spec: TableSpec, path: str) -> None:
             mode="ignore",
         )
     )
+    found = [field.name for field in DeltaTable(path).schema().fields]
+    if found != spec.columns:
+        extra = sorted(set(found) - set(spec.columns))
+        missing = sorted(set(spec.columns) - set(found))
+        raise ValueError(
+            f"the {spec.name} table at {path} has other columns than this version writes "
+            f"(extra: {extra or 'none'}, missing: {missing or 'none'}, or another order); "
+            "write to a new warehouse (SUPPLYLINKS_WAREHOUSE) or delete that table and "
+            "materialize its partitions again"
+        )
 
 
 def write_slices(

@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -161,7 +162,9 @@ def run(args: argparse.Namespace) -> int:
         flush=True,
     )
 
-    settings = Settings(warehouse=str(workdir / "warehouse"), cc_root=str(root), seeds=str(seeds))
+    warehouse = workdir / "warehouse"
+    shutil.rmtree(warehouse, ignore_errors=True)  # every run measures the same first write
+    settings = Settings(warehouse=str(warehouse), cc_root=str(root), seeds=str(seeds))
     defs = build_definitions(settings)
     instance = DagsterInstance.ephemeral()
     instance.add_dynamic_partitions(crawl_partitions.name, [crawl])

@@ -234,3 +234,15 @@ def test_stats_json_is_what_delta_expects(tmp_path):
     assert stats["minValues"]["fetch_time"] == "2024-05-20T00:00:00.000000Z"
     assert "crawl" not in stats["nullCount"] and stats["nullCount"]["region"] == 30
     assert "context" not in stats["nullCount"], "free text: no statistics"
+
+
+def test_a_table_written_with_other_columns_is_refused_by_name(tmp_path):
+    """A warehouse from a version whose ``hyperlinks`` still stored ``link_id``: writing into
+    it would commit files without a required column, so the writer stops first and says why."""
+    path = str(tmp_path / "hyperlinks")
+    old = pa.schema([pa.field("link_id", pa.string(), nullable=False), *HYPERLINKS.schema])
+    DeltaTable.create(path, schema=old, partition_by=list(HYPERLINKS.partition_by))
+    with pytest.raises(ValueError, match=r"hyperlinks table .* \(extra: \['link_id'\]"):
+        ensure_table(HYPERLINKS, path)
+    ensure_table(HYPERLINKS, str(tmp_path / "fresh"))
+    ensure_table(HYPERLINKS, str(tmp_path / "fresh"))  # an existing table of this version

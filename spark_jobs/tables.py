@@ -153,9 +153,10 @@ HYPERLINKS = TableSpec(
 #: link (``extraction.extract.link_id``): the first 16 hex digits of the source URL's SHA-256,
 #: the position in hex (at least 5 digits) and the target URL's CRC-32 (8 hex digits).
 #: ``hyperlinks`` does not store it, since (src_url, position) is its key within a slice: the
-#: 30-odd incompressible bytes of a hex id per link were ~40 % of the table's files and ~5 %
-#: of the extract task's CPU (2.5 M links a WARC file), while ``company_links`` holds ~1 % of
-#: the links and derives it once. A test checks this expression against extraction's ids.
+#: 30-odd incompressible bytes of a hex id per link were ~40 % of the table's files and cost
+#: the extract task several tenths of a second per WARC file of 2.5 M links (~7.5 s), while
+#: ``company_links`` holds a few % of the links and derives it once. A test checks this
+#: expression against extraction's ids.
 LINK_ID_SQL = (
     "concat(substr(sha2(src_url, 256), 1, 16), "
     "lpad(lower(hex(position)), greatest(5, length(hex(position))), '0'), "

@@ -127,7 +127,7 @@ DEFAULT_CONFIG: dict[str, Any] = {
     # the fine-tuned weights are an exponential moving average of the weights after each
     # step (decay ramps up as (1 + t) / (10 + t) towards this value; 0: the last weights),
     # as spaCy keeps its parameter averages
-    "average_decay": 0.0,
+    "average_decay": 0.0,  # 0.99: proxy 0.832 vs 0.831 without (seed 0, "Session 7"): level
 }
 HEAD_FILE = "mean_head.pt"
 WIDE_FILE = "wide.pt"

@@ -357,8 +357,10 @@ class _Distiller:
     links the encoder is shown, mixed with the gold loss; links without gold (label -1, the
     ``distill_mixed`` links) learn from the teacher alone."""
 
-    def __init__(self, train_teacher, labels: Sequence[str], config: dict[str, Any]) -> None:
-        self.weight = _number(config, "distill_weight", 0.0, 0.0, 1.0)
+    def __init__(
+        self, train_teacher, labels: Sequence[str], config: dict[str, Any], weight: float
+    ) -> None:
+        self.weight = weight  # distill_weight, checked by _distiller
         self.temperature = _number(config, "distill_temperature", 2.0, 0.05, 100.0)
         self.mixed = _number(config, "distill_mixed", 0.0, 0.0, 100.0)
         self.smoothing = config.get("label_smoothing", 0.0)
@@ -415,9 +417,10 @@ class _Distiller:
 def _distiller(train, config: dict[str, Any], labels: Sequence[str]) -> _Distiller | None:
     """The distillation loss of the config (None when ``distill_weight`` is 0), its teacher
     trained here on ``train``."""
-    if not _number(config, "distill_weight", 0.0, 0.0, 1.0):
+    weight = _number(config, "distill_weight", 0.0, 0.0, 1.0)
+    if not weight:
         return None
-    return _Distiller(partial(_fast_model, train, labels, "teacher"), labels, config)
+    return _Distiller(partial(_fast_model, train, labels, "teacher"), labels, config, weight)
 
 
 def _run_epochs(

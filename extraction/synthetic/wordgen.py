@@ -154,6 +154,10 @@ class Words:
         self.connectors = DE_CONNECTORS if de else EN_CONNECTORS
         self.tails = DE_TAILS if de else EN_TAILS
 
+    def pick(self, options: tuple[str, ...]) -> str:
+        """``rng.choice`` in a third of its time (words are most of the generator's work)."""
+        return options[int(self.rng.random() * len(options))]
+
     def brand(self) -> str:
         """An invented brand: two or three syllables, capitalised."""
         rng = self.rng
@@ -167,7 +171,7 @@ class Words:
 
     def thing(self) -> str:
         """A product class: a German compound or an English noun phrase."""
-        return self.rng.choice(self.compounds)
+        return self.compounds[int(self.rng.random() * len(self.compounds))]
 
     def product(self) -> str:
         """A named product: brand, model number, product class."""
@@ -178,7 +182,7 @@ class Words:
     def sentence(self, tail: str = "") -> str:
         """One declarative sentence, 9-25 words; ``tail`` (e.g. a link) is woven in."""
         rng = self.rng
-        choice = rng.choice
+        choice = self.pick
         words = [
             choice(self.subjects),
             choice(self.verbs),
@@ -214,7 +218,7 @@ class Words:
     def slug(self, words: int = 3) -> str:
         """A URL path segment: lower-case, ASCII, hyphenated, drawn afresh."""
         rng = self.rng
-        parts = [self.thing() if rng.random() < 0.5 else rng.choice(SYLLABLES)
+        parts = [self.thing() if rng.random() < 0.5 else self.pick(SYLLABLES)
                  for _ in range(words)]  # fmt: skip
         text = "-".join(parts).lower().translate(UMLAUTS).replace(" ", "-")
         return text if rng.random() < 0.7 else f"{text}-{rng.randrange(1, 99999)}"

@@ -154,10 +154,15 @@ def run(args: argparse.Namespace) -> int:
 
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="bench-pipeline-"))
     root = workdir / "commoncrawl"
-    if not root.exists():
+    # A kept --workdir is reused only if it holds a complete segment of the pages asked for.
+    wanted = {"pages": args.pages, "records": args.records, "files": args.files}
+    marker = root / "bench-segment.json"
+    if not marker.is_file() or json.loads(marker.read_text()) != wanted:
+        shutil.rmtree(root, ignore_errors=True)
         print(f"generating {args.records} {args.pages} pages under {root} ...", flush=True)
         started = time.perf_counter()
         build_segment(root, args.records, args.files, workers=args.cores, pages=args.pages)
+        marker.write_text(json.dumps(wanted))  # written last: the segment is complete
         print(f"generated in {time.perf_counter() - started:.0f} s", flush=True)
     seeds = SAMPLE_SEEDS
     crawl = BENCH_CRAWL

@@ -1,12 +1,13 @@
 """Pooled benchmark WARC files: N company pages of ~40 KB with ~200 links each.
 
 The secondary case of the benchmarks (``--pages pooled``); the default is
-:mod:`extraction.synthetic.diverse`. Pages are assembled from pre-rendered pools (paragraphs, internal links, external links in
-context) so writing stays cheap: most of the time goes into gzip and digests, as in a real
-crawler. Most links stay inside the site (navigation, product lists); a few leave it, in
-sentences that name the relation, as on real company sites. Because a few hundred link
-blocks repeat on every page, per-URL and per-context caches hit almost always: the gap
-between its figures and the diverse pages' is what such caches buy, not crawl speed.
+:mod:`extraction.synthetic.diverse`. Pages are assembled from pre-rendered pools
+(paragraphs, internal links, external links in context) so writing stays cheap: most of
+the time goes into gzip and digests, as in a real crawler. Most links stay inside the site
+(navigation, product lists); a few leave it, in sentences that name the relation, as on
+real company sites. Because a few hundred link blocks repeat on every page, per-URL and
+per-context caches hit almost always: the gap between its figures and the diverse pages'
+is what such caches buy, not crawl speed.
 """
 
 from __future__ import annotations

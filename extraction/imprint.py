@@ -306,9 +306,7 @@ def _vat_hits(text: str) -> list[_Hit]:
         digits = _digits(m.group(1))
         if valid_gb_vat(digits) and not any(h.start <= m.start(1) < h.end for h in hits):
             hits.append(_Hit("GB" + digits, m.start(1), m.end(), 0.8, "GB"))
-    for m in re.finditer(
-        rf"\bFR[ ]?([0-9A-HJ-NP-Z]{{2}})[ ]?(\d{{3}}[ ]?\d{{3}}[ ]?\d{{3}})\b", text
-    ):
+    for m in re.finditer(r"\bFR[ ]?([0-9A-HJ-NP-Z]{2})[ ]?(\d{3}[ ]?\d{3}[ ]?\d{3})\b", text):
         siren = _digits(m.group(2))
         if valid_fr_vat(m.group(1), siren):
             add(m, f"FR{m.group(1)}{siren}", "FR")
@@ -522,10 +520,7 @@ def _name_before(text: str, form_start: int) -> tuple[int, list[str]]:
     line_start = max(text.rfind("\n", 0, form_start), text.rfind("\t", 0, form_start)) + 1
     segment = text[line_start:form_start]
     cut = max(segment.rfind(c) for c in ':|·•–—;,()"“”')
-    if cut >= 0:
-        segment_start = line_start + cut + 1
-    else:
-        segment_start = line_start
+    segment_start = line_start + cut + 1 if cut >= 0 else line_start
     words = list(re.finditer(r"\S+", text[segment_start:form_start]))
     taken: list[re.Match] = []
     for word in reversed(words):
@@ -546,7 +541,8 @@ def _name_before(text: str, form_start: int) -> tuple[int, list[str]]:
             continue
         break
     taken.reverse()
-    while taken and (taken[0].group(0).lower() in _CONNECTORS or taken[0].group(0).isdigit()):
+    # A name starts with a capitalised word ("Van der Berg" keeps its "Van").
+    while taken and (taken[0].group(0) in _CONNECTORS or taken[0].group(0).isdigit()):
         taken.pop(0)
     if not taken:
         return form_start, []

@@ -319,7 +319,11 @@ def _vat_hits(text: str) -> list[_Hit]:
 
 _CITY = r"([A-ZÄÖÜ][\wäöüß\-]+(?:[ \-](?:am|an der|im|in der|ob der|i\.\s?Br\.)[ \-][\wäöüß\-]+)?)"
 _DE_COURT = re.compile(
-    r"(?:Amtsgerichts?|Registergericht:?|Local Court \(Amtsgericht\)|Amtsgericht\))\s+" + _CITY
+    r"(?:Registergericht:?\s+)?(?:Amtsgerichts?|Local Court \(Amtsgericht\)|Registergericht)\s+"
+    + _CITY
+    + r"|\bAG[ ]+"  # "AG Köln, HRB 1588": AG abbreviates Amtsgericht right before a number
+    + _CITY
+    + r"(?=,?[ ]*HR[AB]\b)"
 )
 _AT_COURT = re.compile(
     r"\b((?:Landesgericht(?: für ZRS)?|Handelsgericht|LG|Landesgerichts|Handelsgerichts|"
@@ -542,7 +546,9 @@ def _name_before(text: str, form_start: int) -> tuple[int, list[str]]:
         break
     taken.reverse()
     # A name starts with a capitalised word ("Van der Berg" keeps its "Van").
-    while taken and (taken[0].group(0) in _CONNECTORS or taken[0].group(0).isdigit()):
+    while taken and (
+        taken[0].group(0) in _CONNECTORS or re.fullmatch(r"[\d\-–/.,]+", taken[0].group(0))
+    ):
         taken.pop(0)
     if not taken:
         return form_start, []
@@ -572,19 +578,26 @@ _HEADINGS = re.compile(
 
 
 def _first_line_name(text: str) -> tuple[int, str] | None:
-    """Fallback for firms without a legal form: the first line that is no heading, cut
-    before a comma or a verb (``X is run by``)."""
-    offset = 0
-    for line in text.split("\n"):
-        stripped = line.strip()
-        start = offset + (len(line) - len(line.lstrip()))
-        offset += len(line) + 1
-        if not stripped or _HEADINGS.match(stripped) or stripped.endswith(":"):
+    """Fallback for firms without a legal form: the line right after an imprint heading
+    (``Impressum``, ``Colofon``, ...) that has a postal address within its next lines, cut
+    before a comma or a verb (``X is run by``). A page's navigation comes before its
+    heading, so the first line of a page is never taken blindly."""
+    lines = text.split("\n")
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line) + 1)
+    for number, line in enumerate(lines[:-1]):
+        if not _HEADINGS.match(line.strip()):
             continue
-        name = re.split(r",|\t| \| | · | (?:is|ist|est|wordt|run by)\b", stripped)[0].strip()
+        candidate = lines[number + 1].strip()
+        if not candidate or _HEADINGS.match(candidate) or candidate.endswith(":"):
+            continue
+        near = "\n".join(lines[number + 1 : number + 5])
+        if not any(p.search(near) for p in (_ADDRESS_DACH, _ADDRESS_NL, _ADDRESS_UK)):
+            continue
+        name = re.split(r",|\t| \| | · | (?:is|ist|est|wordt|run by)\b", candidate)[0].strip()
         if 2 <= len(name) <= 80 and not re.search(r"\d{4}", name):
-            return start, name
-        return None
+            return offsets[number + 1], name
     return None
 
 
@@ -596,12 +609,14 @@ _DIRECTOR_LABEL = re.compile(
     r"vertretungsberechtigte personen|managing directors?|directors?|board of directors|"
     r"management board|board|g[ée]rante?|directeur(?: g[ée]n[ée]ral)?|directrice|"
     r"pr[ée]sident(?:e)?|chairman|directie|algemeen directeur|bestuur|gerente|obmann)"
-    r"\s*(?::|\t|-)?\s*(?:(?:sind|is|are)\s+)?([^\n|.;]*(?:\.\s?[A-Z][^\n|.;]*)*)",
+    r"\s*(?::|\t|-)?\s*(?:(?:sind|is|are)\s+)?([^\n|;]*)",
     re.IGNORECASE,
 )
-_ADDRESS_DACH = re.compile(
-    r"\b(?:[A-Z]-)?(\d{4,5})\s+([A-ZÄÖÜ][\wäöüßéè.\-]+(?:[ \-][\wäöüßéè.\-]+){0,4})"
+_CITY_WORDS = (
+    r"[A-ZÄÖÜ][\wäöüßéè\-]+(?:[ \-](?:am|an der|im|in der|ob der|bei|sur)[ \-][\wäöüß\-]+"
+    r"|(?: [A-ZÄÖÜ][\wäöüßéè\-]+)(?=\s*(?:$|[,|·\t])))?"
 )
+_ADDRESS_DACH = re.compile(r"\b(?:[A-Z]-)?(\d{4,5})\s+(?:St\. )?(" + _CITY_WORDS + ")", re.M)
 _ADDRESS_NL = re.compile(r"\b(\d{4}\s?[A-Z]{2})\s+([A-Z][\w\-]+)")
 _ADDRESS_UK = re.compile(
     r"\b([A-Z][\w\-]+(?: [A-Z][\w\-]+)?)[ ,]+([A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2})\b"
@@ -616,9 +631,14 @@ _COUNTRY_WORDS = (
 )
 
 
+_SENTENCE_END = re.compile(
+    r"(?<!\bDr)(?<!\bProf)(?<!\bMag)(?<!\bIng)(?<!\bDipl)(?<!\bSt)\.(?:\s|$)"
+)
+
+
 def _directors(text: str) -> Field | None:
     for m in _DIRECTOR_LABEL.finditer(text):
-        value = re.sub(r"\([^)]*\)", "", m.group(1))
+        value = _SENTENCE_END.split(re.sub(r"\([^)]*\)", "", m.group(1)))[0]
         parts = [
             p.strip(" ,")
             for p in re.split(r",| und | and | et | en |&| / ", value)
@@ -629,6 +649,13 @@ def _directors(text: str) -> Field | None:
         if names:
             return Field("; ".join(names), m.group(0).strip(), 0.8)
     return None
+
+
+#: A street line: "Industriestraße 14", "Mariahilfer Straße 101/3/12", "12 rue de la Paix".
+_STREET = re.compile(
+    r"(?:^|\s)(?:[A-ZÄÖÜ][\wäöüßéè.\-' ]*\s\d+\s?[a-z]?(?:[-/]\d+\w?)*"
+    r"|\d+[a-z]?(?:-\d+)?,? [A-Za-zÄÖÜäöüéè][\wäöüßéè.\-' ]+)\s*$"
+)
 
 
 def _address(text: str, after: int) -> Field | None:
@@ -645,12 +672,12 @@ def _address(text: str, after: int) -> Field | None:
         return None
     line_start = text.rfind("\n", 0, best.start()) + 1
     before = text[line_start : best.start()]
-    pieces = re.split(r"[|·,]", before)
-    street = pieces[-1].strip() if pieces and pieces[-1].strip() else ""
+    pieces = [p for p in re.split(r"[|·,\t]", before) if p.strip()]
+    street = pieces[-1].strip() if pieces and _STREET.search(pieces[-1]) else ""
     if not street:
         prev_start = text.rfind("\n", 0, max(0, line_start - 1)) + 1
         previous = text[prev_start : max(prev_start, line_start - 1)].strip()
-        if re.search(r"\d", previous) and not re.search(r"\b(HR[AB]|FN|CHE|KvK)\b", previous):
+        if _STREET.search(previous):
             street = previous.split(",")[-1].strip()
             start = prev_start
         else:

@@ -412,7 +412,8 @@ def _nearest_court(text: str, position: int, pattern: re.Pattern) -> str | None:
     for m in pattern.finditer(text, max(0, position - 120), position + 120):
         distance = abs(m.start() - position)
         if best is None or distance < best[0]:
-            best = (distance, m.group(1) if m.lastindex else m.group(0))
+            named = [g for g in m.groups() if g] or [m.group(0)]
+            best = (distance, named[0])
     if best is None:
         return None
     court = best[1]
@@ -572,7 +573,7 @@ def _name_candidates(text: str) -> list[tuple[int, int, str, str]]:
 _HEADINGS = re.compile(
     r"^(impressum|imprint|legal notice|legal information|mentions l[ée]gales|informations "
     r"l[ée]gales|colofon|disclaimer.*|about us|über uns|company information|anbieterkennzeichnung|"
-    r"angaben gem.*|offenlegung.*|note legali|over deze website|kontakt|contact)\s*:?$",
+    r"angaben gem.*|offenlegung.*|note legali|over deze website)\s*:?$",
     re.IGNORECASE,
 )
 
@@ -604,19 +605,22 @@ def _first_line_name(text: str) -> tuple[int, str] | None:
 # --------------------------------------------------------------------------- other fields
 
 _DIRECTOR_LABEL = re.compile(
-    r"(?:vertreten durch(?: die| den)?(?: geschäftsführer(?:in)?)?|geschäftsführer(?:in|innen)?|"
-    r"geschäftsführung|geschäftsleitung|vorstand|inhaber(?:in)?|gesellschafter|"
-    r"vertretungsberechtigte personen|managing directors?|directors?|board of directors|"
-    r"management board|board|g[ée]rante?|directeur(?: g[ée]n[ée]ral)?|directrice|"
-    r"pr[ée]sident(?:e)?|chairman|directie|algemeen directeur|bestuur|gerente|obmann)"
-    r"\s*(?::|\t|-)?\s*(?:(?:sind|is|are)\s+)?([^\n|;]*)",
+    r"(?:vertreten durch(?: ihre| die| den)?(?: geschäftsführer(?:in|innen)?)?\s*:?\s*"
+    r"|(?<![\w-])(?:geschäftsführer(?:in|innen)?|geschäftsführung|geschäftsleitung|vorstand|"
+    r"inhaber(?:in)?|gesellschafter|vertretungsberechtigte personen|managing directors?|"
+    r"directors?|board of directors|management board|board|g[ée]rante?|"
+    r"directeur(?: g[ée]n[ée]ral)?|directrice|pr[ée]sident(?:e)?|chairman|directie|"
+    r"algemeen directeur|bestuur|gerente|obmann)[ ]*(?::|\t|\n)\s*)"
+    r"(?:(?:sind|is|are)\s+)?([^\n|;]*)",
     re.IGNORECASE,
 )
 _CITY_WORDS = (
     r"[A-ZÄÖÜ][\wäöüßéè\-]+(?:[ \-](?:am|an der|im|in der|ob der|bei|sur)[ \-][\wäöüß\-]+"
     r"|(?: [A-ZÄÖÜ][\wäöüßéè\-]+)(?=\s*(?:$|[,|·\t])))?"
 )
-_ADDRESS_DACH = re.compile(r"\b(?:[A-Z]-)?(\d{4,5})\s+(?:St\. )?(" + _CITY_WORDS + ")", re.M)
+_ADDRESS_DACH = re.compile(
+    r"(?<![-–/])\b(?:[A-Z]-)?(\d{4,5})[ ]+(?:St\. )?(" + _CITY_WORDS + ")", re.M
+)
 _ADDRESS_NL = re.compile(r"\b(\d{4}\s?[A-Z]{2})\s+([A-Z][\w\-]+)")
 _ADDRESS_UK = re.compile(
     r"\b([A-Z][\w\-]+(?: [A-Z][\w\-]+)?)[ ,]+([A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2})\b"

@@ -100,8 +100,9 @@ def identities(rows: Iterable[dict[str, Any]], cc_root: str) -> Iterator[dict[st
             identity = parse_imprint_html(
                 imprint_html(record, row["warc_filename"], row["warc_record_offset"])
             )
-        except (OSError, ValueError, EOFError) as exc:
-            yield {"_skip": f"{type(exc).__name__}: {exc}"[:300]}
+        except Exception as exc:  # unreadable record or a parser bug: a counted skip
+            where = f"{row['warc_filename']} at offset {row['warc_record_offset']}"
+            yield {"_skip": f"{where}: {type(exc).__name__}: {exc}"[:300]}
             continue
         if identity.found:
             parsed.append((row, identity))

@@ -61,8 +61,10 @@ def plan_captures(seed: int, records: int | None) -> list[Capture]:
     if html:
         original = rng.choice(html)
         captures.append(Capture(original.page, CRAWL_START, revisit_of=original))
-    # Imprints of non-seed sites come last, so the draws above never change with them.
-    captures += [Capture(page, CRAWL_START) for page in outsider_pages()]
+    # Imprints of non-seed sites come last, so the draws above never change with them;
+    # only in the natural sample, so that ``--records N`` still means N HTML pages.
+    if records is None:
+        captures += [Capture(page, CRAWL_START) for page in outsider_pages()]
     return captures
 
 

@@ -108,21 +108,26 @@ _DOT = re.compile(r"\s*(?:\[|\(|\{)\s*(?:dot|punkt|point|punt)\s*(?:\]|\)|\})\s*
 _EMAIL = re.compile(r"\b[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+\b")
 
 
+_OBFUSCATED = re.compile(
+    r"[\w.+\-]+(?:\s*[\[\({]\s*(?:at|ät|arobase)\s*[\]\)}]\s*|\s+at\s+)[\w\-]+"
+    r"(?:(?:\s*[\[\({]\s*(?:dot|punkt|point|punt)\s*[\]\)}]\s*|\s+dot\s+|\.)[\w\-]+)+",
+    re.I,
+)
+#: Cheap test for an obfuscated address (the full pattern is costly on long pages).
+_OBFUSCATION_HINT = re.compile(r"[\[\({]\s*(?:at|ät|arobase)\s*[\]\)}]|\sat\s[\w\-]+\sdot\s", re.I)
+
+
 def deobfuscate_emails(text: str) -> str:
     """``info (at) firma [dot] de`` -> ``info@firma.de`` (only around things that then read
     as an e-mail address; other text is left as it was)."""
+    if not _OBFUSCATION_HINT.search(text):
+        return text
 
     def fix(match: re.Match) -> str:
         candidate = _DOT.sub(".", _AT.sub("@", match.group(0)))
         return candidate if _EMAIL.fullmatch(candidate) else match.group(0)
 
-    return re.sub(
-        r"[\w.+\-]+(?:\s*[\[\({]\s*(?:at|ät|arobase)\s*[\]\)}]\s*|\s+at\s+)[\w\-]+"
-        r"(?:(?:\s*[\[\({]\s*(?:dot|punkt|point|punt)\s*[\]\)}]\s*|\s+dot\s+|\.)[\w\-]+)+",
-        fix,
-        text,
-        flags=re.I,
-    )
+    return _OBFUSCATED.sub(fix, text)
 
 
 # --------------------------------------------------------------------------- check digits

@@ -88,12 +88,14 @@ def seed_name_problems(warehouse: str, seeds: str, limit: int = 50) -> Problems:
     (compared case- and space-insensitively)."""
     from extraction.companies import SeedCompanies
 
-    names = {c.company_id: c.name for c in SeedCompanies.from_csv(seeds)} if seeds else {}
+    if not seeds:
+        return []
+    seed_list = SeedCompanies.from_csv(seeds)  # by domain: pages.company_id may be absent
     problems = []
-    for row in _rows(warehouse, ["crawl", "registered_domain", "company_id", "legal_name"]):
-        csv_name = names.get(row["company_id"] or "")
-        if csv_name and row["legal_name"] and _folded(csv_name) != _folded(row["legal_name"]):
-            problems.append({**row, "csv_name": csv_name})
+    for row in _rows(warehouse, ["crawl", "registered_domain", "legal_name"]):
+        company = seed_list.company_for_domain(row["registered_domain"])
+        if company and row["legal_name"] and _folded(company.name) != _folded(row["legal_name"]):
+            problems.append({**row, "company_id": company.company_id, "csv_name": company.name})
     return problems[:limit]
 
 

@@ -388,16 +388,20 @@ def _register_hits(text: str) -> list[_Hit]:
             value = f"CHE-{digits[:3]}.{digits[3:6]}.{digits[6:]}"
             court = court_match.group(1) if court_match else None
             hits.append(_Hit(value, m.start(), m.end(), 0.95, "CH", court))
-    for pattern in (_UK_NUMBER, _UK_LABEL):
+    lowered = text.lower()  # cheap substring tests skip patterns that cannot match
+    uk_patterns = (_UK_NUMBER, _UK_LABEL) if "number" in lowered or " no" in lowered else ()
+    for pattern in uk_patterns:
         for m in pattern.finditer(text):
             number = m.group(1).upper()
             if number.isdigit():
                 number = number.zfill(8)
             if len(number) == 8:
                 hits.append(_Hit(number, m.start(1), m.end(1), 0.9, "GB"))
-    for m in _KVK.finditer(text):
+    kvk = "kvk" in lowered or "k.v.k" in lowered or "koophandel" in lowered or "chamber" in lowered
+    for m in _KVK.finditer(text) if kvk else ():
         hits.append(_Hit(m.group(1), m.start(1), m.end(1), 0.9, "NL"))
-    for pattern in _FR_NUMBER:
+    french = "RCS" in text or "R.C.S" in text or "sire" in lowered
+    for pattern in _FR_NUMBER if french else ():
         for m in pattern.finditer(text):
             siren = _digits(m.group(1))
             if valid_luhn(siren):

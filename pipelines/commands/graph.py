@@ -170,7 +170,7 @@ def _company(args: argparse.Namespace) -> int:
         from pipelines.graph.render import render_ego
 
         render_ego(profile, args.png)
-    text = _identity_text(identity) + "\n" + _profile_text(profile, args.png)
+    text = _profile_text(profile, args.png) + "\n\n" + _identity_text(identity)
     return _emit(args, {**profile.to_dict(), "identity": identity}, text)
 
 

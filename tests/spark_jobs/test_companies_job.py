@@ -141,3 +141,20 @@ def test_graph_names_non_seed_targets_by_their_imprint(run):
         "harbour-retail.co.uk": "Harbour Retail Group Ltd.",
         "giesserei-ahlen.de": "Gießerei Ahlen GmbH",
     }
+
+
+def test_graph_company_prints_the_identity_with_evidence(run, capsys):
+    from pipelines.cli import main
+
+    warehouse, _ = run
+    assert main(["graph", "company", "harbour-retail.co.uk", "--warehouse", warehouse]) == 0
+    out = capsys.readouterr().out
+    assert "identity (imprint https://www.harbour-retail.co.uk/legal-notice" in out
+    assert 'register    SC417233  (0.90; "SC417233")' in out
+    assert "VAT id      GB224555178" in out and '"GB 224 5551 78"' in out
+    assert (
+        main(["graph", "company", "harbour-retail.co.uk", "--json", "--warehouse", warehouse]) == 0
+    )
+    identity = json.loads(capsys.readouterr().out)["identity"]
+    assert identity["legal_name"] == "Harbour Retail Group Ltd."
+    assert identity["evidence"]["register_number"]["value"] == "SC417233"

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dagster import Definitions
 
 from pipelines.classifier.assets import ClassifierConfig, classifier_assets, classifier_checks
+from pipelines.companies.assets import companies_assets
+from pipelines.companies.checks import companies_checks
 from pipelines.config import Settings
 from pipelines.crawl.assets import crawl_assets
 from pipelines.crawl.checks import crawl_checks
@@ -19,8 +21,13 @@ def build_definitions(settings: Settings | None = None) -> Definitions:
     """All assets, checks, sensors and resources for one deployment's settings."""
     settings = settings or Settings.from_env()
     return Definitions(
-        assets=[*crawl_assets, *classifier_assets, *build_graph_assets(crawl_partitions)],
-        asset_checks=[*crawl_checks, *classifier_checks],
+        assets=[
+            *crawl_assets,
+            *companies_assets,
+            *classifier_assets,
+            *build_graph_assets(crawl_partitions),
+        ],
+        asset_checks=[*crawl_checks, *companies_checks, *classifier_checks],
         sensors=[*crawl_sensors],
         resources={
             "spark_runtime": SparkRuntime.for_deployment(settings.runtime, settings.runtime_config),

@@ -12,15 +12,20 @@ from typing import Any
 
 from dagster_pipes import PipesContext
 
+from spark_jobs import storage
 from spark_jobs.delta import read_slices, table_crawls, write_slices
 from spark_jobs.params import JobParams
 from spark_jobs.pipes_session import open_pipes
 from spark_jobs.runner import JobRun, load_seed_rows, seed_domains_frame
-from spark_jobs.tables import COMPANY_LINKS, LINK_GRAPH
+from spark_jobs.tables import COMPANIES, COMPANY_LINKS, LINK_GRAPH
 
 
-def build_edges(spark, company_links, seed_rows: list[dict[str, str]], as_of: str):
-    """Aggregate link evidence of crawls <= ``as_of`` into company-level edges."""
+def build_edges(spark, company_links, seed_rows: list[dict[str, str]], as_of: str, imprints=None):
+    """Aggregate link evidence of crawls <= ``as_of`` into company-level edges.
+
+    ``imprints`` (rows of ``companies``) names targets that are no seed company by the
+    legal name their imprint states, as of the newest crawl <= ``as_of`` that has one.
+    """
     from pyspark.sql import functions as F
 
     companies = (
@@ -58,6 +63,14 @@ def build_edges(spark, company_links, seed_rows: list[dict[str, str]], as_of: st
         F.min("crawl").alias("first_crawl"),
         F.max("crawl").alias("last_crawl"),
     )
+    if imprints is not None:
+        edges = edges.join(F.broadcast(imprint_names(imprints, as_of)), "dst_key", "left")
+        edges = edges.withColumn(
+            "dst_name",
+            F.when(F.col("dst_company_id").isNull(), F.col("imprint_name")).otherwise(
+                F.col("dst_name")
+            ),
+        )
     return edges.select(
         "src_company_id",
         F.col("src_key").alias("src_domain"),
@@ -76,6 +89,22 @@ def build_edges(spark, company_links, seed_rows: list[dict[str, str]], as_of: st
     )
 
 
+def imprint_names(imprints, as_of: str):
+    """(dst_key, imprint_name): each domain's legal name from its newest imprint <= as_of."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    newest = Window.partitionBy("registered_domain").orderBy(F.col("crawl").desc())
+    return (
+        imprints.where((F.col("crawl") <= as_of) & F.col("legal_name").isNotNull())
+        .withColumn("rank", F.row_number().over(newest))
+        .where("rank = 1")
+        .select(
+            F.col("registered_domain").alias("dst_key"), F.col("legal_name").alias("imprint_name")
+        )
+    )
+
+
 def run(pipes: PipesContext, params: JobParams) -> dict[str, Any]:
     job = JobRun(pipes, "graph", params)
     spark = job.spark
@@ -90,7 +119,24 @@ def run(pipes: PipesContext, params: JobParams) -> dict[str, Any]:
     links = read_slices(
         spark, COMPANY_LINKS, params.warehouse, wanted or {crawls[0]: None}, reader=params.writer
     )
-    frames = [build_edges(spark, links, seed_rows, crawl) for crawl in crawls]
+    companies_log = storage.join(COMPANIES.path(params.warehouse), "_delta_log")
+    imprint_crawls = [
+        c
+        for c in (
+            table_crawls(spark, COMPANIES, params.warehouse, reader=params.writer)
+            if storage.exists(companies_log)
+            else []
+        )
+        if c <= max(crawls)
+    ]
+    imprints = (
+        read_slices(
+            spark, COMPANIES, params.warehouse, dict.fromkeys(imprint_crawls), reader=params.writer
+        )
+        if imprint_crawls
+        else None
+    )
+    frames = [build_edges(spark, links, seed_rows, crawl, imprints) for crawl in crawls]
     edges = frames[0]
     for frame in frames[1:]:
         edges = edges.unionByName(frame)
@@ -110,6 +156,7 @@ def run(pipes: PipesContext, params: JobParams) -> dict[str, Any]:
     extra = {
         "crawls_built": crawls,
         "evidence_crawls": sorted(wanted),
+        "imprint_crawls": imprint_crawls,
         "edges_by_relation": relations,
     }
     job.report(LINK_GRAPH.name, report, extra)

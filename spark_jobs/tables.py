@@ -225,7 +225,46 @@ LINK_GRAPH = TableSpec(
     ),
 )
 
-TABLES: dict[str, TableSpec] = {t.name: t for t in (PAGES, HYPERLINKS, COMPANY_LINKS, LINK_GRAPH)}
+COMPANIES = TableSpec(
+    name="companies",
+    schema=pa.schema(
+        [
+            pa.field("registered_domain", pa.string(), nullable=False),
+            pa.field("company_id", pa.string()),
+            pa.field("legal_name", pa.string()),
+            pa.field("legal_form", pa.string()),
+            pa.field("register_number", pa.string()),
+            pa.field("register_court", pa.string()),
+            pa.field("vat_id", pa.string()),
+            pa.field("directors", pa.string()),
+            pa.field("address", pa.string()),
+            pa.field("country", pa.string()),
+            pa.field("confidence", pa.float32()),
+            #: JSON: field -> {"value", "evidence" (the text span), "confidence"}.
+            pa.field("evidence", pa.string()),
+            #: Ids of further legal entities the imprint names (general partner, parent).
+            pa.field("other_ids", pa.string()),
+            #: Register numbers / VAT ids on the domain's other imprint pages that disagree.
+            pa.field("conflicts", pa.string()),
+            pa.field("imprint_pages", pa.int32()),
+            pa.field("source_url", pa.string()),
+            pa.field("fetch_time", TIMESTAMP),
+            pa.field("crawl", pa.string(), nullable=False),
+        ]
+    ),
+    partition_by=("crawl",),
+    zorder_by=("registered_domain",),
+    key=("crawl", "registered_domain"),
+    description=(
+        "One company identity per registered domain and crawl, read from the site's imprint "
+        "/ legal-notice page: legal name and form, register court and number, VAT id."
+    ),
+    unindexed_columns=("evidence", "address", "directors"),
+)
+
+TABLES: dict[str, TableSpec] = {
+    t.name: t for t in (PAGES, HYPERLINKS, COMPANY_LINKS, LINK_GRAPH, COMPANIES)
+}
 
 
 def table(name: str) -> TableSpec:

@@ -40,7 +40,10 @@ WARC files look like CC's: a `warcinfo` record, then per fetch `request`, `respo
 websites (German and English: home, about, references/customers, suppliers/brands, partners,
 group/subsidiaries, investors, memberships, news, imprint, contact, careers) plus what a
 crawler also fetches: `robots.txt`, PDFs, PNGs, `301` redirects, `404`s, the same URL fetched
-twice, and one `revisit` record. Some sites are served as ISO-8859-1, one declares its charset
+twice, and one `revisit` record. Imprints state legal name, register number and VAT id
+(valid check digits) in DE/AT/UK/NL/FR styles; US sites state none; imprint pages of
+non-seed sites come last (a Swiss UID, a two-page site whose pages disagree).
+Some sites are served as ISO-8859-1, one declares its charset
 only in `<meta>`, one uses `<base href>` with relative links. Noise links on every page:
 navigation, social media, web-agency credits in footers, `mailto:`/`tel:`/`javascript:`,
 job portals, maps, press articles. Index rows (`warc_filename`, `warc_record_offset`,

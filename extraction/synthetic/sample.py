@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from extraction.synthetic.economy import RELATIONS, SEEDS, firms_by_id
+from extraction.synthetic.imprints import OUTSIDER_IMPRINTS, outsider_page_html
 from extraction.synthetic.index import write_index
 from extraction.synthetic.labelled import labelled_contexts
 from extraction.synthetic.readme import render_readme
@@ -60,7 +61,21 @@ def plan_captures(seed: int, records: int | None) -> list[Capture]:
     if html:
         original = rng.choice(html)
         captures.append(Capture(original.page, CRAWL_START, revisit_of=original))
+    # Imprints of non-seed sites come last, so the draws above never change with them;
+    # only in the natural sample, so that ``--records N`` still means N HTML pages.
+    if records is None:
+        captures += [Capture(page, CRAWL_START) for page in outsider_pages()]
     return captures
+
+
+def outsider_pages() -> list[Page]:
+    """The imprint pages of sites that are no seed companies (synthetic.imprints)."""
+    return [
+        Page(
+            f"https://{host}{path}", outsider_page_html(host, title, lang, body).encode(), lang=lang
+        )  # fmt: skip
+        for host, path, title, lang, body in OUTSIDER_IMPRINTS
+    ]
 
 
 def _segment_ids(count: int) -> list[str]:

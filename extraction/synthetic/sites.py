@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from html import escape
 
 from extraction.synthetic.economy import SEEDS, Firm, firms_by_id, relations_of
+from extraction.synthetic.imprints import imprint_body
 from extraction.synthetic.phrases import (
     OTHER_TARGETS,
     THINGS,
@@ -336,12 +337,14 @@ class SiteWriter:
 
     def imprint(self) -> Page:
         de = self.lang == "de"
+        # The same three draws as ever, so the rest of the site's random choices stay put;
+        # the identity itself comes from the firm's own generator (synthetic.imprints).
+        number, code = self.rng.randint(1, 90), self.rng.randint(10000, 99999)
+        self.rng.randint(1000, 99999)
+        street, postcode = _street_and_postcode(self.firm.country, number, code)
         lines = [
             f"<h1>{escape(PAGE_TITLES['imprint'][self.lang])}</h1>",
-            f"<p>{escape(self.firm.name)}<br>Industriestraße {self.rng.randint(1, 90)}<br>"
-            f"{self.rng.randint(10000, 99999)} {escape(self.firm.city)}</p>",
-            f"<p>{'Registergericht: Amtsgericht' if de else 'Registered in'} "
-            f"{escape(self.firm.city)}, HRB {self.rng.randint(1000, 99999)}</p>",
+            imprint_body(self.firm, street, postcode),
         ]
         if "C42" in [t.company_id for t in self.by_label.get("membership", [])]:
             fam = next(f for f in families_for("membership", "de") if f.key == "mem-de-ihk")
@@ -421,6 +424,23 @@ class SiteWriter:
         if len(self.firm.domains) > 1:
             pages += self.mirror()
         return pages
+
+
+def _street_and_postcode(country: str, number: int, code: int) -> tuple[str, str]:
+    """A street and postcode in the style of the firm's country."""
+    letters = "ABDEFGHJLNPRSTUWXYZ"
+    pair = letters[code % 19] + letters[(code // 19) % 19]
+    if country == "GB":
+        return f"{number} Industry Road", f"{pair[0]}{code % 20 + 1} {code % 9 + 1}{pair}"
+    if country == "NL":
+        return f"Industrieweg {number}", f"{code % 9000 + 1000} {pair}"
+    if country == "FR":
+        return f"{number} rue de l'Industrie", f"{code:05d}"
+    if country in ("AT", "BE"):
+        return f"Industriestraße {number}", f"{code % 9000 + 1000}"
+    if country == "ES":
+        return f"Calle de la Industria {number}", f"{code:05d}"
+    return f"Industriestraße {number}", f"{code:05d}"
 
 
 def site_writers(seed: int) -> list[SiteWriter]:

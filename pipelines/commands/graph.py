@@ -165,11 +165,42 @@ def _top(args: argparse.Namespace) -> int:
 def _company(args: argparse.Namespace) -> int:
     graph = _open(args)
     profile = _guarded(lambda: graph.company(args.domain, args.crawl, args.evidence))
+    identity = _guarded(lambda: graph.identity(args.domain, profile.crawl))
     if args.png:
         from pipelines.graph.render import render_ego
 
         render_ego(profile, args.png)
-    return _emit(args, profile.to_dict(), _profile_text(profile, args.png))
+    text = _profile_text(profile, args.png) + "\n\n" + _identity_text(identity)
+    return _emit(args, {**profile.to_dict(), "identity": identity}, text)
+
+
+IDENTITY_FIELDS = (
+    ("legal_name", "legal name"),
+    ("legal_form", "legal form"),
+    ("register_number", "register"),
+    ("register_court", "court"),
+    ("vat_id", "VAT id"),
+    ("directors", "directors"),
+    ("address", "address"),
+    ("country", "country"),
+)
+
+
+def _identity_text(identity: dict[str, Any] | None) -> str:
+    """The imprint identity, one field a line with the text it was read from."""
+    if identity is None:
+        return "identity: no imprint in the companies table\n"
+    lines = [f"identity (imprint {identity['source_url']}, crawl {identity['crawl']}):"]
+    for key, label in IDENTITY_FIELDS:
+        field = identity["evidence"].get(key)
+        if field is None:
+            continue
+        span = " ".join(str(field["evidence"]).split())
+        lines.append(f'  {label:<11} {field["value"]}  ({field["confidence"]:.2f}; "{span[:90]}")')
+    for key, label in (("other_ids", "other ids"), ("conflicts", "conflicts")):
+        if identity.get(key):
+            lines.append(f"  {label:<11} {identity[key]}")
+    return "\n".join(lines) + "\n"
 
 
 # -- text output --------------------------------------------------------------------------

@@ -46,6 +46,8 @@ def run(args: argparse.Namespace) -> int:
         ASSET_PARTITION_RANGE_START_TAG,
     )
 
+    from pipelines.companies.assets import companies
+    from pipelines.companies.checks import companies_checks
     from pipelines.config import Settings
     from pipelines.crawl.assets import company_links, extract, link_graph
     from pipelines.crawl.checks import crawl_checks
@@ -88,6 +90,17 @@ def run(args: argparse.Namespace) -> int:
             },
             selection=["pages", "hyperlinks", "company_links"],
         )
+    crawl_range = {
+        ASSET_PARTITION_RANGE_START_TAG: crawls[0],
+        ASSET_PARTITION_RANGE_END_TAG: crawls[-1],
+    }
+    materialize(
+        [companies, *companies_checks],
+        instance=instance,
+        resources=resources,
+        tags=crawl_range,
+        selection=["companies"],
+    )
     materialize(
         [link_graph, *crawl_checks],
         instance=instance,

@@ -95,7 +95,8 @@ def company_links(
             partition_mapping=MultiToSingleDimensionPartitionMapping(
                 partition_dimension_name="crawl"
             ),
-        )
+        ),
+        AssetDep("companies"),  # legal names of non-seed targets (pipelines.companies)
     ],
     kinds={"spark", "delta"},
     owners=OWNERS,

@@ -34,6 +34,7 @@ domain; registered domains that are no seed company are nodes under their own na
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -55,7 +56,7 @@ from pipelines.graph.results import (
     UnknownDomain,
 )
 from pipelines.graph.scan import DeltaSource, MissingTable, Scan
-from spark_jobs.tables import COMPANY_LINKS, LINK_GRAPH
+from spark_jobs.tables import COMPANIES, COMPANY_LINKS, LINK_GRAPH
 
 __all__ = [
     "ChainHit",
@@ -452,6 +453,34 @@ class LinkGraph:
             evidence_total=int(total),
             notes=notes,
         )
+
+    # -- identity -----------------------------------------------------------------------
+    def identity(self, domain: str, crawl: str | None = None) -> dict[str, Any] | None:
+        """The company identity its imprint states (``companies``), as of ``crawl``.
+
+        Looks at every domain of the company, the newest crawl <= ``crawl`` first, then the
+        primary domain; ``evidence`` comes back as a dict (field -> value, span, confidence).
+        None when the warehouse has no ``companies`` table or no imprint for the company.
+        """
+        import pyarrow.dataset as ds
+        from deltalake import DeltaTable
+
+        path = COMPANIES.path(self.warehouse)
+        if not DeltaTable.is_deltatable(path, storage_options=self.storage_options):
+            return None
+        crawl = self.resolve_crawl(crawl)
+        node = self.resolve(domain)
+        domains = sorted(set(node.domains) | {node.domain, normalize_domain(domain)})
+        dataset = DeltaTable(path, storage_options=self.storage_options).to_pyarrow_dataset()
+        rows = dataset.to_table(
+            filter=ds.field("registered_domain").isin(domains) & (ds.field("crawl") <= crawl)
+        ).to_pylist()
+        if not rows:
+            return None
+        rows.sort(key=lambda r: (r["crawl"], r["registered_domain"] == node.domain), reverse=True)
+        best = dict(rows[0])
+        best["evidence"] = json.loads(best["evidence"]) if best["evidence"] else {}
+        return best
 
 
 def _chain_rules(relation: str, direction: str) -> tuple[list[str] | bool, list[str] | bool]:

@@ -1,0 +1,1 @@
+"""Company identities from imprints: the ``companies`` asset (``assets``) and its checks."""

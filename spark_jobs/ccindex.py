@@ -18,6 +18,8 @@ import urllib.request
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from pyarrow import fs as pafs
+
 from extraction.warc import HTML_TYPES
 from spark_jobs import storage
 
@@ -71,12 +73,14 @@ def _dataset(cc_root: str, crawl: str):
 
     folder = index_folder(cc_root, crawl)
     if cc_root.startswith(("http://", "https://")):
-        from pyarrow import fs as pafs
-
-        listing = storage.join(cc_root, "crawl-data", crawl, "cc-index-table.paths.gz")
         from extraction.commoncrawl import parse_warc_paths  # same format: one path a line
 
-        paths = [p for p in parse_warc_paths(storage.read_bytes(listing)) if "/subset=warc/" in p]
+        listing = storage.join(cc_root, "crawl-data", crawl, "cc-index-table.paths.gz")
+        try:
+            listed = parse_warc_paths(storage.read_bytes(listing))
+        except OSError as exc:
+            raise FileNotFoundError(f"cannot read the index listing {listing}: {exc}") from exc
+        paths = [p for p in listed if "/subset=warc/" in p]
         if not paths:
             raise FileNotFoundError(f"no subset=warc index files listed in {listing}")
         filesystem = pafs.PyFileSystem(HttpFiles(cc_root))
@@ -146,7 +150,7 @@ def _cap(table, limit: int, preferred: tuple[str, ...]):
     return table.take(pa.array(sorted(keep), type=pa.int64()))
 
 
-class HttpFiles:
+class HttpFiles(pafs.FileSystemHandler):
     """A read-only pyarrow ``FileSystemHandler`` over HTTP(S): sizes from ``HEAD``, reads
     by ``Range`` request, so the Parquet reader fetches only footers and the row groups and
     columns it needs."""
@@ -172,8 +176,6 @@ class HttpFiles:
             return int(response.headers["Content-Length"])
 
     def get_file_info(self, paths):
-        from pyarrow import fs as pafs
-
         return [pafs.FileInfo(p, pafs.FileType.File, size=self._size(p)) for p in paths]
 
     def open_input_file(self, path: str):

@@ -153,6 +153,7 @@ def mirror_with_index_listing(source: Path, dest: Path) -> Path:
     and the only way to find the index files over HTTPS."""
     import gzip
 
+    dest.mkdir(parents=True, exist_ok=True)
     (dest / "cc-index").symlink_to((source / "cc-index").resolve())
     for crawl_dir in (source / "crawl-data").iterdir():
         mine = dest / "crawl-data" / crawl_dir.name

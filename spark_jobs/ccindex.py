@@ -24,6 +24,7 @@ from extraction.warc import HTML_TYPES
 from spark_jobs import storage
 
 INDEX_PREFIX = "cc-index/table/cc-main/warc"
+INDEX_READ_ATTEMPTS = 4
 #: The columns a lookup reads (of ~30).
 COLUMNS = (
     "url",
@@ -218,9 +219,16 @@ class _HttpFile:
         end = self.size if count is None or count < 0 else min(self.size, self.position + count)
         if end <= self.position:
             return b""
-        from spark_jobs.ranged import RecordRange, http_range
+        from spark_jobs.ranged import RecordRange, TransientFetchError, http_range
 
-        data = http_range(self.url, self.position, end - self.position, 60.0)
+        for attempt in range(INDEX_READ_ATTEMPTS):  # the public endpoint throttles with 503s
+            try:
+                data = http_range(self.url, self.position, end - self.position, 60.0)
+                break
+            except TransientFetchError:
+                if attempt + 1 == INDEX_READ_ATTEMPTS:
+                    raise
+                time.sleep(0.5 * 2**attempt)
         if len(data) != end - self.position:
             span = RecordRange(self.url, self.position, end - self.position)
             raise OSError(f"{span}: got {len(data)} bytes")

@@ -89,13 +89,15 @@ class FetchReport:
         }
 
 
-class _Permanent(Exception):
+class FetchError(Exception):
+    """A range that cannot be read intact; ``kind`` names why (see :class:`FetchFailure`)."""
+
     def __init__(self, kind: str, message: str) -> None:
         super().__init__(message)
         self.kind = kind
 
 
-class _Transient(_Permanent):
+class TransientFetchError(FetchError):
     """Worth another attempt (5xx/429, timeout, dropped connection)."""
 
 
@@ -156,7 +158,7 @@ class _Reader:
                 handle.seek(offset)
                 return handle.read(length)
         except OSError as exc:
-            raise _Permanent("io", f"{type(exc).__name__}: {exc}") from exc
+            raise FetchError("io", f"{type(exc).__name__}: {exc}") from exc
 
     def _http(self, uri: str, offset: int, length: int) -> bytes:
         return http_range(uri, offset, length, self.timeout)
@@ -170,7 +172,7 @@ class _Reader:
                     handle = self._s3_files[uri] = filesystem.open_input_file(path)
             return handle.read_at(length, offset)
         except OSError as exc:
-            raise _Transient("io", f"{type(exc).__name__}: {exc}") from exc
+            raise TransientFetchError("io", f"{type(exc).__name__}: {exc}") from exc
 
 
 def http_range(uri: str, offset: int, length: int, timeout: float) -> bytes:
@@ -183,30 +185,30 @@ def http_range(uri: str, offset: int, length: int, timeout: float) -> bytes:
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
             if response.status != 206:
-                raise _Permanent(
+                raise FetchError(
                     "range_ignored", f"HTTP {response.status} instead of 206 Partial Content"
                 )
             content_range = response.headers.get("Content-Range", "")
             if not content_range.startswith(f"bytes {offset}-"):
-                raise _Permanent(
+                raise FetchError(
                     "wrong_length", f"Content-Range {content_range!r} for bytes {offset}-{end}"
                 )
             return response.read()
     except urllib.error.HTTPError as exc:
         if exc.code == 416:
-            raise _Permanent("range_not_satisfiable", "HTTP 416") from exc
+            raise FetchError("range_not_satisfiable", "HTTP 416") from exc
         kind = f"http_{exc.code}"
         if exc.code in RETRY_STATUSES:
-            raise _Transient(kind, f"HTTP {exc.code} {exc.reason}") from exc
-        raise _Permanent(kind, f"HTTP {exc.code} {exc.reason}") from exc
+            raise TransientFetchError(kind, f"HTTP {exc.code} {exc.reason}") from exc
+        raise FetchError(kind, f"HTTP {exc.code} {exc.reason}") from exc
     except TimeoutError as exc:
-        raise _Transient("timeout", f"no answer within {timeout} s") from exc
+        raise TransientFetchError("timeout", f"no answer within {timeout} s") from exc
     except urllib.error.URLError as exc:
         if isinstance(exc.reason, TimeoutError):
-            raise _Transient("timeout", f"no answer within {timeout} s") from exc
-        raise _Transient("connection", f"{exc.reason}") from exc
+            raise TransientFetchError("timeout", f"no answer within {timeout} s") from exc
+        raise TransientFetchError("connection", f"{exc.reason}") from exc
     except (http.client.HTTPException, ConnectionError) as exc:
-        raise _Transient("connection", f"{type(exc).__name__}: {exc}") from exc
+        raise TransientFetchError("connection", f"{type(exc).__name__}: {exc}") from exc
 
 
 def fetch_records(
@@ -238,12 +240,12 @@ def fetch_records(
                 data = reader.read(first.warc_filename, first.offset, length)
                 failure = None
                 break
-            except _Transient as exc:
+            except TransientFetchError as exc:
                 failure = (exc.kind, f"{exc} (after {attempt + 1} attempt(s))")
                 if attempt + 1 < attempts:
                     retries += 1
                     time.sleep(backoff_seconds * 2**attempt)
-            except _Permanent as exc:
+            except FetchError as exc:
                 failure = (exc.kind, str(exc))
                 break
         if failure is None and len(data) != length:

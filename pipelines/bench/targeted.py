@@ -10,7 +10,9 @@ read, the lookup's time, requests made, and whether the seed companies' ``compan
 rows are equal. The last line is one JSON object.
 
 Both runs pay the same fixed costs (Dagster, two Spark job start-ups); the extract jobs'
-own clocks (``extract_job_seconds``) show the read-and-extract part without them.
+own clocks (``extract_job_seconds``) and their read-and-extract phase show less of them, and
+the same planning and task loop run in this process on one core (no Spark, no writes:
+``in_process_*``) show the reads and extraction alone.
 """
 
 from __future__ import annotations
@@ -172,6 +174,40 @@ def materialize_crawl(workdir: Path, root: Path, seeds: Path, mode: str) -> dict
     }
 
 
+def in_process(root: Path, seeds: Path, mode: str) -> dict:
+    """The extract job's planning and task loop in this process on one core (no Spark, no
+    writes): what the reads and extraction cost without Dagster's and Spark's fixed costs."""
+    from extraction.companies import SeedCompanies
+    from extraction.extract import ExtractStats
+    from pipelines.commands.sample import segments_with_files
+    from spark_jobs.params import JobParams
+    from spark_jobs.storage import crawl_warc_segments
+    from spark_jobs.targeted import open_pages, plan_targeted
+
+    rows = SeedCompanies.from_csv(seeds).to_rows()
+    slices = tuple((BENCH_CRAWL, s) for s in segments_with_files(str(root), BENCH_CRAWL))
+    params = JobParams(
+        warehouse="unused", slices=slices, cc_root=str(root), seeds=str(seeds),
+        extra={"mode": mode},
+    )  # fmt: skip
+    started, cpu = time.perf_counter(), time.process_time()
+    if mode == "targeted":
+        tasks = plan_targeted(params, rows, log=lambda _m: None)
+    else:  # every WARC file, as the extract job's full-scan plan lists them
+        listing = crawl_warc_segments(str(root), BENCH_CRAWL)
+        tasks = [(BENCH_CRAWL, seg, path, str(root / path)) for path, seg in listing.items()]
+    companies, stats, pages = SeedCompanies.from_rows(rows), ExtractStats(), 0
+    for task in tasks:
+        with open_pages(task, companies, stats, "warcio") as records:
+            pages += sum(1 for _ in records)
+    return {
+        "seconds": round(time.perf_counter() - started, 2),
+        "cpu_seconds": round(time.process_time() - cpu, 2),
+        "pages": pages,
+        "bytes_read": stats.bytes_read,
+    }
+
+
 def seed_company_links(warehouse: str) -> list[dict]:
     from deltalake import DeltaTable
 
@@ -182,9 +218,9 @@ def seed_company_links(warehouse: str) -> list[dict]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from extraction.companies import SeedCompanies
     from spark_jobs.ccindex import lookup
     from spark_jobs.ranged import RecordRange, merge_adjacent
-    from spark_jobs.runner import load_seed_rows
     from spark_jobs.targeted import seed_domains
 
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="bench-targeted-"))
@@ -198,7 +234,7 @@ def run(args: argparse.Namespace) -> int:
     write_seeds(seeds)
     crawl_bytes = sum(p.stat().st_size for p in root.rglob("*.warc.gz"))
 
-    domains = seed_domains(load_seed_rows(str(seeds)))
+    domains = seed_domains(SeedCompanies.from_csv(seeds).to_rows())
     found = lookup(str(root), BENCH_CRAWL, domains)
     hits = found.hits
     ranges = [
@@ -217,6 +253,8 @@ def run(args: argparse.Namespace) -> int:
         flush=True,
     )
 
+    local = {mode: in_process(root, seeds, mode) for mode in ("targeted", "full")}
+    print(f"in-process, one core: {local}", flush=True)
     targeted = materialize_crawl(workdir, root, seeds, "targeted")
     print(f"targeted run: {targeted}", flush=True)
     full = materialize_crawl(workdir, root, seeds, "full")
@@ -252,6 +290,13 @@ def run(args: argparse.Namespace) -> int:
             full["phase_seconds"]["extract_and_write_files"]
             / targeted["phase_seconds"]["extract_and_write_files"],
             2,
+        ),
+        # The same reads and extraction in this process on one core, no Spark at all.
+        "in_process_targeted_seconds": local["targeted"]["seconds"],
+        "in_process_full_seconds": local["full"]["seconds"],
+        "in_process_speedup": round(local["full"]["seconds"] / local["targeted"]["seconds"], 2),
+        "in_process_bytes_share": round(
+            local["targeted"]["bytes_read"] / max(1, local["full"]["bytes_read"]), 4
         ),
         "targeted_phase_seconds": targeted["phase_seconds"],
         "full_phase_seconds": full["phase_seconds"],

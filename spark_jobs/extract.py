@@ -38,6 +38,7 @@ from spark_jobs.params import JobParams
 from spark_jobs.pipes_session import open_pipes
 from spark_jobs.runner import JobRun, load_seed_rows
 from spark_jobs.tables import HYPERLINKS, PAGES, TableSpec
+from spark_jobs.targeted import open_pages, plan_targeted
 
 #: Link columns whose value is the same for every link of a page (``extract_columns``
 #: repeats them): stored once per page and expanded as dictionary indices.
@@ -256,11 +257,12 @@ def extract_files(
     """Executor side: extract each WARC file of the task, write its rows as Z-ordered
     table files below ``roots``, yield its counts and the files' descriptions."""
     from extraction.companies import SeedCompanies
-    from extraction.extract import ExtractStats, extract_warc_columns
+    from extraction.extract import ExtractStats
 
     heap = HeapPrefault()  # keeps the heap between files and populates it ahead of use
     seeds = SeedCompanies.from_rows(seed_rows) if seed_rows else None
-    for crawl, segment, path, uri in files:
+    for task in files:
+        crawl, segment, path, uri = task[:4]
         started, cpu_started = time.monotonic(), time.process_time()
         pages, links = PageColumns(), LinkColumns()
         stats = ExtractStats()
@@ -271,10 +273,8 @@ def extract_files(
         # traverse again; extraction makes next to no cycles, so collect once per file.
         gc.disable()
         try:
-            with storage.open_input(uri) as stream:
-                for page, link_columns in extract_warc_columns(
-                    stream, warc_filename=path, seeds=seeds, stats=stats, reader=reader
-                ):
+            with open_pages(task, seeds, stats, reader) as pages_of_file:
+                for page, link_columns in pages_of_file:
                     if page["url"] in seen_urls:  # the same URL fetched twice in one file
                         stats.skipped["duplicate_url"] += 1
                         continue
@@ -420,14 +420,15 @@ def pa_strings(values: list[str]):
 
 def run(pipes: PipesContext, params: JobParams) -> dict[str, Any]:
     job = JobRun(pipes, "extract", params)
-    files = plan_files(params)
+    seed_rows = load_seed_rows(params.seeds)
+    targeted = params.extra.get("mode") == "targeted"
+    files = plan_targeted(params, seed_rows, job.log) if targeted else plan_files(params)
     job.log(f"{len(files)} WARC files in {len(params.slices)} slice(s)")
     staging = new_staging_dir(params.staging_root, "extract")
     roots = {
         spec.name: files_root(spec, params.warehouse, params.writer, staging)
         for spec in (PAGES, HYPERLINKS)
     }
-    seed_rows = load_seed_rows(params.seeds)
     reader = params.extra.get("reader", "warcio")
     context = job.context  # the SQL session starts only if a step below needs it
     phases = {"spark_start": round(job.elapsed(), 2)}

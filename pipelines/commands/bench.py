@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 
-BENCHMARKS = ("extract", "pipeline", "classify", "graph")
+BENCHMARKS = ("extract", "pipeline", "classify", "graph", "targeted")
 
 
 def register(sub: argparse._SubParsersAction) -> None:

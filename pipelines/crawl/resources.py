@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from dagster import ConfigurableResource
 
@@ -18,6 +18,10 @@ class CrawlConfig(ConfigurableResource):
     seeds: str
     model: str = "default"
     max_files_per_segment: int | None = None
+    #: ``full``: every WARC file of the slices; ``targeted``: only the seed companies' records,
+    #: found in the crawl's columnar index and fetched by byte range (one lookup per crawl).
+    mode: Literal["full", "targeted"] = "full"
+    max_pages_per_domain: int | None = None  # targeted mode: cap per seed domain
 
     @classmethod
     def from_settings(cls, settings: Settings) -> CrawlConfig:
@@ -38,5 +42,9 @@ class CrawlConfig(ConfigurableResource):
         }
         if self.max_files_per_segment:
             extras["max_files"] = self.max_files_per_segment
+        if self.mode == "targeted":
+            extras["mode"] = "targeted"
+            if self.max_pages_per_domain:
+                extras["max_pages_per_domain"] = self.max_pages_per_domain
         extras.update(job_specific)
         return extras

@@ -1,0 +1,115 @@
+"""Index-targeted reads for the extract job: the seed companies' records only.
+
+:func:`plan_targeted` looks the seed domains up in the crawl's columnar index
+(:mod:`spark_jobs.ccindex`) and plans one task per WARC file holding hits, with the file's
+record ranges; :func:`open_pages` is what a task reads: for a full-scan task the whole file
+as before, for a targeted one its records fetched by range (:mod:`spark_jobs.ranged`), each
+member parsed by the same extraction. A page keeps its place in the original file
+(``warc_record_offset`` as in the index) and the segment key comes from the WARC path, so
+``pages``/``hyperlinks`` rows are the rows a full scan writes for those pages.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from spark_jobs import storage
+from spark_jobs.params import JobParams
+
+MODES = ("full", "targeted")
+
+
+class RangeFetchError(RuntimeError):
+    """Some records of a WARC file could not be fetched intact (each is in the errors)."""
+
+
+def seed_domains(seed_rows: list[dict]) -> list[str]:
+    """Every registered domain of every seed company."""
+    from extraction.companies import SeedCompanies
+
+    return sorted({d for c in SeedCompanies.from_rows(seed_rows) for d in c.domains})
+
+
+def plan_targeted(
+    params: JobParams, seed_rows: list[dict], log: Callable[[str], Any] = print
+) -> list[tuple[str, str, str, str, list[tuple[int, int]]]]:
+    """(crawl, segment, path, uri, ranges) per WARC file with seed records in the requested
+    slices: one index lookup per crawl, hits grouped by file."""
+    from spark_jobs.ccindex import lookup
+
+    domains = seed_domains(seed_rows)
+    cap = params.extra.get("max_pages_per_domain")
+    files = []
+    for crawl, segments in params.segments_by_crawl().items():
+        found = lookup(params.cc_root, crawl, domains, max_pages_per_domain=cap)
+        log(f"index lookup {crawl}: {found.summary()} for {len(domains)} seed domains")
+        segment_of = storage.crawl_warc_segments(params.cc_root, crawl)
+        by_file: dict[str, list[tuple[int, int]]] = {}
+        hits = found.hits
+        for path, offset, length in zip(
+            hits.column("warc_filename").to_pylist(),
+            hits.column("warc_record_offset").to_pylist(),
+            hits.column("warc_record_length").to_pylist(),
+            strict=True,
+        ):
+            by_file.setdefault(path, []).append((offset, length))
+        for path, ranges in sorted(by_file.items()):
+            segment = segment_of.get(path)
+            if segment is None:
+                raise ValueError(
+                    f"index of {crawl} names {path}, which warc.paths.gz does not list"
+                )
+            if segment in segments:
+                files.append((crawl, segment, path, storage.join(params.cc_root, path), ranges))
+    return files
+
+
+@contextmanager
+def open_pages(
+    task: tuple, seeds, stats, reader: str, fetch_options: dict | None = None
+) -> Iterator[Iterator[tuple[dict, dict[str, list]]]]:
+    """(page row, link columns) of one extract task: the whole WARC file for a full-scan
+    task ``(crawl, segment, path, uri)``, the given records for a targeted one (a fifth
+    element, its ``(offset, length)`` ranges). Records that fail to fetch are counted in
+    ``stats`` and end the iteration with a :class:`RangeFetchError`."""
+    from extraction.extract import extract_warc_columns
+
+    _crawl, _segment, path, uri, *ranges = task
+    if not ranges:
+        with storage.open_input(uri) as stream:
+            yield extract_warc_columns(
+                stream, warc_filename=path, seeds=seeds, stats=stats, reader=reader
+            )
+        return
+    root = uri[: -len(path)].rstrip("/") if uri.endswith(path) else ""
+    yield _ranged_pages(root, path, ranges[0], seeds, stats, reader, fetch_options or {})
+
+
+def _ranged_pages(root, path, ranges, seeds, stats, reader, fetch_options) -> Iterator[tuple]:
+    from extraction.extract import ExtractStats, extract_warc_columns
+    from spark_jobs.ranged import RecordRange, fetch_records
+
+    wanted = [RecordRange(path, int(offset), int(length)) for offset, length in ranges]
+    report = fetch_records(root, wanted, **fetch_options)
+    for member in report.members:
+        base = member.range.offset
+        own = ExtractStats()
+        for page, columns in extract_warc_columns(
+            io.BytesIO(member.data), warc_filename=path, seeds=seeds, stats=own, reader=reader
+        ):
+            page["warc_record_offset"] = base  # its place in the original file
+            yield page, columns
+        for error in own.errors:
+            error["offset"] = base + (error["offset"] or 0)
+        stats.merge(own)
+    for failure in report.failures:
+        stats.skipped[f"fetch_{failure.kind}"] += 1
+        stats.error(path, failure.range.offset, f"fetch {failure.kind}: {failure.message}")
+    if report.failures:
+        raise RangeFetchError(
+            f"{len(report.failures)} of {len(wanted)} records could not be fetched "
+            f"({report.failure_counts()}); first: {report.failures[0]}"
+        )

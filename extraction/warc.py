@@ -266,9 +266,7 @@ class _Framing:
             )
         return None, None
 
-    def _check_member(
-        self, offset: int, end: int, suspect: bool
-    ) -> tuple[str | None, int | None]:
+    def _check_member(self, offset: int, end: int, suspect: bool) -> tuple[str | None, int | None]:
         inflater = zlib.decompressobj(wbits=31)
         inflated = b""
         position = offset
@@ -290,9 +288,8 @@ class _Framing:
             return problem or _UNENDED_HEADER[position >= self.size], resume
         head_size, declared = length
         expected = head_size + declared + 4
-        if not suspect and end - offset >= 18 and int.from_bytes(self._read_at(end - 4, 4), "little") == (
-            expected & 0xFFFFFFFF
-        ):
+        trailer_size = int.from_bytes(self._read_at(end - 4, 4), "little") if end >= 4 else -1
+        if not suspect and end - offset >= 18 and trailer_size == expected & 0xFFFFFFFF:
             return None, None
         return self._inflate_member(offset, end, head_size, declared)
 
@@ -686,7 +683,9 @@ def _read_fastwarc(
                 return _Attempt(None, attempt_start, _describe(exc))
             last = pending.offset
             end = _next_record_start(stream, last + 1, gzipped) if seekable else None
-            resume = yield from _settle(pending, end or last, stats, name, framing, True)
+            if end is None:  # no record after it: the last one runs to the end of the file
+                end = framing.size if framing is not None else last
+            resume = yield from _settle(pending, end, stats, name, framing, True)
             if resume != _FRAMED:
                 return _Attempt(last, resume=resume, reframed=True)
             message = f"{_describe(exc)} (after the record at offset {last})"

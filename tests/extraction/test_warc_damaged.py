@@ -44,7 +44,8 @@ def assert_exact(pages, stats) -> None:
 
 
 def with_length(record: bytes, value: str) -> bytes:
-    return re.sub(rb"Content-Length: [^\r]*\r\n", f"Content-Length: {value}\r\n".encode(), record, 1)
+    new = f"Content-Length: {value}\r\n".encode()
+    return re.sub(rb"Content-Length: [^\r]*\r\n", new, record, count=1)
 
 
 @pytest.mark.parametrize("reader", READERS)
@@ -105,5 +106,6 @@ def test_truncated_last_record_is_an_error_not_a_clean_page(reader, compressed, 
 def test_empty_file_is_an_error_of_the_file(reader, warc_file) -> None:
     stats = ReadStats()
     assert list(iter_html_records(warc_file(b"", "e.warc.gz"), "e.warc.gz", stats, reader)) == []
-    assert stats.errors == [{"file": "e.warc.gz", "offset": 0, "error": "empty file: no WARC records"}]
+    error = {"file": "e.warc.gz", "offset": 0, "error": "empty file: no WARC records"}
+    assert stats.errors == [error]
     assert stats.records_read == 0

@@ -30,7 +30,7 @@ from typing import Any
 from dagster_pipes import PipesContext
 
 from extraction.native import pagewalk
-from spark_jobs import storage
+from spark_jobs import completeness, storage
 from spark_jobs.delta import WrittenFiles, files_root, new_staging_dir, read_files, write_slices
 from spark_jobs.files import DataFile, delete_files, write_sorted_files
 from spark_jobs.memory import HeapPrefault
@@ -445,6 +445,12 @@ def run(pipes: PipesContext, params: JobParams) -> dict[str, Any]:
         )
         for spec in (PAGES, HYPERLINKS)
     }
+    verdict = completeness.judge(params.slices, file_stats)
+    if verdict.refuses(params.allow_partial):  # nothing committed: remove what was written
+        for spec in (PAGES, HYPERLINKS):
+            delete_files(written[spec.name].root, written[spec.name].files)
+        storage.remove_tree(staging)
+        raise completeness.SliceFailure(verdict.message(params.allow_partial))
     write_seconds = sum(s.get("write_seconds", 0.0) for s in file_stats)
     phases["extract_and_write_files"] = round(job.elapsed() - sum(phases.values()), 2)
     job.log(
@@ -480,8 +486,10 @@ def run(pipes: PipesContext, params: JobParams) -> dict[str, Any]:
     counts["task_write_seconds"] = round(write_seconds, 3)
     for failed in counts["failed_files"]:
         job.log(f"file failed mid-way, kept what it read: {failed}", level="warning")
+    counts.update(verdict.metadata())
     for name, report in reports.items():
         job.report(name, report, counts)
+        job.check(name, "slices_complete", not verdict.damaged, verdict.metadata(), "WARN")
     return {"files": counts, "reports": {k: v.metadata() for k, v in reports.items()}}
 
 

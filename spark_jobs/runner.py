@@ -65,6 +65,20 @@ class JobRun:
         self.log(f"{asset_key}: {write.rows} rows, Delta version {write.version}")
         return metadata
 
+    def check(
+        self, asset_key: str, name: str, passed: bool, metadata: dict, severity: str = "ERROR"
+    ) -> None:
+        """Report an asset check the orchestrator declared for ``asset_key``."""
+        self.pipes.report_asset_check(
+            check_name=name,
+            passed=passed,
+            severity=severity,
+            asset_key=asset_key,
+            metadata={k: pipes_value(v) for k, v in metadata.items()},
+        )
+        if not passed:
+            self.log(f"{asset_key}: check {name} did not pass: {metadata}", level="warning")
+
 
 def pipes_value(value: Any) -> Any:
     """Pipes takes scalars as they are; lists and dicts must be declared JSON."""

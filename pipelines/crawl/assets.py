@@ -2,6 +2,7 @@
 ``link_graph`` (graph), each one Spark job launched over Pipes by ``SparkRuntime``."""
 
 from dagster import (
+    AssetCheckSpec,
     AssetDep,
     AssetExecutionContext,
     AssetSpec,
@@ -41,6 +42,15 @@ def _table_metadata(spec: TableSpec) -> dict:
             owners=OWNERS,
             group_name=GROUP,
             metadata=_table_metadata(spec),
+        )
+        for spec in (PAGES, HYPERLINKS)
+    ],
+    check_specs=[
+        AssetCheckSpec(
+            "slices_complete",
+            asset=spec.name,
+            description="Every WARC file of the written slices was read whole; WARN when the "
+            "run allowed partial slices and some files failed (listed in its metadata).",
         )
         for spec in (PAGES, HYPERLINKS)
     ],

@@ -18,6 +18,9 @@ class CrawlConfig(ConfigurableResource):
     seeds: str
     model: str = "default"
     max_files_per_segment: int | None = None
+    #: Write a slice some of whose WARC files failed (default: fail the partition and keep
+    #: the previous version). Per run; recorded in metadata and a WARN asset check.
+    allow_partial: bool = False
 
     @classmethod
     def from_settings(cls, settings: Settings) -> CrawlConfig:
@@ -38,5 +41,7 @@ class CrawlConfig(ConfigurableResource):
         }
         if self.max_files_per_segment:
             extras["max_files"] = self.max_files_per_segment
+        if self.allow_partial:
+            extras["allow_partial"] = True
         extras.update(job_specific)
         return extras

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import time
 from functools import cached_property
 from typing import Any
@@ -91,8 +89,10 @@ def load_seed_rows(uri: str) -> list[dict[str, str]]:
     """The seed-company CSV as plain rows, small enough to ship to every executor."""
     if not uri:
         return []
-    text = storage.read_bytes(uri).decode("utf-8-sig")
-    return list(csv.DictReader(io.StringIO(text)))
+    from extraction.companies import SeedCompanies
+
+    # validated as the seed_companies asset validates it: a bad list fails in one sentence
+    return SeedCompanies.from_bytes(storage.read_bytes(uri), uri).to_rows()
 
 
 def seed_domains_frame(spark, seed_rows: list[dict[str, str]]):

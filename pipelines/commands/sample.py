@@ -199,7 +199,7 @@ def train_default_model_if_missing(resources: dict, instance, model: str) -> Non
 
 def summarize(warehouse: str, seconds: float) -> dict:
     """Rows per table and the top relations of the newest graph slice."""
-    from pipelines.warehouse import open_table, query
+    from pipelines.warehouse import dataset, open_table, query
     from spark_jobs.tables import LINK_GRAPH, TABLES
 
     rows = {}
@@ -212,7 +212,7 @@ def summarize(warehouse: str, seconds: float) -> dict:
         relations = query(
             "SELECT relation, count(*) AS edges, sum(links) AS links FROM g "
             "WHERE crawl = (SELECT max(crawl) FROM g) GROUP BY 1 ORDER BY edges DESC",
-            g=graph.to_pyarrow_dataset(),
+            g=dataset(graph),
         )
     return {
         "warehouse": warehouse,

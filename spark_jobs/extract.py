@@ -5,7 +5,8 @@ A thin shell in the cc-pyspark manner: list the WARC files of the slices from
 run ``extraction.extract.extract_warc_columns`` over it and write the task's rows as the
 tables' own Parquet files, Z-ordered (:mod:`spark_jobs.files`); the driver then replaces
 the slices of both Delta tables by committing those files. A file that fails mid-way is
-counted and reported; what it yielded before failing is kept.
+counted and reported, and its slice is not committed unless the run allows partial slices
+(:mod:`spark_jobs.completeness`).
 
 The task loop is the hot path: link columns arrive as lists (one entry per link) and C
 helpers append them straight to Arrow buffers (UTF-8 bytes + offsets, or dictionary codes),

@@ -41,6 +41,8 @@ class CloudClients:
     """Real clients from the standard chains (env vars, profiles, instance roles), each
     failing within ``timeout_seconds`` when its service cannot be reached."""
 
+    _timeout: float | None = None  # a class default: subclasses (fakes) need no __init__
+
     def __init__(self, timeout_seconds: float | None = None) -> None:
         self._timeout = timeout_seconds
 

@@ -54,3 +54,15 @@ def test_a_killed_sample_run_is_marked_failed_next_time(tmp_path) -> None:
         if process.poll() is None:
             os.kill(process.pid, signal.SIGKILL)
             process.wait(timeout=30)
+
+
+def test_the_printed_summary_names_each_failure(capsys) -> None:
+    from pipelines.commands.sample import print_summary
+
+    failure = {"what": "CC-MAIN-2024-22", "step": "extract", "error": "Spark job 'extract' "
+               "failed: SliceFailure: 1 WARC file(s) of 1 slice(s) failed\n  details"}  # fmt: skip
+    print_summary({"warehouse": "w", "rows": {"pages": 3}, "relations": [], "seconds": 1.0,
+                   "failures": [failure]})  # fmt: skip
+    out = capsys.readouterr().out
+    assert "FAILED CC-MAIN-2024-22 (extract): Spark job 'extract' failed: SliceFailure" in out
+    assert "1 step(s) failed" in out and "details" not in out

@@ -9,6 +9,7 @@ so no pretrained model is needed or downloaded.
 from __future__ import annotations
 
 import csv
+import io
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -34,6 +35,83 @@ class Company:
         return self.domains[0] if self.domains else ""
 
 
+#: Columns a seed CSV must have; ``name`` and ``country`` may be absent or empty.
+REQUIRED_COLUMNS = ("company_id", "domains")
+#: The checks of :func:`seed_problems`, in the order they are reported.
+SEED_CHECKS = (
+    "utf8",
+    "required_columns",
+    "has_companies",
+    "unique_company_ids",
+    "unique_domains",
+    "valid_domains",
+)
+
+
+def seed_problems(data: bytes, name: str) -> dict[str, list[str]]:
+    """What is wrong with a seed CSV, per check of :data:`SEED_CHECKS` (empty list: passed).
+
+    Each problem is one sentence naming the file (and the row, 1 = first data row). Checks
+    that cannot run because the file is no UTF-8 text or lacks a column say so.
+    """
+    problems: dict[str, list[str]] = {check: [] for check in SEED_CHECKS}
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        problems["utf8"].append(
+            f"{name}: seed list is not UTF-8 (byte {data[exc.start : exc.start + 1]!r} at "
+            f"offset {exc.start}); save it as UTF-8"
+        )
+        return _not_checked(problems, f"{name}: not checked, the file is not UTF-8")
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or ())]
+    if missing:
+        problems["required_columns"].append(
+            f"{name}: seed list lacks column(s) {', '.join(missing)} "
+            f"(header: {','.join(reader.fieldnames or []) or 'none'})"
+        )
+        return _not_checked(problems, f"{name}: not checked, required columns are missing")
+    rows = list(reader)
+    if not rows:
+        problems["has_companies"].append(f"{name}: seed list has no company (header only)")
+    owner_of_id: dict[str, int] = {}
+    owner_of_domain: dict[str, str] = {}
+    for number, row in enumerate(rows, start=1):
+        company_id = str(row.get("company_id") or "").strip()
+        if not company_id:
+            problems["valid_domains"].append(f"{name}: row {number} has no company_id")
+            continue
+        if company_id in owner_of_id:
+            problems["unique_company_ids"].append(
+                f"{name}: company_id {company_id!r} on rows {owner_of_id[company_id]} and {number}"
+            )
+        owner_of_id.setdefault(company_id, number)
+        items = [i for i in re.split(r"[;,\s]+", row.get("domains") or "") if i.strip()]
+        if not items:
+            problems["valid_domains"].append(f"{name}: row {number} ({company_id}) has no domain")
+        for item in items:
+            domain = _domain_of(item)
+            if domain is None:
+                problems["valid_domains"].append(
+                    f"{name}: row {number} ({company_id}): {item!r} is no registered domain"
+                )
+                continue
+            other = owner_of_domain.setdefault(domain, company_id)
+            if other != company_id:
+                problems["unique_domains"].append(
+                    f"{name}: domain {domain!r} listed for both {other!r} and {company_id!r}"
+                )
+    return problems
+
+
+def _not_checked(problems: dict[str, list[str]], why: str) -> dict[str, list[str]]:
+    """Mark the checks after the first failed one as not run (they fail: nothing is known)."""
+    failed = next(i for i, check in enumerate(SEED_CHECKS) if problems[check])
+    for check in SEED_CHECKS[failed + 1 :]:
+        problems[check].append(why)
+    return problems
+
+
 def _domain_of(value: str) -> str | None:
     """A seed entry (domain, host or URL) -> its registered domain."""
     value = value.strip().lower()
@@ -49,7 +127,11 @@ class SeedCompanies:
     def __init__(self, companies: Iterable[Company]) -> None:
         self._companies: list[Company] = []
         self._by_domain: dict[str, Company] = {}
+        ids: set[str] = set()
         for company in companies:
+            if company.company_id in ids:
+                raise ValueError(f"company_id {company.company_id!r} listed twice")
+            ids.add(company.company_id)
             self._companies.append(company)
             for domain in company.domains:
                 other = self._by_domain.get(domain)
@@ -101,6 +183,16 @@ class SeedCompanies:
                 return cls.from_rows(reader)
             except ValueError as exc:
                 raise ValueError(f"{path}: {exc}") from None
+
+    @classmethod
+    def from_bytes(cls, data: bytes, name: str) -> SeedCompanies:
+        """The list from a seed CSV's bytes; any problem of :func:`seed_problems` raises
+        one ``ValueError`` naming the file and the first problem."""
+        problems = [p for check in seed_problems(data, name).values() for p in check]
+        if problems:
+            more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
+            raise ValueError(f"{problems[0]}{more}")
+        return cls.from_rows(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
 
     def to_rows(self) -> list[dict]:
         """Plain rows (picklable, JSON-able) for shipping the list to Spark executors."""

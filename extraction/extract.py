@@ -253,7 +253,8 @@ def _extract(extract_one, source, warc_filename, seeds, stats, reader) -> Iterat
             result = extract_one(record, seeds, stats)
         except Exception as exc:  # one bad page never stops the file
             stats.skipped["parse_error"] += 1
-            stats.error(record.warc_filename, record.offset, f"{type(exc).__name__}: {exc}")
+            message = f"{type(exc).__name__}: {exc}"  # the record is counted: it was read
+            stats.error(record.warc_filename, record.offset, message, record=False)
             continue
         yield result
 

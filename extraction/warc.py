@@ -10,6 +10,14 @@ Bad input never raises out of :func:`iter_html_records`: a record that cannot be
 becomes an entry in ``stats.errors`` naming file and offset; on a seekable source the reader
 then resynchronises on the next gzip member (or ``WARC/`` line when uncompressed) and goes
 on, otherwise it stops cleanly.
+
+Neither library checks a record's framing (warcio only warns on stderr, FastWARC reads a
+too-long record on into the next ones), so on a seekable source every record the library
+frames is checked against its declared ``Content-Length`` before it counts
+(:class:`_Framing`; cheap: a gzip member's trailer says its inflated size, a plain record
+is followed by its blank line). A record that fails is an error at its offset, never a
+page: no page ever carries another record's bytes. Every record seen is counted once, as a
+page, a skip or an error: ``records_read == pages + records_skipped + records_failed``.
 """
 
 from __future__ import annotations
@@ -55,13 +63,25 @@ class WarcRecord:
 class ReadStats:
     """Counts of one read: records seen, compressed bytes, skips by reason, errors."""
 
-    records_read: int = 0
+    records_read: int = 0  # pages + records_skipped + records_failed
+    records_skipped: int = 0
+    records_failed: int = 0
     bytes_read: int = 0
     skipped: Counter = field(default_factory=Counter)
     errors: list[dict] = field(default_factory=list)
 
-    def error(self, file: str, offset: int | None, error: str) -> None:
+    def error(self, file: str, offset: int | None, error: str, record: bool = True) -> None:
+        """An error; ``record`` (the default): it stands for a record, counted as read."""
         self.errors.append({"file": file, "offset": offset, "error": error})
+        if record:
+            self.records_failed += 1
+            self.records_read += 1
+
+    def skip(self, reason: str) -> None:
+        """A record read and left out for ``reason``."""
+        self.skipped[reason] += 1
+        self.records_skipped += 1
+        self.records_read += 1
 
     def merge(self, other: ReadStats) -> ReadStats:
         """Add ``other``'s counts to this one (returns self, for folding)."""
@@ -107,7 +127,7 @@ def iter_html_records(
         try:
             stream = open(source, "rb")  # noqa: SIM115 - closed below
         except OSError as exc:
-            stats.error(name, None, f"cannot open: {exc}")
+            stats.error(name, None, f"cannot open: {exc}", record=False)
             return
         with stream:
             yield from _read(stream, name, stats, reader)
@@ -124,6 +144,8 @@ class _Attempt:
     failed_at: int | None = None  # offset where reading failed; None = clean end
     error: str = ""
     certain: bool = True  # False: the failure lies somewhere after ``failed_at``
+    resume: int | None = None  # set with ``reframed``: where the next record starts
+    reframed: bool = False  # a framing check failed: error recorded, resume at ``resume``
 
 
 def _read(stream: BinaryIO, name: str, stats: ReadStats, reader: str) -> Iterator[WarcRecord]:
@@ -135,15 +157,31 @@ def _read(stream: BinaryIO, name: str, stats: ReadStats, reader: str) -> Iterato
     seekable = _seekable(stream)
     start = stream.tell() if seekable else 0
     gzipped = True
+    framing = None
     if seekable:
-        gzipped = stream.read(2) == _GZIP_MAGIC[:2]
+        head = stream.read(2)
+        gzipped = head == _GZIP_MAGIC[:2]
+        size = stream.seek(0, os.SEEK_END)
         stream.seek(start)
+        if size <= start:
+            stats.error(name, start, "empty file: no WARC records", record=False)
+            return
+        framing = _Framing(stream, name, stats, gzipped, size)
+    seen = stats.records_read
     floor = start
     while True:
-        attempt = yield from read_one(stream, name, stats, gzipped if seekable else None)
+        attempt = yield from read_one(stream, name, stats, gzipped if seekable else None, framing)
+        if attempt.reframed:
+            if attempt.resume is None or attempt.resume <= floor:
+                return
+            floor = attempt.resume
+            stream.seek(attempt.resume)
+            continue
         if attempt.failed_at is None:
             if seekable and gzipped and attempt.last_offset is not None:
                 _check_last_member(stream, name, attempt.last_offset, stats)
+            if stats.records_read == seen:
+                stats.error(name, start, "no WARC record in the file", record=False)
             return
         if attempt.error and (attempt.certain or not seekable):
             stats.error(name, attempt.failed_at, attempt.error)
@@ -156,6 +194,180 @@ def _read(stream: BinaryIO, name: str, stats: ReadStats, reader: str) -> Iterato
             return
         floor = resume
         stream.seek(resume)
+
+
+#: The framing check found nothing wrong with a record.
+_FRAMED = -1
+#: At most this much record header is inflated/read to find its Content-Length.
+_MAX_HEADER_BYTES = 16 << 20
+
+
+class _Framing:
+    """Checks that a record the library framed at ``[offset, end)`` is what its header
+    declares, so a wrong ``Content-Length`` can never hand one record's bytes to another.
+
+    gzip: the member's trailer holds its inflated size (ISIZE); it must equal header +
+    Content-Length + the closing CRLF CRLF. Only when it does not is the member inflated
+    to say what is wrong (and to find where it really ends). Plain: the block must be
+    followed by its blank line. :meth:`check` returns ``_FRAMED`` when the record is
+    sound, else records the error and returns where the next record starts (None: none).
+    """
+
+    def __init__(self, stream: BinaryIO, name: str, stats: ReadStats, gzipped: bool, size: int):
+        self.stream, self.name, self.stats = stream, name, stats
+        self.gzipped, self.size = gzipped, size
+
+    def check(self, offset: int, end: int, suspect: bool = False) -> int | None:
+        """``suspect``: the library failed after this record, so ``end`` is a guess and the
+        member is inflated whatever its trailer says."""
+        position = self.stream.tell()
+        try:
+            if self.gzipped:
+                problem, resume = self._check_member(offset, end, suspect)
+            else:
+                problem, resume = self._check_plain(offset)
+        finally:
+            self.stream.seek(position)
+        if problem is None:
+            return _FRAMED
+        self.stats.error(self.name, offset, problem)
+        return resume
+
+    def _read_at(self, offset: int, n: int) -> bytes:
+        self.stream.seek(offset)
+        return self.stream.read(n)
+
+    def _check_plain(self, offset: int) -> tuple[str | None, int | None]:
+        header = b""
+        while True:
+            chunk = self._read_at(offset + len(header), 1 << 16)
+            header += chunk
+            length, problem = _header_content_length(header)
+            if length is not None or problem or not chunk or len(header) > _MAX_HEADER_BYTES:
+                break
+        resume = _next_record_start(self.stream, offset + 1, gzipped=False)
+        if problem or length is None:
+            cut = offset + len(header) >= self.size
+            return problem or _UNENDED_HEADER[cut], resume
+        head_size, declared = length
+        block_end = offset + head_size + declared
+        if block_end + 4 > self.size:
+            return (
+                f"record cut short at end of file: Content-Length {declared}, "
+                f"{self.size - offset - head_size} bytes follow (truncated file?)",
+                resume,
+            )
+        closing = self._read_at(block_end, 4)
+        if closing != b"\r\n\r\n" and not closing.startswith(b"\n\n"):
+            return (
+                f"Content-Length {declared} does not end the record (no blank line after "
+                "it): the declared length is wrong",
+                resume,
+            )
+        return None, None
+
+    def _check_member(self, offset: int, end: int, suspect: bool) -> tuple[str | None, int | None]:
+        inflater = zlib.decompressobj(wbits=31)
+        inflated = b""
+        position = offset
+        length = problem = None
+        try:
+            while len(inflated) <= _MAX_HEADER_BYTES:
+                chunk = self._read_at(position, 1 << 14)
+                if not chunk:
+                    break
+                position += len(chunk)
+                inflated += inflater.decompress(chunk)
+                length, problem = _header_content_length(inflated)
+                if length is not None or problem or inflater.eof:
+                    break
+        except zlib.error as exc:
+            return f"corrupt gzip member: {exc}", _next_record_start(self.stream, offset + 1, True)
+        if problem or length is None:
+            resume = _next_record_start(self.stream, offset + 1, gzipped=True)
+            return problem or _UNENDED_HEADER[position >= self.size], resume
+        head_size, declared = length
+        expected = head_size + declared + 4
+        trailer_size = int.from_bytes(self._read_at(end - 4, 4), "little") if end >= 4 else -1
+        if not suspect and end - offset >= 18 and trailer_size == expected & 0xFFFFFFFF:
+            return None, None
+        return self._inflate_member(offset, end, head_size, declared)
+
+    def _inflate_member(
+        self, offset: int, end: int, head_size: int, declared: int
+    ) -> tuple[str | None, int | None]:
+        """The slow path: inflate the whole member, say what is wrong with it."""
+        inflater = zlib.decompressobj(wbits=31)
+        size = 0
+        tail = b""
+        position = offset
+        try:
+            while not inflater.eof:
+                chunk = self._read_at(position, 1 << 20)
+                if not chunk:
+                    break
+                position += len(chunk)
+                data = inflater.decompress(chunk)
+                size += len(data)
+                tail = (tail + data)[-(1 << 16) :]
+        except zlib.error as exc:
+            return f"corrupt gzip member: {exc}", _next_record_start(self.stream, offset + 1, True)
+        if not inflater.eof:
+            return "truncated gzip member: file ends inside it", None
+        member_end = position - len(inflater.unused_data)
+        block = size - head_size
+        if block < declared:
+            problem = (
+                f"Content-Length {declared} exceeds the {max(block, 0)} bytes the record "
+                "holds (the declared length is wrong)"
+            )
+            return problem, member_end
+        after = tail[len(tail) - (block - declared) :] if block > declared else b""
+        if after.strip(b"\r\n"):
+            problem = (
+                f"Content-Length {declared} is less than the record's {block - 4} bytes "
+                "(the declared length is wrong)"
+            )
+            return problem, member_end
+        if member_end < end:  # the library went past a stretch that is no record
+            self.stats.error(
+                self.name,
+                member_end,
+                f"{end - member_end} bytes after the record are no gzip member "
+                "(corrupt gzip header?)",
+            )
+        return None, None
+
+
+_UNENDED_HEADER = {
+    False: "record header never ends (no blank line)",
+    True: "record cut short at end of file inside its header (truncated file?)",
+}
+
+
+def _header_content_length(data: bytes) -> tuple[tuple[int, int] | None, str | None]:
+    """((header size, Content-Length), None) once ``data`` holds a whole WARC header,
+    (None, problem) if it is broken, (None, None) while it is still incomplete."""
+    if not data.startswith(b"WARC/"):
+        if len(data) >= 5:
+            return None, f"no WARC record here (starts {data[:16]!r})"
+        return None, None
+    crlf, lf = data.find(b"\r\n\r\n"), data.find(b"\n\n")
+    if crlf < 0 and lf < 0:
+        return None, None
+    if crlf >= 0 and (lf < 0 or crlf <= lf):
+        head, head_size = data[:crlf], crlf + 4
+    else:
+        head, head_size = data[:lf], lf + 2
+    for line in head.split(b"\n")[1:]:
+        key, _, value = line.partition(b":")
+        if key.strip().lower() == b"content-length":
+            value = value.strip()
+            if not value.isdigit():
+                shown = value[:40].decode("latin-1")
+                return None, f"Content-Length {shown!r} is not a non-negative integer"
+            return (head_size, int(value)), None
+    return None, "record header has no Content-Length"
 
 
 def _check_last_member(stream: BinaryIO, name: str, offset: int, stats: ReadStats) -> None:
@@ -287,7 +499,11 @@ def _read_payload(read, stats: ReadStats) -> tuple[bytes, bool]:
 
 
 def _read_warcio(
-    stream: BinaryIO, name: str, stats: ReadStats, gzipped: bool | None
+    stream: BinaryIO,
+    name: str,
+    stats: ReadStats,
+    gzipped: bool | None,
+    framing: _Framing | None = None,
 ) -> Iterator[WarcRecord]:
     from warcio.archiveiterator import ArchiveIterator
 
@@ -329,14 +545,22 @@ def _read_warcio(
         except Exception as exc:
             return _Attempt(last_offset, current, _describe(exc))
         last_offset = offset
-        if iterator.err_count > warnings:  # warcio only warns on stderr: make it an error
-            warnings = iterator.err_count
-            stats.error(name, offset, "record not followed by a blank line (wrong Content-Length?)")
-        stats.records_read += 1
+        warned = iterator.err_count > warnings  # warcio only warns on stderr
+        warnings = iterator.err_count
+        if framing is not None:
+            resume = framing.check(offset, offset + length)
+            if resume != _FRAMED:
+                return _Attempt(offset, resume=resume, reframed=True)
+        elif warned or getattr(record.raw_stream, "limit", 0):
+            # unseekable: warcio's own signals are all there is (no blank line after the
+            # block, or the block ended before its Content-Length); the next record is lost
+            stats.error(name, offset, "record does not end where its Content-Length says")
+            return _Attempt(offset, resume=None, reframed=True)
         stats.bytes_read += length
         if reason is not None:
-            stats.skipped[reason] += 1
+            stats.skip(reason)
             continue
+        stats.records_read += 1
         headers = record.rec_headers
         truncated = truncated or bool(headers.get_header("WARC-Truncated"))
         yield WarcRecord(
@@ -354,8 +578,9 @@ def _read_warcio(
 
 
 def _describe(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
-    return f"{type(exc).__name__}: {text[:300]}"
+    text = " ".join(str(exc).split())  # no raw binary in a message: it lands in logs
+    text = "".join(c if c.isprintable() and ord(c) < 0x80 else "?" for c in text[:300])
+    return f"{type(exc).__name__}: {text}"
 
 
 class _CountingReader(io.RawIOBase):
@@ -383,8 +608,48 @@ def _fatal(exc: BaseException) -> bool:
     return isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit | MemoryError)
 
 
+@dataclass
+class _Pending:
+    """A FastWARC record whose length is known only once the next one starts."""
+
+    offset: int
+    page: WarcRecord | None = None
+    reason: str | None = None
+    error: str | None = None
+
+
+def _settle(
+    pending: _Pending,
+    end: int,
+    stats: ReadStats,
+    name: str,
+    framing: _Framing | None,
+    suspect: bool = False,
+) -> Iterator[WarcRecord]:
+    """Count (or yield) a record now that its end is known; returns ``_FRAMED`` or, when
+    its framing is wrong (error recorded), where the next record starts."""
+    if framing is not None:
+        resume = framing.check(pending.offset, end, suspect)
+        if resume != _FRAMED:
+            return resume
+    stats.bytes_read += end - pending.offset
+    if pending.error is not None:
+        stats.error(name, pending.offset, pending.error)
+    elif pending.reason is not None:
+        stats.skip(pending.reason)
+    elif pending.page is not None:
+        stats.records_read += 1
+        pending.page.length = end - pending.offset
+        yield pending.page
+    return _FRAMED
+
+
 def _read_fastwarc(
-    stream: BinaryIO, name: str, stats: ReadStats, gzipped: bool | None
+    stream: BinaryIO,
+    name: str,
+    stats: ReadStats,
+    gzipped: bool | None,
+    framing: _Framing | None = None,
 ) -> Iterator[WarcRecord]:
     """FastWARC reading; a record's length is known when the next one starts (or at EOF).
 
@@ -398,8 +663,7 @@ def _read_fastwarc(
     seekable = gzipped is not None
     source = stream if seekable else _CountingReader(stream)
     attempt_start = source.tell()
-    pending: WarcRecord | None = None
-    last_offset: int | None = None
+    pending: _Pending | None = None
     try:
         iterator = ArchiveIterator(source, parse_http=False, auto_decode="all", quirks_mode=False)
         records = iter(iterator)
@@ -415,48 +679,40 @@ def _read_fastwarc(
         except BaseException as exc:
             if _fatal(exc):
                 raise
-            if last_offset is None:
+            if pending is None:
                 return _Attempt(None, attempt_start, _describe(exc))
-            end = _next_record_start(stream, last_offset + 1, gzipped) if seekable else None
-            _account(stats, (end - last_offset) if end else 0)
-            if pending is not None:
-                pending.length = (end - last_offset) if end else 0
-                yield pending
-            message = f"{_describe(exc)} (after the record at offset {last_offset})"
-            return _Attempt(last_offset, last_offset, message, certain=False)
+            last = pending.offset
+            end = _next_record_start(stream, last + 1, gzipped) if seekable else None
+            if end is None:  # no record after it: the last one runs to the end of the file
+                end = framing.size if framing is not None else last
+            resume = yield from _settle(pending, end, stats, name, framing, True)
+            if resume != _FRAMED:
+                return _Attempt(last, resume=resume, reframed=True)
+            message = f"{_describe(exc)} (after the record at offset {last})"
+            return _Attempt(last, last, message, certain=False)
         offset = record.stream_pos
-        if last_offset is not None:
-            _account(stats, offset - last_offset)
-            if pending is not None:
-                pending.length = offset - last_offset
-                yield pending
-        last_offset = offset
+        if pending is not None:
+            resume = yield from _settle(pending, offset, stats, name, framing)
+            if resume != _FRAMED:
+                return _Attempt(pending.offset, resume=resume, reframed=True)
+        pending = _Pending(offset)
         try:
-            pending, reason = _fastwarc_record(record, name, offset, stats)
-        except _Overrun as overrun:  # the next record was swallowed: report, resume after it
-            stats.error(name, offset, str(overrun))
-            end = _next_record_start(stream, offset + 1, gzipped) if seekable else None
-            _account(stats, (end - offset) if end else 0)
-            return _Attempt(offset, offset, "", certain=False)
+            pending.page, pending.reason = _fastwarc_record(record, name, offset, stats)
+        except _Overrun as overrun:  # the next record was swallowed
+            if framing is None:  # unseekable: report, stop (the caller cannot resume)
+                stats.error(name, offset, str(overrun))
+                return _Attempt(offset, resume=None, reframed=True)
+            pending.page, pending.reason, pending.error = None, None, str(overrun)
         except BaseException as exc:  # this record only: FastWARC finds the next by itself
             if _fatal(exc):
                 raise
-            pending, reason = None, None
-            stats.error(name, offset, _describe(exc))
-        if reason is not None:
-            stats.skipped[reason] += 1
-    if last_offset is not None:
-        end = source.tell()
-        _account(stats, end - last_offset)
-        if pending is not None:
-            pending.length = end - last_offset
-            yield pending
-    return _Attempt(last_offset)
-
-
-def _account(stats: ReadStats, length: int) -> None:
-    stats.records_read += 1
-    stats.bytes_read += length
+            pending.page, pending.reason, pending.error = None, None, _describe(exc)
+    if pending is None:
+        return _Attempt(None)
+    resume = yield from _settle(pending, source.tell(), stats, name, framing)
+    if resume != _FRAMED:
+        return _Attempt(pending.offset, resume=resume, reframed=True)
+    return _Attempt(pending.offset)
 
 
 #: FastWARC's WarcRecordType flag values (see fastwarc.warc.WarcRecordType).

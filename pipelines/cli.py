@@ -13,7 +13,7 @@ import importlib
 import sys
 
 #: Sub-command modules, in help order.
-COMMANDS = ("extract", "fetch", "classify", "train", "graph", "sample", "bench")
+COMMANDS = ("extract", "fetch", "classify", "train", "graph", "sample", "vacuum", "bench")
 
 
 class UserError(Exception):

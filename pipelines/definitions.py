@@ -14,6 +14,7 @@ from pipelines.crawl.partitions import crawl_partitions
 from pipelines.crawl.resources import CrawlConfig
 from pipelines.crawl.sensors import crawl_sensors
 from pipelines.graph.assets import build_graph_assets
+from pipelines.housekeeping import vacuum_warehouse_job
 from pipelines.runtimes import SparkRuntime
 
 
@@ -29,6 +30,7 @@ def build_definitions(settings: Settings | None = None) -> Definitions:
         ],
         asset_checks=[*crawl_checks, *companies_checks, *classifier_checks],
         sensors=[*crawl_sensors],
+        jobs=[vacuum_warehouse_job],
         resources={
             "spark_runtime": SparkRuntime.for_deployment(settings.runtime, settings.runtime_config),
             "crawl_config": CrawlConfig.from_settings(settings),

@@ -5,7 +5,8 @@ A thin shell in the cc-pyspark manner: list the WARC files of the slices from
 run ``extraction.extract.extract_warc_columns`` over it and write the task's rows as the
 tables' own Parquet files, Z-ordered (:mod:`spark_jobs.files`); the driver then replaces
 the slices of both Delta tables by committing those files. A file that fails mid-way is
-counted and reported; what it yielded before failing is kept.
+counted and reported, and its slice is not committed unless the run allows partial slices
+(:mod:`spark_jobs.completeness`).
 
 The task loop is the hot path: link columns arrive as lists (one entry per link) and C
 helpers append them straight to Arrow buffers (UTF-8 bytes + offsets, or dictionary codes),
@@ -30,7 +31,7 @@ from typing import Any
 from dagster_pipes import PipesContext
 
 from extraction.native import pagewalk
-from spark_jobs import storage
+from spark_jobs import completeness, storage
 from spark_jobs.delta import WrittenFiles, files_root, new_staging_dir, read_files, write_slices
 from spark_jobs.files import DataFile, delete_files, write_sorted_files
 from spark_jobs.memory import HeapPrefault
@@ -446,6 +447,12 @@ def run(pipes: PipesContext, params: JobParams) -> dict[str, Any]:
         )
         for spec in (PAGES, HYPERLINKS)
     }
+    verdict = completeness.judge(params.slices, file_stats)
+    if verdict.refuses(params.allow_partial):  # nothing committed: remove what was written
+        for spec in (PAGES, HYPERLINKS):
+            delete_files(written[spec.name].root, written[spec.name].files)
+        storage.remove_tree(staging)
+        raise completeness.SliceFailure(verdict.message(params.allow_partial))
     write_seconds = sum(s.get("write_seconds", 0.0) for s in file_stats)
     phases["extract_and_write_files"] = round(job.elapsed() - sum(phases.values()), 2)
     job.log(
@@ -481,8 +488,10 @@ def run(pipes: PipesContext, params: JobParams) -> dict[str, Any]:
     counts["task_write_seconds"] = round(write_seconds, 3)
     for failed in counts["failed_files"]:
         job.log(f"file failed mid-way, kept what it read: {failed}", level="warning")
+    counts.update(verdict.metadata())
     for name, report in reports.items():
         job.report(name, report, counts)
+        job.check(name, "slices_complete", not verdict.damaged, verdict.metadata(), "WARN")
     return {"files": counts, "reports": {k: v.metadata() for k, v in reports.items()}}
 
 

@@ -26,6 +26,7 @@ class JobParams:
     writer: str = DEFAULT_WRITER
     staging: str = ""  # where executors stage files; default: <warehouse>/_staging
     max_files: int | None = None  # cap WARC files per segment (samples, smoke runs)
+    allow_partial: bool = False  # commit slices some of whose files failed (recorded, warned)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

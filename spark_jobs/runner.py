@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import time
 from functools import cached_property
 from typing import Any
@@ -65,6 +63,20 @@ class JobRun:
         self.log(f"{asset_key}: {write.rows} rows, Delta version {write.version}")
         return metadata
 
+    def check(
+        self, asset_key: str, name: str, passed: bool, metadata: dict, severity: str = "ERROR"
+    ) -> None:
+        """Report an asset check the orchestrator declared for ``asset_key``."""
+        self.pipes.report_asset_check(
+            check_name=name,
+            passed=passed,
+            severity=severity,
+            asset_key=asset_key,
+            metadata={k: pipes_value(v) for k, v in metadata.items()},
+        )
+        if not passed:
+            self.log(f"{asset_key}: check {name} did not pass: {metadata}", level="warning")
+
 
 def pipes_value(value: Any) -> Any:
     """Pipes takes scalars as they are; lists and dicts must be declared JSON."""
@@ -77,8 +89,10 @@ def load_seed_rows(uri: str) -> list[dict[str, str]]:
     """The seed-company CSV as plain rows, small enough to ship to every executor."""
     if not uri:
         return []
-    text = storage.read_bytes(uri).decode("utf-8-sig")
-    return list(csv.DictReader(io.StringIO(text)))
+    from extraction.companies import SeedCompanies
+
+    # validated as the seed_companies asset validates it: a bad list fails in one sentence
+    return SeedCompanies.from_bytes(storage.read_bytes(uri), uri).to_rows()
 
 
 def seed_domains_frame(spark, seed_rows: list[dict[str, str]]):

@@ -6,6 +6,10 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = REPO_ROOT / "data_samples"
-#: ``../shared`` beside the repository (read-only real WARC files); absent on some machines.
-SHARED = REPO_ROOT.parent / "shared"
+#: ``shared`` beside the repository or a parent of it (read-only real WARC files; a git
+#: worktree sits one level deeper); absent on some machines.
+SHARED = next(
+    (p / "shared" for p in REPO_ROOT.parents if (p / "shared" / "data").is_dir()),
+    REPO_ROOT.parent / "shared",
+)
 REAL_WARC = SHARED / "data" / "real_warc"

@@ -2,10 +2,14 @@
 ``link_graph`` (graph), each one Spark job launched over Pipes by ``SparkRuntime``."""
 
 from dagster import (
+    AssetCheckResult,
+    AssetCheckSpec,
     AssetDep,
     AssetExecutionContext,
     AssetSpec,
     BackfillPolicy,
+    Failure,
+    MaterializeResult,
     MultiToSingleDimensionPartitionMapping,
     asset,
     multi_asset,
@@ -31,6 +35,70 @@ def _table_metadata(spec: TableSpec) -> dict:
     }
 
 
+SEEDS = "seed_companies"
+SEED_CHECK_DESCRIPTIONS = {
+    "utf8": "The seed CSV is UTF-8 text.",
+    "required_columns": "The seed CSV has the columns company_id and domains.",
+    "has_companies": "The seed CSV lists at least one company.",
+    "unique_company_ids": "No company_id occurs twice.",
+    "unique_domains": "No registered domain belongs to two companies.",
+    "valid_domains": "Every company has domains, each a valid registered domain.",
+}
+
+
+@asset(
+    name=SEEDS,
+    description="The seed company list (SUPPLYLINKS_SEEDS), validated before any Spark job "
+    "reads it; its blocking checks stop extraction on a damaged list.",
+    check_specs=[
+        AssetCheckSpec(name, asset=SEEDS, blocking=True, description=description)
+        for name, description in SEED_CHECK_DESCRIPTIONS.items()
+    ],
+    partitions_def=crawl_segment_partitions,  # so it runs in the same run as extract
+    backfill_policy=ONE_RUN_PER_BACKFILL,
+    kinds={"csv"},
+    owners=OWNERS,
+    group_name=GROUP,
+)
+def seed_companies(context: AssetExecutionContext, crawl_config: CrawlConfig):
+    """Validate the seed list and resolve the classifier model before any table is written;
+    a failure's message is its first problem, naming the file."""
+    from extraction.companies import SEED_CHECKS, seed_problems
+    from models import resolve_model_ref
+    from spark_jobs.storage import read_bytes
+
+    try:
+        data = read_bytes(crawl_config.seeds)
+    except OSError as exc:
+        raise Failure(description=f"seed list {crawl_config.seeds} cannot be read: {exc}") from None
+    problems = seed_problems(data, crawl_config.seeds)
+    for name in SEED_CHECKS:
+        yield AssetCheckResult(
+            check_name=name,
+            passed=not problems[name],
+            metadata={"problems": problems[name][:20]},
+        )
+    found = [problem for name in SEED_CHECKS for problem in problems[name]]
+    if found:
+        more = f" (and {len(found) - 1} more problem(s))" if len(found) > 1 else ""
+        raise Failure(description=f"{found[0]}{more}")
+    try:
+        model = resolve_model_ref(crawl_config.model)
+    except (ValueError, OSError) as exc:
+        raise Failure(description=f"classifier model cannot be used: {exc}") from None
+    from extraction.companies import SeedCompanies
+
+    companies = SeedCompanies.from_bytes(data, crawl_config.seeds)
+    yield MaterializeResult(
+        metadata={
+            "seeds": crawl_config.seeds,
+            "companies": len(companies),
+            "domains": sum(len(c.domains) for c in companies),
+            "model": model,
+        }
+    )
+
+
 @multi_asset(
     name="extract",
     specs=[
@@ -41,6 +109,16 @@ def _table_metadata(spec: TableSpec) -> dict:
             owners=OWNERS,
             group_name=GROUP,
             metadata=_table_metadata(spec),
+            deps=[AssetDep(SEEDS)],
+        )
+        for spec in (PAGES, HYPERLINKS)
+    ],
+    check_specs=[
+        AssetCheckSpec(
+            "slices_complete",
+            asset=spec.name,
+            description="Every WARC file of the written slices was read whole; WARN when the "
+            "run allowed partial slices and some files failed (listed in its metadata).",
         )
         for spec in (PAGES, HYPERLINKS)
     ],
@@ -111,4 +189,4 @@ def link_graph(
     return spark_runtime.launch(context, "graph", crawl_config.extras(crawls=crawls))
 
 
-crawl_assets = [extract, company_links, link_graph]
+crawl_assets = [seed_companies, extract, company_links, link_graph]

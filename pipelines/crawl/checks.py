@@ -14,7 +14,7 @@ from typing import Any
 from dagster import AssetCheckResult, asset_check
 
 from pipelines.crawl.resources import CrawlConfig
-from pipelines.warehouse import open_table, query
+from pipelines.warehouse import dataset, open_table, query
 from spark_jobs.delta import FILES_ADDED_COMMIT_KEY, ZORDER_COMMIT_KEY
 from spark_jobs.tables import COMPANY_LINKS, HYPERLINKS, LINK_GRAPH, PAGES, TableSpec
 
@@ -30,7 +30,7 @@ def duplicate_key_problems(warehouse: str, spec: TableSpec, limit: int = 20) -> 
     return query(
         f"SELECT {keys}, count(*) AS copies FROM t GROUP BY {keys} HAVING count(*) > 1 "
         f"ORDER BY copies DESC LIMIT {int(limit)}",
-        t=table.to_pyarrow_dataset().scanner(columns=list(spec.key)).to_reader(),
+        t=_scan(table, list(spec.key)),
     )
 
 
@@ -50,7 +50,7 @@ def non_seed_source_problems(warehouse: str, seeds: str, limit: int = 20) -> Pro
         "SELECT l.src_domain, l.src_company_id, count(*) AS rows FROM l "
         "LEFT JOIN s ON l.src_domain = s.domain AND l.src_company_id = s.company_id "
         f"WHERE s.domain IS NULL GROUP BY 1, 2 ORDER BY rows DESC LIMIT {int(limit)}",
-        l=table.to_pyarrow_dataset().scanner(columns=["src_domain", "src_company_id"]).to_reader(),
+        l=_scan(table, ["src_domain", "src_company_id"]),
         s=seeds_table,
     )
 
@@ -133,7 +133,7 @@ def _zorder_columns(commit: dict[str, Any]) -> str | None:
 
 
 def _scan(table, columns: list[str]):
-    return table.to_pyarrow_dataset().scanner(columns=columns).to_reader()
+    return dataset(table).scanner(columns=columns).to_reader()
 
 
 def _result(problems: Problems, what: str) -> AssetCheckResult:

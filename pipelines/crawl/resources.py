@@ -23,6 +23,10 @@ class CrawlConfig(ConfigurableResource):
     mode: Literal["full", "targeted"] = "full"
     max_pages_per_domain: int | None = None  # targeted mode: cap per seed domain
 
+    #: Write a slice some of whose WARC files failed (default: fail the partition and keep
+    #: the previous version). Per run; recorded in metadata and a WARN asset check.
+    allow_partial: bool = False
+
     @classmethod
     def from_settings(cls, settings: Settings) -> CrawlConfig:
         return cls(
@@ -46,5 +50,7 @@ class CrawlConfig(ConfigurableResource):
             extras["mode"] = "targeted"
             if self.max_pages_per_domain:
                 extras["max_pages_per_domain"] = self.max_pages_per_domain
+        if self.allow_partial:
+            extras["allow_partial"] = True
         extras.update(job_specific)
         return extras

@@ -9,6 +9,7 @@ Cloud clients come from the standard credential chains (``CloudClients``); tests
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,29 +22,63 @@ from pipelines.runtimes import artifacts as artifacts_mod
 from pipelines.runtimes.local import job_script
 from pipelines.runtimes.tags import assert_no_secrets, resource_tags
 
+#: How long a remote client tries to reach its service before failing (connect timeout
+#: and the Databricks SDK's retry budget); its default of 300 s of retries on an
+#: unreachable host looked like a hung run.
+TIMEOUT_ENV = "SUPPLYLINKS_REMOTE_TIMEOUT_SECONDS"
+DEFAULT_TIMEOUT_SECONDS = 30
+
+
+def remote_timeout_seconds() -> float:
+    value = os.environ.get(TIMEOUT_ENV, "")
+    try:
+        return float(value) if value else DEFAULT_TIMEOUT_SECONDS
+    except ValueError:
+        raise ValueError(f"{TIMEOUT_ENV}={value!r} is not a number of seconds") from None
+
 
 class CloudClients:
-    """Real clients from the standard chains (env vars, profiles, instance roles)."""
+    """Real clients from the standard chains (env vars, profiles, instance roles), each
+    failing within ``timeout_seconds`` when its service cannot be reached."""
+
+    _timeout: float | None = None  # a class default: subclasses (fakes) need no __init__
+
+    def __init__(self, timeout_seconds: float | None = None) -> None:
+        self._timeout = timeout_seconds
+
+    @property
+    def timeout_seconds(self) -> float:
+        return self._timeout if self._timeout is not None else remote_timeout_seconds()
+
+    def _boto(self, service: str, region: str):
+        import boto3
+        from botocore.config import Config
+
+        timeout = self.timeout_seconds
+        config = Config(
+            connect_timeout=timeout,
+            read_timeout=max(timeout, 60),
+            retries={"mode": "standard", "max_attempts": 3},
+        )
+        return boto3.client(service, region_name=region, config=config)
 
     def s3(self, region: str):
-        import boto3
-
-        return boto3.client("s3", region_name=region)
+        return self._boto("s3", region)
 
     def emr(self, region: str):
-        import boto3
-
-        return boto3.client("emr", region_name=region)
+        return self._boto("emr", region)
 
     def emr_serverless(self, region: str):
-        import boto3
-
-        return boto3.client("emr-serverless", region_name=region)
+        return self._boto("emr-serverless", region)
 
     def databricks(self, profile: str):
         from databricks.sdk import WorkspaceClient
+        from databricks.sdk.core import Config
 
-        return WorkspaceClient(profile=profile) if profile else WorkspaceClient()
+        timeout = self.timeout_seconds
+        limits = {"http_timeout_seconds": timeout, "retry_timeout_seconds": int(max(timeout, 1))}
+        config = Config(profile=profile, **limits) if profile else Config(**limits)
+        return WorkspaceClient(config=config)
 
 
 @dataclass

@@ -64,7 +64,13 @@ class SparkRuntime(ConfigurableResource):
             raise Failure(f"unknown runtime {self.runtime!r}; expected one of {RUNTIMES}")
         extras = {**extras, "writer": self.writer(), "runtime": self.runtime}
         context.log.info(f"launching Spark job {job!r} on the {self.runtime} runtime")
-        results = self._launcher().run(context, job, extras)
+        try:
+            results = self._launcher().run(context, job, extras)
+        except Exception as exc:  # say why the job failed, not only that it exited non-zero
+            cause = job_error(context)
+            if cause is None:
+                raise
+            raise Failure(description=f"Spark job {job!r} failed: {cause}") from exc
         expected_materializations(context, results)
         return results
 
@@ -76,6 +82,35 @@ class SparkRuntime(ConfigurableResource):
         from pipelines.runtimes import remote  # EMR, EMR Serverless, Databricks
 
         return remote.launcher_for(self)
+
+
+#: The engine event Dagster records when a Pipes process closed with an exception.
+PIPES_EXCEPTION_EVENT = "[pipes] external process pipes closed with exception"
+
+
+def job_error(context) -> str | None:
+    """The exception the job reported over Pipes in this step (its last one), as
+    ``Class: message`` first line plus the details after it; None when it reported none."""
+    from dagster import DagsterEventType
+
+    try:
+        step_key = context.op_execution_context.get_step_execution_context().step.key
+    except Exception:  # not an asset step (direct invocation): any step of the run
+        step_key = None
+    records = context.instance.get_records_for_run(
+        context.run.run_id, of_type=DagsterEventType.ENGINE_EVENT
+    ).records
+    for record in reversed(records):
+        event = record.event_log_entry.dagster_event
+        if event is None or (step_key and event.step_key != step_key):
+            continue
+        error = getattr(event.engine_event_data, "error", None)
+        if event.message == PIPES_EXCEPTION_EVENT and error is not None:
+            text = error.message.strip()
+            head, _, rest = text.partition(": ")  # "spark_jobs.x.Error: ..." -> "Error: ..."
+            name = error.cls_name or ""
+            return f"{name}: {rest}" if name and rest and head.endswith(name) else text
+    return None
 
 
 def expected_materializations(context, results: Sequence[Any]) -> None:

@@ -42,7 +42,8 @@ def test_extract_writes_jsonl_and_one_summary_line(warc_dir, tmp_path, capsys) -
     assert len(stdout.strip().splitlines()) == 1
     summary = json.loads(stdout)
     assert summary["files"] == 2
-    assert summary["records_read"] == 3 and summary["pages"] == 3 and summary["links"] == 6
+    assert summary["records_read"] == 4  # 3 pages and the broken record
+    assert summary["pages"] == 3 and summary["links"] == 6
     assert summary["skipped"] == {"link_mailto_href": 3}
     errors = [(e["file"].endswith("a.warc.gz"), e["offset"]) for e in summary["errors"]]
     assert errors == [(True, broken_offset)]

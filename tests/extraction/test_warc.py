@@ -217,7 +217,9 @@ def test_stats_merge_and_as_dict() -> None:
     b.error("f", 7, "bad")
     merged = a.merge(b).as_dict()
     assert merged == {
-        "records_read": 3,
+        "records_read": 4,  # the error stands for a record seen
+        "records_skipped": 0,
+        "records_failed": 1,
         "bytes_read": 15,
         "skipped": {"request": 3},
         "errors": [{"file": "f", "offset": 7, "error": "bad"}],

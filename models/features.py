@@ -33,7 +33,6 @@ from typing import Any
 
 from extraction.labels import NO_RELATION
 from extraction.targets import target_kind
-from models.cues import sentence_cues
 from extraction.urls import registered_domain
 from extraction.weak_labels import (
     AGENCY_CREDIT,
@@ -45,6 +44,7 @@ from extraction.weak_labels import (
     TERMS,
     required_strings,
 )
+from models.cues import sentence_cues
 
 #: Model kind -> version of the feature view it reads.
 FEATURE_VERSIONS = {"spacy": "f8", "transformer": "t9"}

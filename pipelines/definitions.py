@@ -12,6 +12,7 @@ from pipelines.crawl.partitions import crawl_partitions
 from pipelines.crawl.resources import CrawlConfig
 from pipelines.crawl.sensors import crawl_sensors
 from pipelines.graph.assets import build_graph_assets
+from pipelines.graph.checks import graph_checks
 from pipelines.runtimes import SparkRuntime
 
 
@@ -20,7 +21,7 @@ def build_definitions(settings: Settings | None = None) -> Definitions:
     settings = settings or Settings.from_env()
     return Definitions(
         assets=[*crawl_assets, *classifier_assets, *build_graph_assets(crawl_partitions)],
-        asset_checks=[*crawl_checks, *classifier_checks],
+        asset_checks=[*crawl_checks, *classifier_checks, *graph_checks],
         sensors=[*crawl_sensors],
         resources={
             "spark_runtime": SparkRuntime.for_deployment(settings.runtime, settings.runtime_config),

@@ -52,6 +52,7 @@ def run(args: argparse.Namespace) -> int:
     from pipelines.crawl.partitions import crawl_partitions
     from pipelines.crawl.sensors import discover_crawls
     from pipelines.definitions import build_definitions
+    from pipelines.graph.checks import graph_checks
     from pipelines.runtimes.local import require_java
 
     started = time.monotonic()
@@ -89,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
             selection=["pages", "hyperlinks", "company_links"],
         )
     materialize(
-        [link_graph, *crawl_checks],
+        [link_graph, *crawl_checks, *graph_checks],
         instance=instance,
         resources=resources,
         tags={

@@ -6,8 +6,13 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
-from extraction.labels import RELATION_LABELS
+from extraction.labels import NO_RELATION, RELATION_LABELS
+from extraction.targets import target_kind
+from extraction.urls import host_of, registered_domain
 from models.features import LinkInput
+
+#: Confidence of the non-business-target post-rule (that of the rules' social-target rule).
+NON_BUSINESS_CONFIDENCE = 0.95
 
 
 class Prediction(NamedTuple):
@@ -28,9 +33,32 @@ class LinkClassifier(ABC):
         """Label rows (dicts with any of the model fields; missing/None -> empty)."""
         return self.predict_inputs([LinkInput.from_row(row) for row in rows])
 
-    @abstractmethod
     def predict_inputs(self, links: Sequence[LinkInput]) -> list[Prediction]:
-        """Label already normalised links, in order, batched internally."""
+        """Label already normalised links, in order, batched internally; a link to a
+        non-business target (:mod:`extraction.targets`) is ``other``, whatever the model
+        said: every model kind applies this one post-rule."""
+        return with_target_rule(links, self.predict_links(links))
+
+    @abstractmethod
+    def predict_links(self, links: Sequence[LinkInput]) -> list[Prediction]:
+        """The model's own labels for normalised links (before the target post-rule)."""
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.version}>"
+
+
+_OTHER = Prediction(NO_RELATION, NON_BUSINESS_CONFIDENCE)
+
+
+def with_target_rule(links: Sequence[LinkInput], predictions: list[Prediction]) -> list[Prediction]:
+    """``predictions`` with every link to a non-business target set to ``other``."""
+    return [
+        _OTHER if p.label != NO_RELATION and non_business_target(link.dst_url) else p
+        for link, p in zip(links, predictions, strict=True)
+    ]
+
+
+def non_business_target(url: str) -> bool:
+    """True when ``url`` points at a job portal, social network, tool, registry, …"""
+    host = host_of(url) if url else None
+    return bool(host) and target_kind(registered_domain(host), host) is not None

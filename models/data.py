@@ -21,6 +21,11 @@ GENERATED_LABELLED = REPO_ROOT / "data_samples" / "labelled" / "link_contexts.js
 HANDWRITTEN_DIR = REPO_ROOT / "data_samples" / "labelled"
 HANDWRITTEN_TRAIN = HANDWRITTEN_DIR / "handwritten_train.jsonl"
 HANDWRITTEN_TEST = HANDWRITTEN_DIR / "handwritten_test.jsonl"
+#: The hard evaluation split (issue 15): hand-written logo walls, misleading cues and prose,
+#: each row tagged with its ``kind``. Test only: never trained on, never read while tuning,
+#: so it is not in :data:`DEFAULT_SOURCES`; :func:`load_hard_eval` reads it.
+HARD_EVAL = HANDWRITTEN_DIR / "handwritten_hard_eval.jsonl"
+HARD_KINDS = ("logo_wall", "misleading", "prose")
 #: What ``load_labelled()`` reads when no file is named.
 DEFAULT_SOURCES = (GENERATED_LABELLED, HANDWRITTEN_TRAIN, HANDWRITTEN_TEST)
 DEFAULT_LABELLED = GENERATED_LABELLED  # kept for callers of the first session
@@ -42,6 +47,7 @@ class Example:
     lang: str = ""
     source: str = "labelled"  # labelled | weak
     template: str = ""  # the phrasing family it was rendered from, or "handwritten-*"
+    kind: str = ""  # hard split only: logo_wall | misleading | prose
 
     @property
     def handwritten(self) -> bool:
@@ -51,7 +57,8 @@ class Example:
 def load_labelled(paths: str | Path | Sequence[str | Path] | None = None) -> list[Example]:
     """Read labelled JSONL files (default: :data:`DEFAULT_SOURCES`); a malformed line is an
     error naming file and line, and an id used twice is an error naming both places."""
-    if paths is None or paths == "":
+    templated = paths is None or paths == ""
+    if templated:
         paths = DEFAULT_SOURCES
     elif isinstance(paths, (str, Path)):
         paths = [paths]
@@ -63,7 +70,16 @@ def load_labelled(paths: str | Path | Sequence[str | Path] | None = None) -> lis
                 raise ValueError(f"{path}:{number}: id {example.id!r} also at {where[example.id]}")
             where[example.id] = f"{path}:{number}"
             examples.append(example)
+    if templated:
+        examples += template_examples()
     return examples
+
+
+def template_examples() -> list[Example]:
+    """The training and dev rows of :mod:`models.templates` (part of the default data)."""
+    from models.templates import template_rows
+
+    return [labelled_example(row) for split in ("train", "dev") for row in template_rows(split)]
 
 
 def _read_labelled(path: Path) -> list[tuple[int, Example]]:
@@ -92,7 +108,20 @@ def labelled_example(row: Mapping[str, Any]) -> Example:
         split=split,
         lang=row.get("lang") or "",
         template=str(row.get("template") or ""),
+        kind=str(row.get("kind") or ""),
     )
+
+
+def load_hard_eval(path: str | Path = HARD_EVAL) -> list[Example]:
+    """The hard test split; every row must carry a known ``kind`` and the ``test`` split."""
+    examples = load_labelled(path)
+    for example in examples:
+        if example.kind not in HARD_KINDS or example.split != "test":
+            raise ValueError(
+                f"{path}: {example.id}: hard rows need split 'test' and kind in {HARD_KINDS}, "
+                f"got {example.split!r}/{example.kind!r}"
+            )
+    return examples
 
 
 def weak_examples(

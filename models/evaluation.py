@@ -97,3 +97,64 @@ def format_report(evaluations: dict[str, Evaluation], split: str = "dev") -> str
         for label, row in zip(ev.labels, ev.confusion, strict=True):
             lines.append(label.ljust(12) + "".join(str(v).rjust(7) for v in row))
     return "\n".join(lines)
+
+
+@dataclass
+class HardEvaluation:
+    """A model on the hard split: the overall evaluation, accuracy per ``kind`` and the
+    evaluation per language (the issue's targets are per kind and per language)."""
+
+    overall: Evaluation
+    kind_accuracy: dict[str, float]
+    by_lang: dict[str, Evaluation]
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "macro_f1": self.overall.macro_f1,
+            "accuracy": self.overall.accuracy,
+            "per_label_f1": {k: v["f1"] for k, v in self.overall.per_label.items()},
+            "kind_accuracy": self.kind_accuracy,
+            "lang_macro_f1": {lang: ev.macro_f1 for lang, ev in self.by_lang.items()},
+            "lang_accuracy": {lang: ev.accuracy for lang, ev in self.by_lang.items()},
+            "n": self.overall.n,
+        }
+
+
+def evaluate_hard(
+    gold: Sequence[str], predicted: Sequence[str], kinds: Sequence[str], langs: Sequence[str]
+) -> HardEvaluation:
+    """:func:`evaluate` plus accuracy per kind and an evaluation per language."""
+    if not len(gold) == len(predicted) == len(kinds) == len(langs):
+        raise ValueError("gold, predicted, kinds and langs differ in length")
+    kind_accuracy = {}
+    for kind in sorted(set(kinds)):
+        rows = [g == p for g, p, k in zip(gold, predicted, kinds, strict=True) if k == kind]
+        kind_accuracy[kind] = round(sum(rows) / len(rows), 4)
+    by_lang = {}
+    for lang in sorted(set(langs)):
+        idx = [i for i, value in enumerate(langs) if value == lang]
+        by_lang[lang] = evaluate([gold[i] for i in idx], [predicted[i] for i in idx])
+    return HardEvaluation(evaluate(gold, predicted), kind_accuracy, by_lang)
+
+
+def format_hard_report(evaluations: dict[str, HardEvaluation]) -> str:
+    """The hard split side by side: per-label F1, macro-F1, per-kind and per-language."""
+    names = list(evaluations)
+    width = max(14, *(len(n) + 2 for n in names))
+    first = evaluations[names[0]]
+    lines = [f"hard split (handwritten_hard_eval.jsonl), n={first.overall.n}"]
+    lines.append("".ljust(22) + "".join(n.rjust(width) for n in names))
+
+    def row(title: str, values: list[float]) -> None:
+        lines.append(title.ljust(22) + "".join(f"{v:.3f}".rjust(width) for v in values))
+
+    for label in first.overall.labels:
+        row(f"F1 {label}", [evaluations[n].overall.f1(label) for n in names])
+    row("macro-F1", [evaluations[n].overall.macro_f1 for n in names])
+    row("accuracy", [evaluations[n].overall.accuracy for n in names])
+    for kind in first.kind_accuracy:
+        row(f"accuracy {kind}", [evaluations[n].kind_accuracy[kind] for n in names])
+    for lang in first.by_lang:
+        row(f"macro-F1 {lang}", [evaluations[n].by_lang[lang].macro_f1 for n in names])
+        row(f"accuracy {lang}", [evaluations[n].by_lang[lang].accuracy for n in names])
+    return "\n".join(lines)

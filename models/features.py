@@ -32,6 +32,8 @@ from functools import lru_cache
 from typing import Any
 
 from extraction.labels import NO_RELATION
+from extraction.targets import target_kind
+from extraction.urls import registered_domain
 from extraction.weak_labels import (
     AGENCY_CREDIT,
     BOILERPLATE_ANCHOR,
@@ -42,9 +44,10 @@ from extraction.weak_labels import (
     TERMS,
     required_strings,
 )
+from models.cues import sentence_cues
 
 #: Model kind -> version of the feature view it reads.
-FEATURE_VERSIONS = {"spacy": "f7", "transformer": "t8"}
+FEATURE_VERSIONS = {"spacy": "f8", "transformer": "t9"}
 
 
 def feature_version(kind: str) -> str:
@@ -155,11 +158,20 @@ def bow_feature_groups(link: LinkInput) -> list[tuple[str, ...]]:
     )
     target = _target_group(host, path)
     social = bool(target) and "d!social" in target
+    stated = _sentence_cue_group(masked)
+    if stated:  # the sentence states a relation: page cues get their own (weaker) weights
+        heading, parents, path_words, path_cues = (
+            _shadowed(heading),
+            _shadowed(parents),
+            _shadowed(path_words),
+            _shadowed(path_cues),
+        )
     return [
         anchor,
         heading,
         parents,
         sentence,
+        stated,
         path_words,
         path_cues,
         target,
@@ -222,10 +234,24 @@ def _verdict_group(
     return ("v=none",)
 
 
+@lru_cache(maxsize=100_000)
+def _sentence_cue_group(masked: str) -> tuple[str, ...]:
+    """Relation wording of the sentence (:mod:`models.cues`), weighted like the rule cues."""
+    return sentence_cues(masked[:400]) * CUE_WEIGHT
+
+
+@lru_cache(maxsize=100_000)
+def _shadowed(group: tuple[str, ...]) -> tuple[str, ...]:
+    """A page-level group under a sentence that states a relation, as separate features."""
+    return tuple("~" + feature for feature in group)
+
+
 def clear_caches() -> None:
     """Forget cached feature groups (benchmarks measure cold and warm)."""
     for cached in (
         glossed,
+        _sentence_cue_group,
+        _shadowed,
         _page_groups,
         _verdict_group,
         _host_word_cues,
@@ -467,8 +493,9 @@ def _target_group(host: str, path: str) -> tuple[str, ...]:
     if host:
         domain = _domain_guess(host)
         out += ["d=" + host, "dd=" + domain, "dt=" + host.rsplit(".", 1)[-1]]
-        if domain in NON_BUSINESS_DOMAINS or host in NON_BUSINESS_DOMAINS:
-            out += ["d!social"] * CUE_WEIGHT
+        kind = target_kind(registered_domain(host), host)
+        if kind or domain in NON_BUSINESS_DOMAINS or host in NON_BUSINESS_DOMAINS:
+            out += ["d!social", f"d!{kind or 'social'}"] * CUE_WEIGHT
         for word in domain.partition(".")[0].split("-"):
             if word and not word.isdigit():
                 out += _host_word_cues(word)

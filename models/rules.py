@@ -20,7 +20,7 @@ class RulesClassifier(LinkClassifier):
     def __init__(self) -> None:
         self.version = RULES_VERSION
 
-    def predict_inputs(self, links: Sequence[LinkInput]) -> list[Prediction]:
+    def predict_links(self, links: Sequence[LinkInput]) -> list[Prediction]:
         out = []
         for link in links:
             verdict = weak_label(

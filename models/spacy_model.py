@@ -151,7 +151,7 @@ class SpacyClassifier(LinkClassifier):
         exp = np.exp(logits)
         return exp / exp.sum(axis=1, keepdims=True)
 
-    def predict_inputs(self, links: Sequence[LinkInput]) -> list[Prediction]:
+    def predict_links(self, links: Sequence[LinkInput]) -> list[Prediction]:
         scores = self.scores(links)
         best = scores.argmax(axis=1)
         labels = self.labels

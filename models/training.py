@@ -26,8 +26,8 @@ from typing import Any
 from extraction.labels import RELATION_LABELS
 from extraction.urls import host_of
 from models.base import LinkClassifier
-from models.data import Example, data_hash
-from models.evaluation import Evaluation, evaluate
+from models.data import HARD_EVAL, Example, data_hash, load_hard_eval
+from models.evaluation import Evaluation, HardEvaluation, evaluate, evaluate_hard
 from models.features import feature_version
 from models.registry import ArtefactMeta, Registry
 from models.rules import RULES_VERSION, RulesClassifier
@@ -49,6 +49,8 @@ class TrainResult:
     promoted: bool = False
     test: Evaluation | None = None  # on the held-out test split, if the data has one
     baseline_test: Evaluation | None = None
+    hard: HardEvaluation | None = None  # on the hard split (handwritten_hard_eval.jsonl)
+    baseline_hard: HardEvaluation | None = None
 
     @property
     def version(self) -> str:
@@ -62,6 +64,23 @@ class TrainResult:
 def evaluate_model(model: LinkClassifier, dev: Sequence[Example]) -> Evaluation:
     predictions = model.predict_inputs([e.link for e in dev])
     return evaluate([e.label for e in dev], [p.label for p in predictions])
+
+
+def evaluate_model_hard(model: LinkClassifier, hard: Sequence[Example]) -> HardEvaluation:
+    """``model`` on the hard split: per label, per kind (logo wall, misleading, prose) and
+    per language."""
+    predictions = model.predict_inputs([e.link for e in hard])
+    return evaluate_hard(
+        [e.label for e in hard],
+        [p.label for p in predictions],
+        [e.kind for e in hard],
+        [e.lang for e in hard],
+    )
+
+
+def default_hard_examples() -> list[Example]:
+    """The committed hard split, or nothing where the file is absent (an installed wheel)."""
+    return load_hard_eval() if HARD_EVAL.is_file() else []
 
 
 def test_examples(examples: Sequence[Example]) -> list[Example]:
@@ -85,8 +104,11 @@ def train_model(
     config: dict[str, Any] | None = None,
     registry: Registry | None = None,
     promote: str = "if-better",
+    hard: Sequence[Example] | None = None,
 ) -> TrainResult:
-    """Train a ``kind`` model on the train split (+ weak), evaluate on dev, register it."""
+    """Train a ``kind`` model on the train split (+ weak), evaluate on dev, register it.
+
+    ``hard`` (default: the committed hard split) is scored and stored, never trained on."""
     if kind not in KINDS:
         raise ValueError(f"unknown model kind {kind!r}; expected one of {KINDS}")
     if promote not in PROMOTE_POLICIES:
@@ -94,6 +116,7 @@ def train_model(
     registry = registry or Registry()
     train, dev = split_examples(labelled)
     test = test_examples(labelled)
+    hard = default_hard_examples() if hard is None else list(hard)
     training_set = [*train, *weak]
     config = {**_default_config(kind), **(config or {})}
     hashed = data_hash(training_set)
@@ -111,6 +134,11 @@ def train_model(
             test_eval = evaluate_model(model, test)
             baseline_test = evaluate_model(RulesClassifier(), test)
             metrics |= {"test": test_eval.as_dict(), "rules_test": baseline_test.as_dict()}
+        hard_eval = baseline_hard = None
+        if hard:
+            hard_eval = evaluate_model_hard(model, hard)
+            baseline_hard = evaluate_model_hard(RulesClassifier(), hard)
+            metrics |= {"hard": hard_eval.summary(), "rules_hard": baseline_hard.summary()}
         meta = ArtefactMeta(
             version=version,
             kind=kind,
@@ -125,6 +153,7 @@ def train_model(
                 "weak": len(weak),
                 "dev": len(dev),
                 "test": len(test),
+                "hard": len(hard),
                 "labels": {
                     label: sum(e.label == label for e in train) for label in RELATION_LABELS
                 },
@@ -141,6 +170,8 @@ def train_model(
         baseline,
         test=test_eval,
         baseline_test=baseline_test,
+        hard=hard_eval,
+        baseline_hard=baseline_hard,
     )
     result.in_use = in_use_evaluation(registry, dev)
     result.promoted = _maybe_promote(registry, result, promote)

@@ -834,7 +834,7 @@ class TransformerClassifier(LinkClassifier):
             bool(config.get("gloss_german")),
         )
 
-    def predict_inputs(self, links: Sequence[LinkInput]) -> list[Prediction]:
+    def predict_links(self, links: Sequence[LinkInput]) -> list[Prediction]:
         """Each distinct input text runs once (crawls repeat footers, logos and social links),
         in length-sorted, dynamically padded batches; results come back in input order."""
         import torch

@@ -14,6 +14,7 @@ from pipelines.crawl.partitions import crawl_partitions
 from pipelines.crawl.resources import CrawlConfig
 from pipelines.crawl.sensors import crawl_sensors
 from pipelines.graph.assets import build_graph_assets
+from pipelines.graph.checks import graph_checks
 from pipelines.housekeeping import vacuum_warehouse_job
 from pipelines.runtimes import SparkRuntime
 
@@ -28,7 +29,7 @@ def build_definitions(settings: Settings | None = None) -> Definitions:
             *classifier_assets,
             *build_graph_assets(crawl_partitions),
         ],
-        asset_checks=[*crawl_checks, *companies_checks, *classifier_checks],
+        asset_checks=[*crawl_checks, *companies_checks, *classifier_checks, *graph_checks],
         sensors=[*crawl_sensors],
         jobs=[vacuum_warehouse_job],
         resources={

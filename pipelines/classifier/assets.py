@@ -79,6 +79,7 @@ def link_classifier(
             ),
             "rules_macro_f1": result.baseline.macro_f1,
             **_test_metadata(result),
+            **_hard_metadata(result),
             "in_use_version": in_use_version,
             "in_use_macro_f1": in_use.macro_f1,
             "promoted": result.promoted,
@@ -104,6 +105,21 @@ def _test_metadata(result) -> dict:
         ),
         "rules_test_macro_f1": result.baseline_test.macro_f1,
         "test_examples": result.test.n,
+    }
+
+
+def _hard_metadata(result) -> dict:
+    """The hard split (logo walls, misleading cues, prose): the ``hard_*`` checks read it."""
+    if result.hard is None:
+        return {}
+    summary = result.hard.summary()
+    return {
+        "hard_macro_f1": summary["macro_f1"],
+        "hard_per_label_f1": MetadataValue.json(summary["per_label_f1"]),
+        "hard_kind_accuracy": MetadataValue.json(summary["kind_accuracy"]),
+        "hard_lang_macro_f1": MetadataValue.json(summary["lang_macro_f1"]),
+        "rules_hard_macro_f1": result.baseline_hard.overall.macro_f1,
+        "hard_examples": summary["n"],
     }
 
 

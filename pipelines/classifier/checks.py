@@ -46,6 +46,46 @@ def not_worse_verdict(metadata: dict[str, Any]) -> Verdict:
     return passed, text, {"macro_f1": f1, "in_use_version": in_use, "in_use_macro_f1": in_use_f1}
 
 
+def hard_macro_f1_verdict(metadata: dict[str, Any], floor: float, lang_floor: float) -> Verdict:
+    """Macro-F1 on the hard split, overall and per language, against their floors."""
+    if "hard_macro_f1" not in metadata:
+        return False, "no hard-split figures in the materialization", {}
+    f1 = float(metadata["hard_macro_f1"])
+    by_lang = {k: float(v) for k, v in metadata["hard_lang_macro_f1"].items()}
+    low = {lang: v for lang, v in by_lang.items() if v < lang_floor}
+    passed = f1 >= floor and not low
+    text = (
+        f"{metadata['version']}: hard macro-F1 {f1:.3f} (floor {floor:.3f}); "
+        + ", ".join(f"{lang} {v:.3f}" for lang, v in sorted(by_lang.items()))
+        + f" (floor {lang_floor:.3f})"
+    )
+    return passed, text, {"hard_macro_f1": f1, "floor": floor, "below_floor_lang": low}
+
+
+def hard_label_kind_verdict(
+    metadata: dict[str, Any], label_floor: float, kind_floor: float
+) -> Verdict:
+    """Every label's hard-split F1, and the accuracy on misleading cues and on prose."""
+    if "hard_per_label_f1" not in metadata:
+        return False, "no hard-split figures in the materialization", {}
+    labels = {k: float(v) for k, v in metadata["hard_per_label_f1"].items()}
+    kinds = {k: float(v) for k, v in metadata["hard_kind_accuracy"].items()}
+    weak = {f"F1 {k}": v for k, v in labels.items() if v < label_floor}
+    weak |= {
+        f"accuracy {k}": v
+        for k, v in kinds.items()
+        if k in ("misleading", "prose") and v < kind_floor
+    }
+    text = (
+        f"hard split: every label F1 >= {label_floor:.2f}, misleading/prose accuracy "
+        f">= {kind_floor:.2f}"
+        if not weak
+        else "hard split below the floor: "
+        + ", ".join(f"{k} {v:.3f}" for k, v in sorted(weak.items()))
+    )
+    return not weak, text, {"below_floor": weak, "kind_accuracy": kinds}
+
+
 def latest_metadata(context: AssetCheckExecutionContext) -> dict[str, Any]:
     event = context.instance.get_latest_materialization_event(AssetKey(ASSET))
     if event is None or event.asset_materialization is None:
@@ -81,4 +121,42 @@ def not_worse_than_in_use(context: AssetCheckExecutionContext) -> AssetCheckResu
     return _result(not_worse_verdict(latest_metadata(context)))
 
 
-classifier_checks = [macro_f1_floor, label_f1_floor, not_worse_than_in_use]
+@asset_check(
+    asset=ASSET,
+    blocking=True,
+    description="Hard-split macro-F1, overall and per language, reaches its floor.",
+)
+def hard_macro_f1_floor(
+    context: AssetCheckExecutionContext, classifier_config: ClassifierConfig
+) -> AssetCheckResult:
+    cfg = classifier_config
+    return _result(
+        hard_macro_f1_verdict(
+            latest_metadata(context), cfg.hard_min_macro_f1, cfg.hard_min_lang_macro_f1
+        )
+    )
+
+
+@asset_check(
+    asset=ASSET,
+    blocking=True,
+    description="Hard-split F1 of every label and accuracy on misleading cues and prose.",
+)
+def hard_label_kind_floor(
+    context: AssetCheckExecutionContext, classifier_config: ClassifierConfig
+) -> AssetCheckResult:
+    cfg = classifier_config
+    return _result(
+        hard_label_kind_verdict(
+            latest_metadata(context), cfg.hard_min_label_f1, cfg.hard_min_kind_accuracy
+        )
+    )
+
+
+classifier_checks = [
+    macro_f1_floor,
+    label_f1_floor,
+    not_worse_than_in_use,
+    hard_macro_f1_floor,
+    hard_label_kind_floor,
+]

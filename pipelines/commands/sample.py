@@ -55,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
     from pipelines.crawl.partitions import crawl_partitions
     from pipelines.crawl.sensors import discover_crawls
     from pipelines.definitions import build_definitions
+    from pipelines.graph.checks import graph_checks
     from pipelines.runtimes.local import require_java
 
     started = time.monotonic()
@@ -114,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
         failures += run_failures(result, "companies")
     if not failures:
         result = materialize(
-            [link_graph, *crawl_checks],
+            [link_graph, *crawl_checks, *graph_checks],
             instance=instance,
             resources=resources,
             tags=crawl_range,

@@ -57,7 +57,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from models.data import load_labelled, weak_examples
-    from models.evaluation import format_report
+    from models.evaluation import format_hard_report, format_report
     from models.registry import Registry
     from models.training import split_examples, train_model
 
@@ -101,6 +101,9 @@ def run(args: argparse.Namespace) -> int:
     if result.test is not None and result.baseline_test is not None:
         test_columns = {result.baseline_name: result.baseline_test, result.version: result.test}
         print("\n" + format_report(test_columns, split="held-out test"))
+    if result.hard is not None and result.baseline_hard is not None:
+        hard_columns = {result.baseline_name: result.baseline_hard, result.version: result.hard}
+        print("\n" + format_hard_report(hard_columns))
     print(f"\nregistered {result.version} at {result.path}; default: {result.promoted}")
     summary = {
         "version": result.version,
@@ -113,6 +116,8 @@ def run(args: argparse.Namespace) -> int:
             {k: v["f1"] for k, v in result.test.per_label.items()} if result.test else None
         ),
         "rules_test_macro_f1": result.baseline_test.macro_f1 if result.baseline_test else None,
+        "hard": result.hard.summary() if result.hard else None,
+        "rules_hard": result.baseline_hard.summary() if result.baseline_hard else None,
         "in_use": in_use,
         "in_use_macro_f1": result.in_use["evaluation"].macro_f1 if in_use else None,
         "promoted": result.promoted,

@@ -32,7 +32,12 @@ def test_training_registers_a_versioned_artefact_and_becomes_default(trained, re
         "membership",
         "other",
     ]
-    assert set(meta.metrics) == {"dev", "rules_dev"}
+    assert set(meta.metrics) == {
+        "dev",
+        "rules_dev",
+        "hard",
+        "rules_hard",
+    }  # hard: the committed split
     assert trained.promoted and registry.default_version() == trained.version
     assert trained.in_use["version"] == "rules-2"  # what was in use before
 

@@ -9,6 +9,8 @@ from dagster import materialize
 from models.registry import Registry
 from pipelines.classifier.assets import ClassifierConfig, classifier_assets, classifier_checks
 from pipelines.classifier.checks import (
+    hard_label_kind_verdict,
+    hard_macro_f1_verdict,
     label_f1_floor_verdict,
     macro_f1_floor_verdict,
     not_worse_verdict,
@@ -27,7 +29,21 @@ def config(tmp_path, monkeypatch):
         models=str(tmp_path / "models"),
         epochs=6,
         min_macro_f1=0.8,
+        # a fixture-trained model is not measured on the hard split: floors off
+        hard_min_macro_f1=0.0,
+        hard_min_label_f1=0.0,
+        hard_min_kind_accuracy=0.0,
+        hard_min_lang_macro_f1=0.0,
     )
+
+
+ALL_CHECKS = (
+    "macro_f1_floor",
+    "label_f1_floor",
+    "not_worse_than_in_use",
+    "hard_macro_f1_floor",
+    "hard_label_kind_floor",
+)
 
 
 def _write_company_links(warehouse: str, crawl: str, headings: list[str]) -> None:
@@ -68,7 +84,7 @@ def test_asset_trains_registers_promotes_and_checks_pass(config):
     assert Registry(config.models).default_version() == version
     assert event.materialization.tags["dagster/data_version"] == version
     checks = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
-    assert checks == {"macro_f1_floor": True, "label_f1_floor": True, "not_worse_than_in_use": True}
+    assert checks == dict.fromkeys(ALL_CHECKS, True)
 
 
 def test_floor_above_reach_fails_the_check(config):
@@ -117,6 +133,25 @@ def test_verdicts():
     assert not_worse_verdict({**meta, "in_use_version": "spacy-b"})[0] is True
 
 
+def test_hard_split_verdicts():
+    meta = {
+        "version": "spacy-b",
+        "hard_macro_f1": 0.8,
+        "hard_lang_macro_f1": {"en": 0.82, "de": 0.78},
+        "hard_per_label_f1": {"customer": 0.9, "partner": 0.7},
+        "hard_kind_accuracy": {"logo_wall": 0.6, "misleading": 0.79, "prose": 0.85},
+    }
+    assert hard_macro_f1_verdict(meta, 0.8, 0.78)[0] is True
+    passed, text, extra = hard_macro_f1_verdict(meta, 0.8, 0.8)
+    assert not passed and extra["below_floor_lang"] == {"de": 0.78}
+    assert hard_macro_f1_verdict(meta, 0.81, 0.7)[0] is False
+    passed, text, extra = hard_label_kind_verdict(meta, 0.75, 0.8)
+    assert not passed and "F1 partner 0.700" in text and "accuracy misleading 0.790" in text
+    assert "logo_wall" not in text  # logo walls are not held to the misleading/prose floor
+    assert hard_label_kind_verdict(meta, 0.7, 0.79)[0] is True
+    assert hard_macro_f1_verdict({"version": "x"}, 0.0, 0.0)[0] is False
+
+
 def test_wires_into_definitions_upstream_of_company_links(config):
     from dagster import AssetKey, Definitions
 
@@ -150,7 +185,7 @@ def test_shipped_labelled_data_passes_the_default_floors(tmp_path, monkeypatch):
         [*classifier_assets, *classifier_checks], resources={"classifier_config": config}
     )
     checks = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
-    assert checks == {"macro_f1_floor": True, "label_f1_floor": True, "not_worse_than_in_use": True}
+    assert checks == dict.fromkeys(ALL_CHECKS, True)
     [event] = result.get_asset_materialization_events()
     metadata = {k: v.value for k, v in event.materialization.metadata.items()}
     assert metadata["test_examples"] >= 175 and metadata["rules_test_macro_f1"] > 0

@@ -1,0 +1,48 @@
+"""Every model kind labels a link to a non-business target ``other`` (extraction/targets)."""
+
+from __future__ import annotations
+
+from models.base import non_business_target
+from models.features import LinkInput
+from models.rules import RulesClassifier
+from models.spacy_model import SpacyClassifier, train_spacy
+
+CAREERS_ON_CLIENTS_PAGE = {
+    "src_url": "https://www.example-werk.de/referenzen",
+    "dst_url": "https://www.stepstone.de/cmp/de/example-werk",
+    "anchor_text": "Kunden",
+    "section_heading": "Unsere Kunden",
+    "context": "Unsere Kunden",
+    "region": "footer",
+}
+CLIENT = {**CAREERS_ON_CLIENTS_PAGE, "dst_url": "https://www.kunde-gmbh.de/"}
+
+
+def test_post_rule_overrides_a_business_label():
+    rules = RulesClassifier()
+    assert rules.predict_links([LinkInput.from_row(CLIENT)])[0].label == "customer"
+    assert rules.predict_links([LinkInput.from_row(CAREERS_ON_CLIENTS_PAGE)])[0].label == (
+        "customer"
+    )  # the rules alone follow the heading ...
+    assert rules.predict([CAREERS_ON_CLIENTS_PAGE])[0].label == "other"  # ... the post-rule not
+    assert rules.predict([CLIENT])[0].label == "customer"
+
+
+def test_trained_spacy_model_applies_the_post_rule():
+    pairs = [
+        (LinkInput(section_heading="Unsere Kunden", anchor_text=f"Firma {i}"), "customer")
+        for i in range(6)
+    ] + [
+        (LinkInput(section_heading="Presse", anchor_text=f"Zeitung {i}"), "other") for i in range(6)
+    ]
+    model = SpacyClassifier(train_spacy(pairs, {"epochs": 3}), "spacy-test")
+    assert model.predict([CLIENT])[0].label == "customer"
+    prediction = model.predict([CAREERS_ON_CLIENTS_PAGE])[0]
+    assert prediction.label == "other" and prediction.confidence >= 0.9
+
+
+def test_non_business_target_reads_the_url():
+    assert non_business_target("https://de.linkedin.com/company/x")
+    assert non_business_target("https://acme.jobs.personio.de/job/1")
+    assert not non_business_target("https://www.kunde-gmbh.de/")
+    assert not non_business_target("")

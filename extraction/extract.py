@@ -23,7 +23,6 @@ from extraction.html import MAX_PARSE_CHARS, PageLinks, parse_raw, sentence_arou
 from extraction.native import pagewalk
 from extraction.urls import normalize_url, url_path
 from extraction.warc import ReadStats, WarcRecord, iter_html_records
-from extraction.weak_labels import label_link
 
 #: Column order of the rows (spark_jobs.tables.PAGES / HYPERLINKS minus crawl and segment);
 #: tests check these against the table registry, which extraction must not import.
@@ -39,7 +38,8 @@ PAGE_COLUMNS = (
     "lang",
     "title",
     "text_length",
-    "link_count",
+    "internal_links",
+    "external_links",
     "truncated",
     "warc_filename",
     "warc_record_offset",
@@ -53,7 +53,6 @@ LINK_COLUMNS = (
     "dst_url",
     "dst_host",
     "dst_domain",
-    "internal",
     "anchor_text",
     "context",
     "section_heading",
@@ -62,9 +61,6 @@ LINK_COLUMNS = (
     "rel",
     "position",
     "lang",
-    "weak_label",
-    "weak_confidence",
-    "weak_rule",
     "fetch_time",
     "warc_filename",
 )
@@ -123,65 +119,43 @@ def extract_columns(
         "lang": lang,
         "title": parsed.title or None,
         "text_length": parsed.text_length,
-        "link_count": count,
+        "internal_links": 0,
+        "external_links": 0,
         "truncated": record.truncated or parsed.truncated,
         "warc_filename": record.warc_filename,
         "warc_record_offset": record.offset,
         "warc_record_length": record.length,
     }
     id_prefix = _id_prefix(src_url)
-    columns_of_targets = pagewalk.link_columns(links.targets, id_prefix)
-    dst_urls, dst_hosts, dst_domains, internal, link_ids = columns_of_targets
-    context = [None] * count
-    heading = [None] * count
-    label = [None] * count
-    confidence = [None] * count
-    rule = [None] * count
-    if links.outside:
-        page_path = url_path(src_url)
-        src_path = page_path.lower()
-        anchors, regions, headings = links.anchors, links.regions, links.headings
-        for index, block in zip(links.outside, links.blocks, strict=True):
-            anchor = anchors[index]
-            sentence = sentence_around(block, anchor)
-            section = headings[index]
-            verdict = label_link(
-                dst_domains[index] or dst_hosts[index] or "",
-                anchor,
-                sentence,
-                section,
-                src_path,
-                regions[index],
-            )
-            context[index] = sentence
-            heading[index] = section
-            label[index] = verdict.label
-            confidence[index] = verdict.confidence
-            rule[index] = verdict.rule
-    else:
-        page_path = url_path(src_url) if count else None
+    outside = links.outside
+    external = len(outside)
+    page["internal_links"] = count - external
+    page["external_links"] = external
+    targets = links.targets
+    anchors, regions, rels, headings = links.anchors, links.regions, links.rels, links.headings
+    dst_urls = [targets[index][0] for index in outside]
+    page_path = url_path(src_url) if external else None
     columns = {
-        "link_id": link_ids,
-        "src_url": [src_url] * count,
-        "src_host": [src_host] * count,
-        "src_domain": [src_domain] * count,
+        "link_id": [f"{id_prefix}{index + 1:05x}{targets[index][4]}" for index in outside],
+        "src_url": [src_url] * external,
+        "src_host": [src_host] * external,
+        "src_domain": [src_domain] * external,
         "dst_url": dst_urls,
-        "dst_host": dst_hosts,
-        "dst_domain": dst_domains,
-        "internal": internal,
-        "anchor_text": links.anchors,
-        "context": context,
-        "section_heading": heading,
-        "page_path": [page_path] * count,
-        "region": links.regions,
-        "rel": links.rels,
-        "position": list(range(1, count + 1)),
-        "lang": [lang] * count,
-        "weak_label": label,
-        "weak_confidence": confidence,
-        "weak_rule": rule,
-        "fetch_time": [record.fetch_time] * count,
-        "warc_filename": [record.warc_filename] * count,
+        "dst_host": [targets[index][1] for index in outside],
+        "dst_domain": [targets[index][2] for index in outside],
+        "anchor_text": [anchors[index] for index in outside],
+        "context": [
+            sentence_around(block, anchors[index])
+            for index, block in zip(outside, links.blocks, strict=True)
+        ],
+        "section_heading": [headings[index] for index in outside],
+        "page_path": [page_path] * external,
+        "region": [regions[index] for index in outside],
+        "rel": [rels[index] for index in outside],
+        "position": [index + 1 for index in outside],
+        "lang": [lang] * external,
+        "fetch_time": [record.fetch_time] * external,
+        "warc_filename": [record.warc_filename] * external,
     }
     if stats is not None:
         stats.pages += 1

@@ -1,7 +1,7 @@
 """``supplylinks extract PATH... --out DIR``: see what the extractor makes of WARC files.
 
 Writes ``DIR/pages.jsonl`` and ``DIR/links.jsonl`` (the ``pages``/``hyperlinks`` columns,
-so src/dst registered domains and weak labels included) and prints one JSON summary line:
+so only links that leave their page's registered domain) and prints one JSON summary line:
 records read, pages, links, skips by reason and errors naming file and offset.
 """
 

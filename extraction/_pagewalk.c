@@ -1903,7 +1903,690 @@ done:
     return result;
 }
 
+/* ---- URLs: resolution, normalisation, limits, registered domains ----------------------
+ * resolve_links() turns a walked page's hrefs into absolute normalised URLs, finds each
+ * target's registered domain in a public-suffix hash table and decides internal/external,
+ * so Python sees only the links that leave the site. It reproduces extraction.urls'
+ * Resolver (urllib.parse.urljoin + normalize_url) and tldextract's suffix walk exactly for
+ * the hrefs it handles: printable ASCII without backslash, ';' or ':' in relative paths,
+ * userinfo or IPv6 literals. Every other href (about 1 in 1,000 on real pages) goes to a
+ * Python fallback, which gives the same answer slowly; hosts with punycode labels get
+ * their domain from Python too (tldextract decodes them before the suffix walk).
+ * Limits (extraction.urls.MAX_URL_CHARS etc.) make a link a counted skip. */
+
+#define MAX_URL_BYTES 2048
+#define MAX_HOST_BYTES 253
+#define MAX_LABEL_BYTES 63
+#define MAX_SEGMENTS 512
+
+enum { PSL_EXISTS = 1, PSL_END = 2, PSL_WILDCARD = 4, PSL_EXCEPTION = 8 };
+typedef struct {
+    uint64_t hash;
+    uint32_t offset, len; /* into psl_pool; len 0 and offset UINT32_MAX: empty slot */
+    uint8_t flags;
+} PslSlot;
+static PslSlot *psl_slots;
+static size_t psl_mask;
+static Buf psl_pool;
+
+static PslSlot *psl_slot(const char *key, size_t len) {
+    uint64_t h = bytes_hash(key, len);
+    size_t at = (size_t)h & psl_mask;
+    for (;;) {
+        PslSlot *slot = &psl_slots[at];
+        if (slot->offset == UINT32_MAX) return slot;
+        if (slot->hash == h && slot->len == len &&
+            memcmp(psl_pool.data + slot->offset, key, len) == 0)
+            return slot;
+        at = (at + 1) & psl_mask;
+    }
+}
+
+static inline uint8_t psl_flags(const char *key, size_t len) {
+    if (psl_slots == NULL) return 0;
+    PslSlot *slot = psl_slot(key, len);
+    return slot->offset == UINT32_MAX ? 0 : slot->flags;
+}
+
+static int psl_mark(const char *key, size_t len, uint8_t flags) {
+    PslSlot *slot = psl_slot(key, len);
+    if (slot->offset == UINT32_MAX) {
+        if (psl_pool.len > UINT32_MAX - len - 1) {
+            PyErr_SetString(PyExc_ValueError, "public suffix list too large");
+            return -1;
+        }
+        slot->offset = (uint32_t)psl_pool.len;
+        slot->len = (uint32_t)len;
+        slot->hash = bytes_hash(key, len);
+        slot->flags = 0;
+        if (buf_add(&psl_pool, key, len) < 0) return -1;
+    }
+    slot->flags |= flags;
+    return 0;
+}
+
+/* A node and every node above it (its dot-suffixes) exist in the suffix trie. */
+static int psl_mark_path(const char *key, size_t len, uint8_t flags) {
+    if (psl_mark(key, len, flags | PSL_EXISTS) < 0) return -1;
+    for (size_t i = 0; i < len; i++)
+        if (key[i] == '.' && psl_mark(key + i + 1, len - i - 1, PSL_EXISTS) < 0) return -1;
+    return 0;
+}
+
+/* psl_load(rules): the suffix rules tldextract matches (public + extra, '*.' and '!'
+ * rules as in the list); replaces any table loaded before. */
+static PyObject *psl_load(PyObject *Py_UNUSED(module), PyObject *rules) {
+    PyObject *seq = PySequence_Fast(rules, "psl_load() takes a list of suffix rules");
+    if (seq == NULL) return NULL;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    size_t slots = 1024;
+    while (slots < (size_t)n * 8) slots *= 2;
+    PyMem_Free(psl_slots);
+    buf_free(&psl_pool);
+    psl_slots = PyMem_Malloc(slots * sizeof(PslSlot));
+    if (psl_slots == NULL) {
+        Py_DECREF(seq);
+        return PyErr_NoMemory();
+    }
+    psl_mask = slots - 1;
+    for (size_t i = 0; i < slots; i++) psl_slots[i].offset = UINT32_MAX;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_ssize_t len;
+        const char *rule = PyUnicode_AsUTF8AndSize(PySequence_Fast_GET_ITEM(seq, i), &len);
+        int failed = rule == NULL;
+        if (!failed && len > 1 && rule[0] == '!') { /* exception: "!www.ck" */
+            const char *dot = memchr(rule, '.', (size_t)len);
+            failed = psl_mark(rule + 1, (size_t)len - 1, PSL_EXCEPTION) < 0 ||
+                     (dot != NULL && psl_mark_path(dot + 1, (size_t)(rule + len - dot - 1), 0) < 0);
+        } else if (!failed && len > 2 && rule[0] == '*' && rule[1] == '.') {
+            failed = psl_mark_path(rule + 2, (size_t)len - 2, PSL_WILDCARD) < 0;
+        } else if (!failed && len > 0) {
+            failed = psl_mark_path(rule, (size_t)len, PSL_END) < 0;
+        }
+        if (failed) {
+            Py_DECREF(seq);
+            PyMem_Free(psl_slots);
+            psl_slots = NULL;
+            return NULL;
+        }
+    }
+    Py_DECREF(seq);
+    return PyLong_FromSsize_t(n);
+}
+
+/* Start of the registered domain in host[0:n] (lower-case ASCII, no punycode label), or
+ * -1: tldextract's suffix_index walk (longest rule, wildcards, exceptions) and its
+ * "domain and suffix both set" rule. */
+static Py_ssize_t psl_registered(const char *host, size_t n) {
+    size_t cur = n; /* start of the current trie node within host (n: the root) */
+    Py_ssize_t suffix = -1;
+    while (cur > 0) {
+        size_t end = cur == n ? n : cur - 1;
+        size_t start = end;
+        while (start > 0 && host[start - 1] != '.') start--;
+        uint8_t flags = psl_flags(host + start, n - start);
+        if (flags & PSL_EXISTS) {
+            cur = start;
+            if (flags & PSL_END) suffix = (Py_ssize_t)start;
+            continue;
+        }
+        if (cur < n && (psl_flags(host + cur, n - cur) & PSL_WILDCARD))
+            suffix = (flags & PSL_EXCEPTION) ? (Py_ssize_t)cur : (Py_ssize_t)start;
+        break;
+    }
+    if (suffix <= 0) return -1;
+    size_t dot = (size_t)suffix - 1, start = dot;
+    while (start > 0 && host[start - 1] != '.') start--;
+    return start == dot ? -1 : (Py_ssize_t)start;
+}
+
+static int has_punycode_label(const char *host, size_t n) {
+    for (size_t i = 0; i + 4 <= n; i++)
+        if ((i == 0 || host[i - 1] == '.') && memcmp(host + i, "xn--", 4) == 0) return 1;
+    return 0;
+}
+
+/* Why a resolved URL (host at url[host_at:host_at+host_len]) must not be stored, or NULL.
+ * Hosts made only of digits and dots must be a dotted-quad IPv4 address. */
+static const char *limit_reason(const char *url, size_t len, const char *host, size_t hlen) {
+    if (len > MAX_URL_BYTES) return "url_too_long";
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)url[i] < 0x20 || url[i] == 0x7f) return "control_char_url";
+    if (hlen > MAX_HOST_BYTES) return "host_too_long";
+    size_t label = 0, digits_only = 1;
+    for (size_t i = 0; i < hlen; i++) {
+        if (host[i] == '.') {
+            label = 0;
+            continue;
+        }
+        if (++label > MAX_LABEL_BYTES) return "host_label_too_long";
+        if (host[i] < '0' || host[i] > '9') digits_only = 0;
+    }
+    if (!digits_only) return NULL;
+    size_t parts = 0, digits = 0, value = 0;
+    for (size_t i = 0; i <= hlen; i++) { /* a dotted quad of 0-255 */
+        if (i == hlen || host[i] == '.') {
+            if (digits == 0 || digits > 3 || value > 255) return "invalid_ip_host";
+            parts++;
+            digits = value = 0;
+        } else {
+            digits++;
+            value = value * 10 + (size_t)(host[i] - '0');
+        }
+    }
+    return parts == 4 ? NULL : "invalid_ip_host";
+}
+
+static inline int href_plain(const char *s, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c <= 0x20 || c >= 0x7f || c == '\\') return 0;
+    }
+    return 1;
+}
+
+static inline char lower(char c) { return (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c; }
+
+/* Length of a leading URL scheme ("mailto" of "mailto:x"), 0 if there is none. */
+static size_t scheme_length(const char *s, size_t n) {
+    if (n == 0 || !((s[0] | 32) >= 'a' && (s[0] | 32) <= 'z')) return 0;
+    for (size_t i = 1; i < n; i++) {
+        char c = s[i];
+        if (c == ':') return i;
+        if (!((c | 32) >= 'a' && (c | 32) <= 'z') && !(c >= '0' && c <= '9') && c != '+' &&
+            c != '-' && c != '.')
+            return 0;
+    }
+    return 0;
+}
+
+typedef struct {
+    Buf url;
+    size_t host_at, host_len; /* the host within url */
+} Target;
+
+enum { RES_OK = 0, RES_FALLBACK = 1, RES_DROP = 2 };
+
+/* normalize_url of "scheme://..." (plain ASCII, scheme http/https of scheme_len bytes). */
+static int normalize_absolute(const char *s, size_t n, size_t scheme_len, Target *t) {
+    int https = scheme_len == 5;
+    size_t at = scheme_len + 3; /* after "://" */
+    size_t net_end = at;
+    while (net_end < n && s[net_end] != '/' && s[net_end] != '?' && s[net_end] != '#') net_end++;
+    size_t colon = net_end;
+    for (size_t i = at; i < net_end; i++) {
+        if (s[i] == '@' || s[i] == '[' || s[i] == ']') return RES_FALLBACK;
+        if (s[i] == ':' && colon == net_end) colon = i;
+    }
+    long port = -1;
+    if (colon + 1 < net_end) {
+        if (net_end - colon - 1 > 5) return RES_FALLBACK;
+        port = 0;
+        for (size_t i = colon + 1; i < net_end; i++) {
+            if (s[i] < '0' || s[i] > '9') return RES_FALLBACK;
+            port = port * 10 + (s[i] - '0');
+        }
+        if (port > 65535) return RES_FALLBACK;
+    }
+    size_t host_end = colon;
+    while (host_end > at && s[host_end - 1] == '.') host_end--;
+    if (host_end == at) return RES_FALLBACK;
+    t->url.len = 0;
+    if (buf_reserve(&t->url, n + 8) < 0) return -1;
+    buf_add(&t->url, https ? "https://" : "http://", https ? 8 : 7);
+    t->host_at = t->url.len;
+    char prev = 0;
+    for (size_t i = at; i < host_end; i++) {
+        char c = lower(s[i]);
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+              c == '.') ||
+            (c == '.' && prev == '.'))
+            return RES_FALLBACK;
+        t->url.data[t->url.len++] = c;
+        prev = c;
+    }
+    t->host_len = t->url.len - t->host_at;
+    if (port >= 0 && port != (https ? 443 : 80)) {
+        char digits[8];
+        int k = snprintf(digits, sizeof digits, ":%ld", port);
+        buf_add(&t->url, digits, (size_t)k);
+    }
+    size_t frag = net_end;
+    while (frag < n && s[frag] != '#') frag++;
+    size_t query = net_end;
+    while (query < frag && s[query] != '?') query++;
+    if (query == net_end) buf_add(&t->url, "/", 1);
+    else buf_add(&t->url, s + net_end, query - net_end);
+    if (query + 1 < frag) buf_add(&t->url, s + query, frag - query);
+    return RES_OK;
+}
+
+typedef struct {
+    const char *base;  /* normalised base URL (ASCII), or NULL when relative hrefs fall back */
+    size_t len, scheme_len, origin_len, path_end;
+    const char *host;
+    size_t host_len;
+    int path_ok; /* no ';' in the base path */
+} Base;
+
+/* urljoin(base, href) + normalize_url for a path href (root-relative when root), with its
+ * query (query..frag, '?' included) kept when not empty and the fragment dropped. */
+static int join_path(const Base *b, const char *p, size_t plen, const char *q, size_t qlen,
+                     int root, Target *t) {
+    const char *seg[MAX_SEGMENTS];
+    size_t seglen[MAX_SEGMENTS], count = 0;
+    if (!root) {
+        const char *bp = b->base + b->origin_len;
+        size_t bl = b->path_end - b->origin_len, start = 0;
+        for (size_t i = 0; i <= bl; i++) {
+            if (i == bl || bp[i] == '/') {
+                if (count >= MAX_SEGMENTS) return RES_FALLBACK;
+                seg[count] = bp + start;
+                seglen[count++] = i - start;
+                start = i + 1;
+            }
+        }
+        if (seglen[count - 1] != 0) count--; /* the base's last segment is not a directory */
+    }
+    size_t first_href = count, start = 0;
+    for (size_t i = 0; i <= plen; i++) {
+        if (i == plen || p[i] == '/') {
+            if (count >= MAX_SEGMENTS) return RES_FALLBACK;
+            seg[count] = p + start;
+            seglen[count++] = i - start;
+            start = i + 1;
+        }
+    }
+    (void)first_href;
+    if (!root && count > 2) { /* segments[1:-1] = filter(None, segments[1:-1]) */
+        size_t kept = 1;
+        for (size_t i = 1; i + 1 < count; i++)
+            if (seglen[i]) {
+                seg[kept] = seg[i];
+                seglen[kept++] = seglen[i];
+            }
+        seg[kept] = seg[count - 1];
+        seglen[kept++] = seglen[count - 1];
+        count = kept;
+    }
+    const char *out[MAX_SEGMENTS];
+    size_t outlen[MAX_SEGMENTS], depth = 0;
+    for (size_t i = 0; i < count; i++) {
+        if (seglen[i] == 2 && seg[i][0] == '.' && seg[i][1] == '.') {
+            if (depth) depth--;
+        } else if (seglen[i] == 1 && seg[i][0] == '.') {
+            continue;
+        } else {
+            out[depth] = seg[i];
+            outlen[depth++] = seglen[i];
+        }
+    }
+    const char *last = seg[count - 1];
+    size_t last_len = seglen[count - 1];
+    if ((last_len == 1 && last[0] == '.') || (last_len == 2 && last[0] == '.' && last[1] == '.')) {
+        out[depth] = "";
+        outlen[depth++] = 0;
+    }
+    t->url.len = 0;
+    if (buf_reserve(&t->url, b->origin_len + plen + qlen + b->len + 2) < 0) return -1;
+    buf_add(&t->url, b->base, b->origin_len);
+    size_t path_at = t->url.len;
+    for (size_t i = 0; i < depth; i++) {
+        if (i) buf_add(&t->url, "/", 1);
+        buf_add(&t->url, out[i], outlen[i]);
+    }
+    if (t->url.len == path_at || t->url.data[path_at] != '/') { /* "x" -> "/x", "" -> "/" */
+        if (buf_reserve(&t->url, 1) < 0) return -1;
+        memmove(t->url.data + path_at + 1, t->url.data + path_at, t->url.len - path_at);
+        t->url.data[path_at] = '/';
+        t->url.len++;
+    }
+    if (qlen > 1) buf_add(&t->url, q, qlen);
+    t->host_at = (size_t)(b->host - b->base);
+    t->host_len = b->host_len;
+    return RES_OK;
+}
+
+/* One href -> RES_OK (t filled), RES_DROP (*reason set), RES_FALLBACK or -1 (error set). */
+static int resolve_href(const Base *b, const char *s, size_t n, Target *t, const char **reason) {
+    if (n == 0) {
+        *reason = "empty_href";
+        return RES_DROP;
+    }
+    if (!href_plain(s, n)) return RES_FALLBACK;
+    size_t scheme = scheme_length(s, n);
+    if (scheme) {
+        char name[16];
+        if (scheme < sizeof name) {
+            for (size_t i = 0; i < scheme; i++) name[i] = lower(s[i]);
+            name[scheme] = 0;
+        } else {
+            name[0] = 0;
+        }
+        if (strcmp(name, "http") == 0 || strcmp(name, "https") == 0) {
+            if (n < scheme + 3 || s[scheme + 1] != '/' || s[scheme + 2] != '/') return RES_FALLBACK;
+            return normalize_absolute(s, n, scheme, t);
+        }
+        static const char *non_web[] = {"javascript", "mailto", "tel",   "data", "ftp",
+                                        "file",       "callto", "sms",   "skype"};
+        static char reasons[9][24];
+        for (size_t i = 0; i < 9; i++) {
+            if (strcmp(name, non_web[i]) == 0) {
+                if (!reasons[i][0]) snprintf(reasons[i], sizeof reasons[i], "%s_href", non_web[i]);
+                *reason = reasons[i];
+                return RES_DROP;
+            }
+        }
+        *reason = "other_scheme_href";
+        return RES_DROP;
+    }
+    if (b->base == NULL) return RES_FALLBACK;
+    /* the base's host, as the resolver uses for relative links */
+    if (s[0] == '/' && n > 1 && s[1] == '/') {
+        Buf tmp = {0};
+        if (buf_add(&tmp, b->base, b->scheme_len + 1) < 0 || buf_add(&tmp, s, n) < 0) {
+            buf_free(&tmp);
+            return -1;
+        }
+        int status = normalize_absolute(tmp.data, tmp.len, b->scheme_len, t);
+        buf_free(&tmp);
+        return status;
+    }
+    size_t frag = 0;
+    while (frag < n && s[frag] != '#') frag++;
+    if (s[0] == '#') {
+        t->url.len = 0;
+        if (buf_add(&t->url, b->base, b->len) < 0) return -1;
+        t->host_at = (size_t)(b->host - b->base);
+        t->host_len = b->host_len;
+        return RES_OK;
+    }
+    size_t query = 0;
+    while (query < frag && s[query] != '?') query++;
+    if (s[0] == '/') {
+        int dots = 0;
+        for (size_t i = 0; i + 1 < n; i++)
+            if (s[i] == '/' && s[i + 1] == '.') dots = 1;
+        if (!dots) { /* origin + href without its fragment, as the resolver glues it */
+            t->url.len = 0;
+            if (buf_reserve(&t->url, b->origin_len + frag) < 0) return -1;
+            buf_add(&t->url, b->base, b->origin_len);
+            buf_add(&t->url, s, frag);
+            t->host_at = (size_t)(b->host - b->base);
+            t->host_len = b->host_len;
+            return RES_OK;
+        }
+        if (memchr(s, ';', n)) return RES_FALLBACK;
+        return join_path(b, s, query, s + query, frag - query, 1, t);
+    }
+    if (s[0] == '?') {
+        t->url.len = 0;
+        if (!b->path_ok) return RES_FALLBACK;
+        if (frag - query <= 1) { /* an empty query keeps the base's */
+            if (buf_add(&t->url, b->base, b->len) < 0) return -1;
+        } else if (buf_add(&t->url, b->base, b->path_end) < 0 || buf_add(&t->url, s, frag) < 0) {
+            return -1;
+        }
+        t->host_at = (size_t)(b->host - b->base);
+        t->host_len = b->host_len;
+        return RES_OK;
+    }
+    if (!b->path_ok || memchr(s, ';', n) || memchr(s, ':', n)) return RES_FALLBACK;
+    return join_path(b, s, query, s + query, frag - query, 0, t);
+}
+
+/* The Base of a normalised base URL and its host (both str; host may be None). */
+static int base_init(Base *b, PyObject *base, PyObject *host) {
+    memset(b, 0, sizeof *b);
+    if (!PyUnicode_Check(base) || !PyUnicode_IS_ASCII(base) || !PyUnicode_Check(host) ||
+        !PyUnicode_IS_ASCII(host))
+        return 0;
+    const char *s = (const char *)PyUnicode_1BYTE_DATA(base);
+    size_t n = (size_t)PyUnicode_GET_LENGTH(base);
+    size_t scheme = scheme_length(s, n);
+    if (!(scheme == 4 || scheme == 5) || n < scheme + 3 || s[scheme + 1] != '/') return 0;
+    size_t origin = scheme + 3;
+    while (origin < n && s[origin] != '/') origin++;
+    if (origin == n) return 0;
+    size_t path_end = origin;
+    while (path_end < n && s[path_end] != '?' && s[path_end] != '#') path_end++;
+    if (path_end < n && s[path_end] == '#') return 0;
+    const char *h = (const char *)PyUnicode_1BYTE_DATA(host);
+    size_t hl = (size_t)PyUnicode_GET_LENGTH(host);
+    const char *found = NULL;
+    for (size_t i = scheme + 3; i + hl <= origin; i++)
+        if (memcmp(s + i, h, hl) == 0) {
+            found = s + i;
+            break;
+        }
+    if (found == NULL || !href_plain(s, n)) return 0;
+    b->base = s;
+    b->len = n;
+    b->scheme_len = scheme;
+    b->origin_len = origin;
+    b->path_end = path_end;
+    b->host = found;
+    b->host_len = hl;
+    b->path_ok = memchr(s + origin, ';', path_end - origin) == NULL;
+    return 0;
+}
+
+static int count_reason(PyObject *dropped, const char *reason) {
+    PyObject *key = PyUnicode_FromString(reason);
+    if (key == NULL) return -1;
+    PyObject *old = PyDict_GetItemWithError(dropped, key);
+    long value = old ? PyLong_AsLong(old) + 1 : 1;
+    PyObject *count = PyLong_FromLong(value);
+    int status = count ? PyDict_SetItem(dropped, key, count) : -1;
+    Py_XDECREF(count);
+    Py_DECREF(key);
+    return status;
+}
+
+static PyObject *ascii_str(const char *data, size_t len) {
+    return PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, data, (Py_ssize_t)len);
+}
+
+static PyObject *hex_id(PyObject *prefix, Py_ssize_t position, const char *url, size_t len) {
+    uint32_t crc = 0xFFFFFFFFu;
+    for (size_t i = 0; i < len; i++)
+        crc = CRC_TABLE[(crc ^ (unsigned char)url[i]) & 0xFF] ^ (crc >> 8);
+    crc ^= 0xFFFFFFFFu;
+    char tail[32];
+    int k = snprintf(tail, sizeof tail, "%05zx%08x", (size_t)position, crc);
+    PyObject *suffix = ascii_str(tail, (size_t)k);
+    if (suffix == NULL) return NULL;
+    PyObject *id = PyUnicode_Concat(prefix, suffix);
+    Py_DECREF(suffix);
+    return id;
+}
+
+/* resolve_links(hrefs, base, base_host, page_host, page_domain, fallback, domain_of,
+ *               id_prefix, keep_internal)
+ * -> (indexes, positions, urls, hosts, domains, ids, internal, dropped)
+ * Per usable href (position counts them from 1), the links that leave page_domain (all
+ * of them when keep_internal; then internal holds one flag per link, else their count).
+ * fallback(href) -> (url, host) | reason str; domain_of(host) -> str | None. */
+static PyObject *resolve_links(PyObject *Py_UNUSED(module), PyObject *const *args,
+                               Py_ssize_t nargs) {
+    if (nargs != 9 || !PyList_Check(args[0])) {
+        PyErr_SetString(PyExc_TypeError,
+                        "resolve_links(hrefs, base, base_host, page_host, page_domain, fallback, "
+                        "domain_of, id_prefix, keep_internal)");
+        return NULL;
+    }
+    PyObject *hrefs = args[0], *page_host = args[3], *page_domain = args[4];
+    PyObject *fallback = args[5], *domain_of = args[6], *prefix = args[7];
+    int keep_internal = PyObject_IsTrue(args[8]);
+    Base base;
+    base_init(&base, args[1], args[2]);
+    const char *ph = NULL, *pd = NULL;
+    Py_ssize_t phl = 0, pdl = 0;
+    if (PyUnicode_Check(page_host)) ph = PyUnicode_AsUTF8AndSize(page_host, &phl);
+    if (PyUnicode_Check(page_domain)) pd = PyUnicode_AsUTF8AndSize(page_domain, &pdl);
+    if (PyErr_Occurred()) return NULL;
+    PyObject *lists[7] = {0}, *dropped = PyDict_New(), *result = NULL;
+    for (int i = 0; i < 7; i++) lists[i] = PyList_New(0);
+    Target t = {0};
+    Py_ssize_t position = 0, internal_count = 0;
+    if (dropped == NULL) goto done;
+    for (int i = 0; i < 7; i++)
+        if (lists[i] == NULL) goto done;
+    Py_ssize_t n = PyList_GET_SIZE(hrefs);
+    for (Py_ssize_t at = 0; at < n; at++) {
+        PyObject *href = PyList_GET_ITEM(hrefs, at);
+        const char *reason = NULL;
+        PyObject *url_obj = NULL, *host_obj = NULL, *domain_obj = NULL;
+        const char *url, *host;
+        Py_ssize_t url_len, host_len;
+        int status = RES_FALLBACK;
+        if (PyUnicode_Check(href) && PyUnicode_IS_ASCII(href))
+            status = resolve_href(&base, (const char *)PyUnicode_1BYTE_DATA(href),
+                                  (size_t)PyUnicode_GET_LENGTH(href), &t, &reason);
+        if (status < 0) goto done;
+        if (status == RES_DROP) {
+            if (count_reason(dropped, reason) < 0) goto done;
+            continue;
+        }
+        if (status == RES_OK) {
+            url = t.url.data;
+            url_len = (Py_ssize_t)t.url.len;
+            host = t.url.data + t.host_at;
+            host_len = (Py_ssize_t)t.host_len;
+        } else {
+            PyObject *got = PyObject_CallOneArg(fallback, href);
+            if (got == NULL) goto done;
+            if (PyUnicode_Check(got)) {
+                int failed = count_reason(dropped, PyUnicode_AsUTF8(got)) < 0;
+                Py_DECREF(got);
+                if (failed) goto done;
+                continue;
+            }
+            if (!PyTuple_Check(got) || PyTuple_GET_SIZE(got) != 2) {
+                Py_DECREF(got);
+                PyErr_SetString(PyExc_TypeError, "fallback must return (url, host) or a str");
+                goto done;
+            }
+            url_obj = PyTuple_GET_ITEM(got, 0);
+            host_obj = PyTuple_GET_ITEM(got, 1);
+            Py_INCREF(url_obj);
+            Py_INCREF(host_obj);
+            Py_DECREF(got);
+            url = PyUnicode_AsUTF8AndSize(url_obj, &url_len);
+            host = url ? PyUnicode_AsUTF8AndSize(host_obj, &host_len) : NULL;
+            if (host == NULL) {
+                Py_DECREF(url_obj);
+                Py_DECREF(host_obj);
+                goto done;
+            }
+        }
+        reason = limit_reason(url, (size_t)url_len, host, (size_t)host_len);
+        if (reason != NULL) {
+            Py_XDECREF(url_obj);
+            Py_XDECREF(host_obj);
+            if (count_reason(dropped, reason) < 0) goto done;
+            continue;
+        }
+        position++;
+        int same_host = ph != NULL && host_len == phl && memcmp(host, ph, (size_t)phl) == 0;
+        int internal = same_host;
+        if (same_host) {
+            domain_obj = page_domain;
+            Py_INCREF(domain_obj);
+        } else if (!has_punycode_label(host, (size_t)host_len) && url_obj == NULL) {
+            Py_ssize_t start = -1;
+            int digits = 1;
+            for (Py_ssize_t i = 0; i < host_len; i++)
+                if (host[i] != '.' && (host[i] < '0' || host[i] > '9')) digits = 0;
+            if (!digits) start = psl_registered(host, (size_t)host_len);
+            if (start >= 0) {
+                internal = pd != NULL && host_len - start == pdl &&
+                           memcmp(host + start, pd, (size_t)pdl) == 0;
+                if (!internal || keep_internal) {
+                    domain_obj = internal ? page_domain : ascii_str(host + start, (size_t)(host_len - start));
+                    if (internal) Py_INCREF(domain_obj);
+                }
+            } else {
+                domain_obj = Py_None;
+                Py_INCREF(domain_obj);
+            }
+            if (domain_obj == NULL && (!internal || keep_internal)) goto done;
+        } else {
+            if (host_obj == NULL) host_obj = ascii_str(host, (size_t)host_len);
+            if (host_obj == NULL) goto done;
+            domain_obj = PyObject_CallOneArg(domain_of, host_obj);
+            if (domain_obj == NULL) {
+                Py_XDECREF(url_obj);
+                Py_DECREF(host_obj);
+                goto done;
+            }
+            internal = pd != NULL && PyUnicode_Check(domain_obj) &&
+                       PyUnicode_Compare(domain_obj, page_domain) == 0;
+        }
+        if (internal) internal_count++;
+        if (internal && !keep_internal) {
+            Py_XDECREF(url_obj);
+            Py_XDECREF(host_obj);
+            Py_XDECREF(domain_obj);
+            continue;
+        }
+        if (url_obj == NULL) url_obj = ascii_str(url, (size_t)url_len);
+        if (host_obj == NULL && url_obj != NULL) host_obj = ascii_str(host, (size_t)host_len);
+        PyObject *items[7] = {PyLong_FromSsize_t(at), PyLong_FromSsize_t(position), url_obj,
+                              host_obj, domain_obj,
+                              url_obj ? hex_id(prefix, position, url, (size_t)url_len) : NULL,
+                              PyBool_FromLong(internal)};
+        int failed = 0;
+        for (int i = 0; i < 7; i++) {
+            if (items[i] == NULL || (i < 6 || keep_internal ? PyList_Append(lists[i], items[i]) : 0) < 0)
+                failed = 1;
+        }
+        for (int i = 0; i < 7; i++) Py_XDECREF(items[i]);
+        if (failed) goto done;
+    }
+    PyObject *internal_out = keep_internal ? lists[6] : PyLong_FromSsize_t(internal_count);
+    if (internal_out == NULL) goto done;
+    if (keep_internal) Py_INCREF(internal_out);
+    result = PyTuple_Pack(8, lists[0], lists[1], lists[2], lists[3], lists[4], lists[5],
+                          internal_out, dropped);
+    Py_DECREF(internal_out);
+done:
+    buf_free(&t.url);
+    for (int i = 0; i < 7; i++) Py_XDECREF(lists[i]);
+    Py_XDECREF(dropped);
+    return result;
+}
+
+/* registered_domain(host) -> str | None | False: the C suffix walk for a lower-case ASCII
+ * host; False when Python must decide (punycode labels, other characters). */
+static PyObject *psl_domain(PyObject *Py_UNUSED(module), PyObject *host) {
+    if (!PyUnicode_Check(host) || !PyUnicode_IS_ASCII(host)) Py_RETURN_FALSE;
+    const char *s = (const char *)PyUnicode_1BYTE_DATA(host);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(host);
+    int digits = 1;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.'))
+            Py_RETURN_FALSE;
+        if (c != '.' && (c < '0' || c > '9')) digits = 0;
+    }
+    if (n == 0 || s[n - 1] == '.' || has_punycode_label(s, (size_t)n)) Py_RETURN_FALSE;
+    if (digits) Py_RETURN_NONE;
+    Py_ssize_t start = psl_registered(s, (size_t)n);
+    if (start < 0) Py_RETURN_NONE;
+    return ascii_str(s + start, (size_t)(n - start));
+}
+
 static PyMethodDef module_methods[] = {
+    {"resolve_links", (PyCFunction)(void (*)(void))resolve_links, METH_FASTCALL,
+     "resolve_links(hrefs, base, base_host, page_host, page_domain, fallback, domain_of, "
+     "id_prefix, keep_internal) -> (indexes, positions, urls, hosts, domains, ids, internal, "
+     "dropped): the page's usable links resolved, limited and split internal/external "
+     "(see the URL section of _pagewalk.c)."},
+    {"psl_load", psl_load, METH_O,
+     "psl_load(rules) -> count: load the public-suffix rules the C suffix walk uses."},
+    {"registered_domain", psl_domain, METH_O,
+     "registered_domain(host) -> str | None | False (False: Python must decide)."},
     {"walk", walk, METH_O,
      "walk(html: bytes) -> Page: parse UTF-8 HTML with Lexbor and gather title, base href, "
      "visible text and the a[href] links with anchor, region, rel and heading chain."},
@@ -1959,7 +2642,10 @@ PyMODINIT_FUNC PyInit__pagewalk(void) {
     Py_INCREF(&PageType);
     if (PyModule_AddObject(module, "Page", (PyObject *)&PageType) < 0 ||
         PyModule_AddIntConstant(module, "MAX_ANCHOR_CHARS", MAX_ANCHOR_CHARS) < 0 ||
-        PyModule_AddIntConstant(module, "MAX_BLOCK_CHARS", MAX_BLOCK_CHARS) < 0) {
+        PyModule_AddIntConstant(module, "MAX_BLOCK_CHARS", MAX_BLOCK_CHARS) < 0 ||
+        PyModule_AddIntConstant(module, "MAX_URL_CHARS", MAX_URL_BYTES) < 0 ||
+        PyModule_AddIntConstant(module, "MAX_HOST_CHARS", MAX_HOST_BYTES) < 0 ||
+        PyModule_AddIntConstant(module, "MAX_LABEL_CHARS", MAX_LABEL_BYTES) < 0) {
         Py_DECREF(&PageType);
         Py_DECREF(module);
         return NULL;

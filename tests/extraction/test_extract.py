@@ -142,10 +142,10 @@ def test_a_page_that_fails_is_counted_and_the_file_goes_on(tmp_path, monkeypatch
     path.write_bytes(b"".join(members))
     real = extract_module.parse_raw
 
-    def flaky(payload, url, charset=None):
+    def flaky(payload, url, charset=None, *args):
         if url.endswith("/1"):
             raise RuntimeError("boom")
-        return real(payload, url, charset)
+        return real(payload, url, charset, *args)
 
     monkeypatch.setattr(extract_module, "parse_raw", flaky)
     stats = ExtractStats()

@@ -2577,12 +2577,113 @@ static PyObject *psl_domain(PyObject *Py_UNUSED(module), PyObject *host) {
     return ascii_str(s + start, (size_t)(n - start));
 }
 
+/* ---- the sentence around a link ---------------------------------------------------------
+ * sentence(block, anchor, max_chars): extraction.html's rule in one pass over the block's
+ * text: whitespace folded to single spaces (str.split() + " ".join), the anchor found, the
+ * sentence bounded by the last sentence end before it and the first after it, where a
+ * sentence end is [.!?;] + space + [A-ZÄÖÜ0-9"'(] or space + [|•·] + space (the regular
+ * expression _SENTENCE_END of the folded text, whose only whitespace is one space). */
+static inline int sentence_start_char(Py_UCS4 c) {
+    return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == 0xC4 || c == 0xD6 ||
+           c == 0xDC || c == '"' || c == '\'' || c == '(';
+}
+static inline int sentence_punct(Py_UCS4 c) { return c == '.' || c == '!' || c == '?' || c == ';'; }
+static inline int sentence_bar(Py_UCS4 c) { return c == '|' || c == 0x2022 || c == 0xB7; }
+
+static PyObject *sentence(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 3 || !PyUnicode_Check(args[0]) || !PyUnicode_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "sentence(block: str, anchor: str, max_chars: int)");
+        return NULL;
+    }
+    PyObject *block = args[0], *anchor = args[1];
+    Py_ssize_t cap = PyLong_AsSsize_t(args[2]);
+    if (cap == -1 && PyErr_Occurred()) return NULL;
+    int kind = PyUnicode_KIND(block);
+    const void *data = PyUnicode_DATA(block);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(block);
+    char *folded = PyMem_Malloc((size_t)(n ? n : 1) * (size_t)kind);
+    if (folded == NULL) return PyErr_NoMemory();
+    Py_ssize_t len = 0;
+    int pending_space = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (Py_UNICODE_ISSPACE(c)) {
+            pending_space = len > 0;
+            continue;
+        }
+        if (pending_space) {
+            PyUnicode_WRITE(kind, folded, len++, ' ');
+            pending_space = 0;
+        }
+        PyUnicode_WRITE(kind, folded, len++, c);
+    }
+    if (len == 0) {
+        PyMem_Free(folded);
+        Py_INCREF(anchor);
+        return anchor;
+    }
+    PyObject *text = PyUnicode_FromKindAndData(kind, folded, len);
+    PyMem_Free(folded);
+    if (text == NULL) return NULL;
+    Py_ssize_t anchor_len = PyUnicode_GET_LENGTH(anchor);
+    Py_ssize_t at = anchor_len ? PyUnicode_Find(text, anchor, 0, len, 1) : -1;
+    if (at == -2) {
+        Py_DECREF(text);
+        return NULL;
+    }
+    PyObject *result;
+    if (at < 0) {
+        result = PyUnicode_Substring(text, 0, cap < len ? cap : len);
+        Py_DECREF(text);
+        return result;
+    }
+    kind = PyUnicode_KIND(text);
+    data = PyUnicode_DATA(text);
+    Py_ssize_t start = 0, end = len;
+    for (Py_ssize_t i = 0; i + 2 <= at;) { /* non-overlapping matches inside text[:at] */
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (sentence_punct(c) && i + 2 < at && PyUnicode_READ(kind, data, i + 1) == ' ' &&
+            sentence_start_char(PyUnicode_READ(kind, data, i + 2)))
+            i = start = i + 2;
+        else if (c == ' ' && i + 3 <= at && sentence_bar(PyUnicode_READ(kind, data, i + 1)) &&
+                 PyUnicode_READ(kind, data, i + 2) == ' ')
+            i = start = i + 3;
+        else
+            i++;
+    }
+    for (Py_ssize_t i = at + anchor_len; i < len; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if ((sentence_punct(c) && i + 2 < len && PyUnicode_READ(kind, data, i + 1) == ' ' &&
+             sentence_start_char(PyUnicode_READ(kind, data, i + 2))) ||
+            (c == ' ' && i + 2 < len && sentence_bar(PyUnicode_READ(kind, data, i + 1)) &&
+             PyUnicode_READ(kind, data, i + 2) == ' ')) {
+            end = i + 1;
+            break;
+        }
+    }
+    Py_ssize_t lo = start, hi = end;
+    while (lo < hi && PyUnicode_READ(kind, data, lo) == ' ') lo++;
+    while (hi > lo && PyUnicode_READ(kind, data, hi - 1) == ' ') hi--;
+    if (hi - lo > cap) {
+        lo = at - cap / 2 > start ? at - cap / 2 : start;
+        hi = lo + cap < len ? lo + cap : len;
+        while (lo < hi && PyUnicode_READ(kind, data, lo) == ' ') lo++;
+        while (hi > lo && PyUnicode_READ(kind, data, hi - 1) == ' ') hi--;
+    }
+    result = PyUnicode_Substring(text, lo, hi);
+    Py_DECREF(text);
+    return result;
+}
+
 static PyMethodDef module_methods[] = {
     {"resolve_links", (PyCFunction)(void (*)(void))resolve_links, METH_FASTCALL,
      "resolve_links(hrefs, base, base_host, page_host, page_domain, fallback, domain_of, "
      "id_prefix, keep_internal) -> (indexes, positions, urls, hosts, domains, ids, internal, "
      "dropped): the page's usable links resolved, limited and split internal/external "
      "(see the URL section of _pagewalk.c)."},
+    {"sentence", (PyCFunction)(void (*)(void))sentence, METH_FASTCALL,
+     "sentence(block, anchor, max_chars) -> the sentence of the whitespace-folded block "
+     "that holds the anchor (see extraction.html.sentence_around)."},
     {"psl_load", psl_load, METH_O,
      "psl_load(rules) -> count: load the public-suffix rules the C suffix walk uses."},
     {"registered_domain", psl_domain, METH_O,

@@ -53,7 +53,9 @@ _NO_NESTING = frozenset(
 )
 _FLAT_STRIP = re.compile(r"</?(?!(?:a|img|h[1-6]|p|br|title|base|meta)\b)[a-zA-Z][^>]*>")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
-_SENTENCE_END = re.compile(r"[.!?;]\s+(?=[A-ZÄÖÜ0-9\"'(])|\s[|•·]\s")
+#: Where a sentence ends, as a regular expression over whitespace-folded text (the C pass
+#: implements it; tests check one against the other).
+SENTENCE_END = re.compile(r"[.!?;]\s+(?=[A-ZÄÖÜ0-9\"'(])|\s[|•·]\s")
 _STOPWORDS = {
     "en": _words("the and of to in is for with that on are we our you this by as from be"),
     "de": _words("der die und das ist mit für von zu den im des ein eine wir unsere auf sie"),
@@ -412,29 +414,17 @@ def _page_links(
 
 def sentence_around(block: str | None, anchor: str) -> str:
     """The sentence of a link's block text (``block.text(separator=" ")``, capped by the
-    walk) that contains its anchor (the anchor when there is no block)."""
+    walk) that contains its anchor (the anchor when there is no block or it is blank).
+
+    The block's whitespace is folded to single spaces; the sentence runs from the last
+    sentence end before the anchor to the first after it (:data:`SENTENCE_END`, matched on
+    the folded text) and is at most :data:`MAX_CONTEXT_CHARS` long, centred on the anchor
+    when cut. One C pass (``_pagewalk.sentence``); an anchor not in the block gives the
+    block's start.
+    """
     if block is None:
         return anchor
-    return _sentence_in(block, anchor)
-
-
-def _sentence_in(raw: str, anchor: str) -> str:
-    text = " ".join(raw.split())
-    if not text:
-        return anchor
-    at = text.find(anchor) if anchor else -1
-    if at < 0:
-        return text[:MAX_CONTEXT_CHARS]
-    start = 0
-    for match in _SENTENCE_END.finditer(text, 0, at):
-        start = match.end()
-    end_match = _SENTENCE_END.search(text, at + len(anchor))
-    end = end_match.start() + 1 if end_match else len(text)
-    sentence = text[start:end].strip()
-    if len(sentence) > MAX_CONTEXT_CHARS:
-        lo = max(start, at - MAX_CONTEXT_CHARS // 2)
-        sentence = text[lo : lo + MAX_CONTEXT_CHARS].strip()
-    return sentence
+    return _pagewalk.sentence(block, anchor, MAX_CONTEXT_CHARS)
 
 
 def visible_text(tree: LexborHTMLParser) -> str:

@@ -1,7 +1,9 @@
 """``supplylinks bench pipeline``: the extract Spark job vs. in-process extraction.
 
-Writes a crawl segment of N generated records of realistic size (~40 KB, ~200 links, the
-extraction benchmark's generator) in Common Crawl's layout, extracts it in this process on
+Writes a crawl segment of N generated pages in Common Crawl's layout — diverse pages by
+default (30-60 KB, ~250 links, nothing pooled: ``extraction.synthetic.write_diverse_warc``,
+with a request and a metadata record per page as in CC), ``--pages pooled`` for the old
+benchmark's pre-rendered blocks (~40 KB, ~200 links) — extracts it in this process on
 one core (CPU seconds of ``extract_warc_columns``: the ceiling per core), then in one
 process per core at once (the machine's parallel scaling, without Spark), then
 materializes ``pages``/``hyperlinks`` over Dagster Pipes on the local runtime (PySpark
@@ -11,15 +13,15 @@ file writes and the Delta commits. Both figures come from the same run on the sa
 the per-core figure is the faster of the two single-core passes, so a slow spell of the
 shared host during one of them never flatters the job (``job_vs_mean_of_passes_x_cores``
 gives the ratio against their mean too). The job's phase timings are printed, and the last
-line is one JSON object.
+line is one JSON object. A record is an HTML page (response record), in every figure.
 
-Default size: 300,000 records in 24 files of 12,500 records (~1.4 GB of WARC), 12 files per
-core. A throughput figure needs each worker to read many files, as it does on a real
-segment (~900 WARC files of ~40,000 records each): the one-time costs — Dagster, the JVM,
-each Python worker's imports and the first file's fresh heap — are ~2 s per worker, which
-is 8-10 % of a run of 4 files per core (``--records 100000 --files 8``: ratio 0.60-0.65
-measured) and ~3 % of this one. ``job_seconds_after_startup`` shows the run without
-Dagster and the JVM start.
+Default size: 100,000 diverse pages in 16 files (~1.5 GB of WARC), 8 files per core. A
+throughput figure needs each worker to read many files, as it does on a real segment
+(~900 WARC files of ~40,000 records each): the one-time costs — Dagster, the JVM, each
+Python worker's imports and the first file's fresh heap — are ~2 s per worker, small
+against extracting 50,000 diverse pages per core (on pooled pages, which extract ~7x
+faster, ``--records 300000 --files 24`` keeps them near 3 %).
+``job_seconds_after_startup`` shows the run without Dagster and the JVM start.
 """
 
 from __future__ import annotations
@@ -35,8 +37,12 @@ from pathlib import Path
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("pipeline", help="extract job throughput vs in-process extraction")
-    parser.add_argument("--records", type=int, default=300_000, help="records to generate")
-    parser.add_argument("--files", type=int, default=24, help="WARC files to spread them over")
+    parser.add_argument("--records", type=int, default=100_000, help="pages to generate")
+    parser.add_argument("--files", type=int, default=16, help="WARC files to spread them over")
+    parser.add_argument(
+        "--pages", choices=("diverse", "pooled"), default="diverse",
+        help="generated pages: diverse (nothing repeated) or pooled (the old benchmark's)",
+    )  # fmt: skip
     parser.add_argument("--workdir", help="keep inputs and tables here (default: a temp dir)")
     parser.add_argument("--cores", type=int, default=os.cpu_count() or 1)
     parser.set_defaults(func=run)
@@ -59,7 +65,8 @@ def in_process(files: list[Path], seeds: list[dict]) -> dict:
             ):
                 links += len(columns["link_id"])
     return {
-        "records": stats.records_read,
+        "records": stats.pages,  # HTML pages: CC files hold request/metadata records too
+        "warc_records": stats.records_read,
         "links": links,
         "cpu_seconds": time.process_time() - started,
         "wall_seconds": time.perf_counter() - wall,
@@ -97,14 +104,17 @@ def in_process_parallel(files: list[Path], seeds: list[dict], workers: int) -> d
 BENCH_CRAWL = "CC-MAIN-2099-01"
 
 
-def build_segment(root: Path, records: int, files: int, workers: int = 1) -> None:
+def build_segment(
+    root: Path, records: int, files: int, workers: int = 1, pages: str = "diverse"
+) -> None:
     """One crawl segment of ``files`` WARC files in the real bucket's layout (the files are
     independent and deterministic, so they are generated in parallel)."""
     import gzip
     from concurrent.futures import ProcessPoolExecutor
 
-    from extraction.synthetic import write_warc
+    from extraction.synthetic import write_diverse_warc, write_warc
 
+    write = write_diverse_warc if pages == "diverse" else write_warc
     segment = root / "crawl-data" / BENCH_CRAWL / "segments" / "4000000000000.00" / "warc"
     segment.mkdir(parents=True, exist_ok=True)
     paths, first, jobs = [], 0, []
@@ -116,7 +126,10 @@ def build_segment(root: Path, records: int, files: int, workers: int = 1) -> Non
         paths.append(str((segment / name).relative_to(root)))
     with ProcessPoolExecutor(max_workers=max(1, workers)) as pool:
         for done in [
-            pool.submit(write_warc, path, count, seed=seed, first_page=start)
+            # diverse pages: one crawl (seed 0), disjoint page ranges; pooled: a seed a file
+            pool.submit(
+                write, path, count, seed=0 if pages == "diverse" else seed, first_page=start
+            )
             for path, count, seed, start in jobs
         ]:
             done.result()
@@ -142,8 +155,10 @@ def run(args: argparse.Namespace) -> int:
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="bench-pipeline-"))
     root = workdir / "commoncrawl"
     if not root.exists():
-        print(f"generating {args.records} records under {root} ...", flush=True)
-        build_segment(root, args.records, args.files, workers=args.cores)
+        print(f"generating {args.records} {args.pages} pages under {root} ...", flush=True)
+        started = time.perf_counter()
+        build_segment(root, args.records, args.files, workers=args.cores, pages=args.pages)
+        print(f"generated in {time.perf_counter() - started:.0f} s", flush=True)
     seeds = SAMPLE_SEEDS
     crawl = BENCH_CRAWL
     segment_of = crawl_warc_segments(str(root), crawl)
@@ -186,7 +201,8 @@ def run(args: argparse.Namespace) -> int:
         for m in result.get_asset_materialization_events()
         for m in [m.event_specific_data.materialization]
     }
-    job_records = metadata["pages"]["records_read"].value
+    job_metadata = metadata["pages"]
+    job_records = (job_metadata.get("pages") or job_metadata["records_read"]).value
     phases = metadata["pages"]["phase_seconds"].value
     write_seconds = metadata["pages"]["task_write_seconds"].value
     task_seconds = metadata["pages"]["task_seconds"].value
@@ -201,7 +217,9 @@ def run(args: argparse.Namespace) -> int:
     in_job_seconds = metadata["pages"]["duration_seconds"].value
     in_job_rate = job_records / in_job_seconds
     figures = {
+        "pages": args.pages,
         "records": baseline["records"],
+        "job_records": job_records,
         "files": len(files),
         "segments": len(set(segment_of.values())),
         "compressed_mb": round(compressed_mb, 1),

@@ -2049,9 +2049,13 @@ static int has_punycode_label(const char *host, size_t n) {
 /* Why a resolved URL (host at url[host_at:host_at+host_len]) must not be stored, or NULL.
  * Hosts made only of digits and dots must be a dotted-quad IPv4 address. */
 static const char *limit_reason(const char *url, size_t len, const char *host, size_t hlen) {
-    if (len > MAX_URL_BYTES) return "url_too_long";
-    for (size_t i = 0; i < len; i++)
-        if ((unsigned char)url[i] < 0x20 || url[i] == 0x7f) return "control_char_url";
+    size_t chars = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)url[i];
+        if (c < 0x20 || c == 0x7f) return "control_char_url";
+        chars += (c & 0xC0) != 0x80;
+    }
+    if (chars > MAX_URL_BYTES) return "url_too_long";
     if (hlen > MAX_HOST_BYTES) return "host_too_long";
     size_t label = 0, digits_only = 1;
     for (size_t i = 0; i < hlen; i++) {
@@ -2080,7 +2084,7 @@ static const char *limit_reason(const char *url, size_t len, const char *host, s
 static inline int href_plain(const char *s, size_t n) {
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c <= 0x20 || c >= 0x7f || c == '\\') return 0;
+        if (c <= 0x20 || c == 0x7f || c == '\\') return 0; /* UTF-8 bytes are fine */
     }
     return 1;
 }
@@ -2105,6 +2109,10 @@ typedef struct {
     size_t host_at, host_len; /* the host within url */
 } Target;
 
+/* idna_netloc(netloc) -> ASCII host | None, for a netloc with non-ASCII characters (the
+ * resolve_links call's argument, Python: urlsplit + IDNA, cached per host). */
+static PyObject *idna_netloc;
+
 enum { RES_OK = 0, RES_FALLBACK = 1, RES_DROP = 2 };
 
 /* normalize_url of "scheme://..." (plain ASCII, scheme http/https of scheme_len bytes). */
@@ -2114,37 +2122,74 @@ static int normalize_absolute(const char *s, size_t n, size_t scheme_len, Target
     size_t net_end = at;
     while (net_end < n && s[net_end] != '/' && s[net_end] != '?' && s[net_end] != '#') net_end++;
     size_t colon = net_end;
+    int wide = 0;
     for (size_t i = at; i < net_end; i++) {
         if (s[i] == '@' || s[i] == '[' || s[i] == ']') return RES_FALLBACK;
         if (s[i] == ':' && colon == net_end) colon = i;
+        wide |= (unsigned char)s[i] >= 0x80;
+    }
+    PyObject *idn = NULL;
+    if (wide) { /* an IDN host: Python encodes it (IDNA 2003 + fallbacks), C does the rest */
+        if (idna_netloc == NULL) return RES_FALLBACK;
+        PyObject *netloc = PyUnicode_DecodeUTF8(s + at, (Py_ssize_t)(net_end - at), "strict");
+        if (netloc == NULL) return -1;
+        idn = PyObject_CallOneArg(idna_netloc, netloc);
+        Py_DECREF(netloc);
+        if (idn == NULL) return -1;
+        if (!PyUnicode_Check(idn) || !PyUnicode_IS_ASCII(idn)) {
+            Py_DECREF(idn);
+            return RES_FALLBACK;
+        }
+        for (size_t i = colon; i < net_end; i++)
+            if ((unsigned char)s[i] >= 0x80) {
+                Py_DECREF(idn);
+                return RES_FALLBACK;
+            }
     }
     long port = -1;
     if (colon + 1 < net_end) {
-        if (net_end - colon - 1 > 5) return RES_FALLBACK;
+        int bad = net_end - colon - 1 > 5;
         port = 0;
-        for (size_t i = colon + 1; i < net_end; i++) {
-            if (s[i] < '0' || s[i] > '9') return RES_FALLBACK;
+        for (size_t i = colon + 1; i < net_end && !bad; i++) {
+            if (s[i] < '0' || s[i] > '9') bad = 1;
             port = port * 10 + (s[i] - '0');
         }
-        if (port > 65535) return RES_FALLBACK;
+        if (bad || port > 65535) {
+            Py_XDECREF(idn);
+            return RES_FALLBACK;
+        }
     }
-    size_t host_end = colon;
-    while (host_end > at && s[host_end - 1] == '.') host_end--;
-    if (host_end == at) return RES_FALLBACK;
+    const char *hs = s + at;
+    size_t hn = colon - at;
+    if (idn != NULL) {
+        hs = (const char *)PyUnicode_1BYTE_DATA(idn);
+        hn = (size_t)PyUnicode_GET_LENGTH(idn);
+    }
+    while (hn > 0 && hs[hn - 1] == '.') hn--;
+    if (hn == 0) {
+        Py_XDECREF(idn);
+        return RES_FALLBACK;
+    }
     t->url.len = 0;
-    if (buf_reserve(&t->url, n + 8) < 0) return -1;
+    if (buf_reserve(&t->url, n + hn + 8) < 0) {
+        Py_XDECREF(idn);
+        return -1;
+    }
     buf_add(&t->url, https ? "https://" : "http://", https ? 8 : 7);
     t->host_at = t->url.len;
     char prev = 0;
-    for (size_t i = at; i < host_end; i++) {
-        char c = lower(s[i]);
+    for (size_t i = 0; i < hn; i++) {
+        char c = lower(hs[i]);
         if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
               c == '.') ||
-            (c == '.' && prev == '.'))
+            (c == '.' && prev == '.')) {
+            Py_XDECREF(idn);
             return RES_FALLBACK;
+        }
         t->url.data[t->url.len++] = c;
         prev = c;
     }
+    Py_XDECREF(idn);
     t->host_len = t->url.len - t->host_at;
     if (port >= 0 && port != (https ? 443 : 80)) {
         char digits[8];
@@ -2338,11 +2383,11 @@ static int resolve_href(const Base *b, const char *s, size_t n, Target *t, const
 /* The Base of a normalised base URL and its host (both str; host may be None). */
 static int base_init(Base *b, PyObject *base, PyObject *host) {
     memset(b, 0, sizeof *b);
-    if (!PyUnicode_Check(base) || !PyUnicode_IS_ASCII(base) || !PyUnicode_Check(host) ||
-        !PyUnicode_IS_ASCII(host))
-        return 0;
-    const char *s = (const char *)PyUnicode_1BYTE_DATA(base);
-    size_t n = (size_t)PyUnicode_GET_LENGTH(base);
+    if (!PyUnicode_Check(base) || !PyUnicode_Check(host) || !PyUnicode_IS_ASCII(host)) return 0;
+    Py_ssize_t base_len;
+    const char *s = PyUnicode_AsUTF8AndSize(base, &base_len);
+    if (s == NULL) return -1;
+    size_t n = (size_t)base_len;
     size_t scheme = scheme_length(s, n);
     if (!(scheme == 4 || scheme == 5) || n < scheme + 3 || s[scheme + 1] != '/') return 0;
     size_t origin = scheme + 3;
@@ -2409,17 +2454,18 @@ static PyObject *hex_id(PyObject *prefix, Py_ssize_t position, const char *url, 
  * fallback(href) -> (url, host) | reason str; domain_of(host) -> str | None. */
 static PyObject *resolve_links(PyObject *Py_UNUSED(module), PyObject *const *args,
                                Py_ssize_t nargs) {
-    if (nargs != 9 || !PyList_Check(args[0])) {
+    if (nargs != 10 || !PyList_Check(args[0])) {
         PyErr_SetString(PyExc_TypeError,
                         "resolve_links(hrefs, base, base_host, page_host, page_domain, fallback, "
-                        "domain_of, id_prefix, keep_internal)");
+                        "domain_of, id_prefix, keep_internal, idna_netloc)");
         return NULL;
     }
     PyObject *hrefs = args[0], *page_host = args[3], *page_domain = args[4];
     PyObject *fallback = args[5], *domain_of = args[6], *prefix = args[7];
     int keep_internal = PyObject_IsTrue(args[8]);
+    idna_netloc = args[9] == Py_None ? NULL : args[9];
     Base base;
-    base_init(&base, args[1], args[2]);
+    if (base_init(&base, args[1], args[2]) < 0) return NULL;
     const char *ph = NULL, *pd = NULL;
     Py_ssize_t phl = 0, pdl = 0;
     if (PyUnicode_Check(page_host)) ph = PyUnicode_AsUTF8AndSize(page_host, &phl);
@@ -2440,9 +2486,34 @@ static PyObject *resolve_links(PyObject *Py_UNUSED(module), PyObject *const *arg
         const char *url, *host;
         Py_ssize_t url_len, host_len;
         int status = RES_FALLBACK;
-        if (PyUnicode_Check(href) && PyUnicode_IS_ASCII(href))
-            status = resolve_href(&base, (const char *)PyUnicode_1BYTE_DATA(href),
-                                  (size_t)PyUnicode_GET_LENGTH(href), &t, &reason);
+        if (PyUnicode_Check(href)) {
+            Py_ssize_t chars = PyUnicode_GET_LENGTH(href), first = 0, last = chars;
+            Py_ssize_t size;
+            const char *text = PyUnicode_AsUTF8AndSize(href, &size);
+            if (text == NULL) goto done;
+            /* the resolver strips an href that starts with whitespace (str.strip()); one
+             * that only ends with it is left to Python (its spaces become %20 on a path) */
+            while (first < size && (text[first] == ' ' || (text[first] >= 9 && text[first] <= 13)))
+                first++;
+            last = size;
+            if (first > 0)
+                while (last > first && (text[last - 1] == ' ' || (text[last - 1] >= 9 && text[last - 1] <= 13)))
+                    last--;
+            int plain_ends = chars > 0 && !Py_UNICODE_ISSPACE(PyUnicode_READ_CHAR(href, chars - 1));
+            if (first == size) {
+                reason = "empty_href";
+                status = RES_DROP;
+            } else if (first > 0 || plain_ends) {
+                int wide_end = (unsigned char)text[first] >= 0x80 ||
+                               (unsigned char)text[last - 1] >= 0x80;
+                if (!(first > 0 && wide_end))
+                    status = resolve_href(&base, text + first, (size_t)(last - first), &t, &reason);
+            }
+            if (chars == 0) {
+                reason = "empty_href";
+                status = RES_DROP;
+            }
+        }
         if (status < 0) goto done;
         if (status == RES_DROP) {
             if (count_reason(dropped, reason) < 0) goto done;
@@ -2530,7 +2601,7 @@ static PyObject *resolve_links(PyObject *Py_UNUSED(module), PyObject *const *arg
             Py_XDECREF(domain_obj);
             continue;
         }
-        if (url_obj == NULL) url_obj = ascii_str(url, (size_t)url_len);
+        if (url_obj == NULL) url_obj = PyUnicode_DecodeUTF8(url, url_len, "strict");
         if (host_obj == NULL && url_obj != NULL) host_obj = ascii_str(host, (size_t)host_len);
         PyObject *items[7] = {PyLong_FromSsize_t(at), PyLong_FromSsize_t(position), url_obj,
                               host_obj, domain_obj,
@@ -2552,6 +2623,7 @@ static PyObject *resolve_links(PyObject *Py_UNUSED(module), PyObject *const *arg
     Py_DECREF(internal_out);
 done:
     buf_free(&t.url);
+    idna_netloc = NULL;
     for (int i = 0; i < 7; i++) Py_XDECREF(lists[i]);
     Py_XDECREF(dropped);
     return result;

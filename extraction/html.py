@@ -22,7 +22,7 @@ from functools import lru_cache
 from selectolax.lexbor import LexborHTMLParser
 
 from extraction.native import pagewalk as _pagewalk
-from extraction.urls import Resolver, registered_domain, unusable_reason
+from extraction.urls import Resolver, idna_netloc, registered_domain, unusable_reason
 
 
 def _words(text: str) -> list[str]:
@@ -393,7 +393,7 @@ def _page_links(
 
     indexes, positions, urls, hosts, domains, ids, internal, reasons = _pagewalk.resolve_links(
         page.hrefs, resolver.base, resolver.host, page_host, page_domain, fallback,
-        registered_domain, id_prefix, keep_internal,
+        registered_domain, id_prefix, keep_internal, idna_netloc,
     )  # fmt: skip
     dropped.update(reasons)
     anchors, regions, rels, headings = page.anchors, page.regions, page.rels, page.headings

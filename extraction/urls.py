@@ -17,6 +17,7 @@ skip (:func:`url_limit_reason`).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import tldextract
@@ -126,10 +127,28 @@ def registered_domain(host: str) -> str | None:
     found = pagewalk.registered_domain(host)
     if found is not False:
         return found
+    return _tldextract_domain(host)
+
+
+@lru_cache(maxsize=16_384)
+def _tldextract_domain(host: str) -> str | None:
+    """tldextract's answer for the hosts the C walk leaves to it (punycode labels: it
+    decodes them first, ~50 us a host, so answers are kept per host)."""
     if host.startswith("[") or host.replace(".", "").isdigit():
         return None
-    result = _EXTRACT(host)
-    return result.top_domain_under_public_suffix or None
+    return _EXTRACT(host).top_domain_under_public_suffix or None
+
+
+@lru_cache(maxsize=16_384)
+def idna_netloc(netloc: str) -> str | None:
+    """The ASCII host of a non-ASCII ``netloc`` as :func:`normalize_url` finds it (urlsplit,
+    then IDNA), or None; the C resolver asks for it (~100 us of IDNA a host, kept per
+    netloc: a site's links repeat its host)."""
+    try:
+        host = urlsplit("//" + netloc).hostname
+    except ValueError:
+        return None
+    return _idna_host(host) if host else None
 
 
 def url_path(url: str) -> str:

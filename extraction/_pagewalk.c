@@ -16,9 +16,10 @@
  * deeply nested pages cannot overflow the C stack; every string gathered is bounded.
  *
  * Beside the walk, small helpers keep per-link and per-byte loops of the hot path out of
- * the interpreter: utf8_scan (UTF-8 check + '<' count before parsing), lookup_targets and
- * external_positions (the per-site href cache), link_columns (target columns and link
- * ids), url_hash (CRC-32), stopword_counts (language guess) and find (WARC overrun check).
+ * the interpreter: utf8_scan (UTF-8 check + '<' count before parsing), resolve_links (URL
+ * resolution, registered domains, limits, the internal/external split and link ids),
+ * sentence (the sentence around a link), url_hash (CRC-32), stopword_counts (language
+ * guess) and find (WARC overrun check).
  * Short strings (hrefs, anchors, headings, block texts) are interned across pages in a
  * bounded table; clear_interned() empties it.
  */
@@ -655,35 +656,6 @@ fail:
     return NULL;
 }
 
-/* drop(positions): forget the links at these ascending positions (unusable hrefs), from
- * every per-link list and from the document's link table, so indexes stay aligned. */
-static PyObject *Page_drop(Page *self, PyObject *positions) {
-    if (!PyList_Check(positions)) {
-        PyErr_SetString(PyExc_TypeError, "drop() takes a list of ascending positions");
-        return NULL;
-    }
-    PyObject *lists[5] = {self->hrefs, self->anchors, self->regions, self->rels, self->headings};
-    Py_ssize_t n = PyList_GET_SIZE(positions), previous = -1;
-    for (Py_ssize_t k = 0; k < n; k++) { /* check everything before changing anything */
-        Py_ssize_t at = PyLong_AsSsize_t(PyList_GET_ITEM(positions, k));
-        if (at == -1 && PyErr_Occurred()) return NULL;
-        if (at <= previous || at >= self->count) {
-            PyErr_SetString(PyExc_ValueError, "drop() positions must ascend within the links");
-            return NULL;
-        }
-        previous = at;
-    }
-    for (Py_ssize_t k = n - 1; k >= 0; k--) {
-        Py_ssize_t at = PyLong_AsSsize_t(PyList_GET_ITEM(positions, k));
-        for (int l = 0; l < 5; l++)
-            if (PySequence_DelItem(lists[l], at) < 0) return NULL;
-        memmove(self->links + at, self->links + at + 1,
-                (size_t)(self->count - at - 1) * sizeof(self->links[0]));
-        self->count--;
-    }
-    Py_RETURN_NONE;
-}
-
 static PyObject *Page_close(Page *self, PyObject *Py_UNUSED(ignored)) {
     page_release(self);
     Py_RETURN_NONE;
@@ -702,8 +674,6 @@ static PyGetSetDef Page_getset[] = {
 static PyMethodDef Page_methods[] = {
     {"block_texts", (PyCFunction)Page_block_texts, METH_O,
      "block_texts(indexes) -> [str | None]: text of each link's block (None: no block)."},
-    {"drop", (PyCFunction)Page_drop, METH_O,
-     "drop(positions): remove these links (ascending positions) from every list."},
     {"close", (PyCFunction)Page_close, METH_NOARGS, "Free the parsed document now."},
     {NULL, NULL, 0, NULL},
 };
@@ -1268,324 +1238,6 @@ static PyObject *find_bytes(PyObject *Py_UNUSED(module), PyObject *const *args, 
         at++;
     }
     return PyLong_FromLong(-1);
-}
-
-/* ---- link columns: the per-link transposition extract_columns needs ------------------ */
-
-/* Copies an ASCII str into dst; returns its length, or -1 when it is not ASCII. */
-static inline Py_ssize_t ascii_copy(PyObject *text, char *dst, Py_ssize_t room) {
-    if (!PyUnicode_Check(text) || !PyUnicode_IS_ASCII(text)) return -1;
-    Py_ssize_t len = PyUnicode_GET_LENGTH(text);
-    if (len > room) return -1;
-    memcpy(dst, PyUnicode_1BYTE_DATA(text), (size_t)len);
-    return len;
-}
-
-static PyObject *link_id(PyObject *prefix, Py_ssize_t position, PyObject *url_hash) {
-    char buf[160], hex[32];
-    int hex_len = 0;
-    for (size_t rest = (size_t)position; rest || hex_len < 5; rest >>= 4)
-        hex[hex_len++] = "0123456789abcdef"[rest & 15];
-    for (int i = 0; i < hex_len / 2; i++) { /* digits were written least significant first */
-        char swap = hex[i];
-        hex[i] = hex[hex_len - 1 - i];
-        hex[hex_len - 1 - i] = swap;
-    }
-    Py_ssize_t used = ascii_copy(prefix, buf, 64);
-    Py_ssize_t tail = used < 0 ? -1 : ascii_copy(url_hash, buf + used + hex_len, 64);
-    if (used < 0 || tail < 0) { /* not plain hex: join as Python would */
-        PyObject *middle = PyUnicode_FromStringAndSize(hex, hex_len);
-        if (middle == NULL) return NULL;
-        PyObject *head = PyUnicode_Concat(prefix, middle);
-        Py_DECREF(middle);
-        if (head == NULL) return NULL;
-        PyObject *id = PyUnicode_Concat(head, url_hash);
-        Py_DECREF(head);
-        return id;
-    }
-    memcpy(buf + used, hex, (size_t)hex_len);
-    Py_ssize_t len = used + hex_len + tail;
-    PyObject *id = PyUnicode_New(len, 127);
-    if (id == NULL) return NULL;
-    memcpy(PyUnicode_1BYTE_DATA(id), buf, (size_t)len);
-    return id;
-}
-
-static PyObject *link_columns(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs) {
-    if (nargs != 2 || !PyList_Check(args[0]) || !PyUnicode_Check(args[1])) {
-        PyErr_SetString(PyExc_TypeError, "link_columns(targets: list, id_prefix: str)");
-        return NULL;
-    }
-    PyObject *targets = args[0], *prefix = args[1];
-    Py_ssize_t count = PyList_GET_SIZE(targets);
-    PyObject *columns[5] = {NULL, NULL, NULL, NULL, NULL};
-    for (int c = 0; c < 5; c++) {
-        columns[c] = PyList_New(count);
-        if (columns[c] == NULL) goto fail;
-    }
-    for (Py_ssize_t i = 0; i < count; i++) {
-        PyObject *target = PyList_GET_ITEM(targets, i);
-        if (!PyTuple_Check(target) || PyTuple_GET_SIZE(target) != 5) {
-            PyErr_SetString(PyExc_TypeError, "a target is a 5-tuple");
-            goto fail;
-        }
-        for (int c = 0; c < 4; c++) {
-            PyObject *value = PyTuple_GET_ITEM(target, c);
-            Py_INCREF(value);
-            PyList_SET_ITEM(columns[c], i, value);
-        }
-        PyObject *id = link_id(prefix, i + 1, PyTuple_GET_ITEM(target, 4));
-        if (id == NULL) goto fail;
-        PyList_SET_ITEM(columns[4], i, id);
-    }
-    return Py_BuildValue("(NNNNN)", columns[0], columns[1], columns[2], columns[3], columns[4]);
-fail:
-    for (int c = 0; c < 5; c++) Py_XDECREF(columns[c]);
-    return NULL;
-}
-
-
-/* ---- Arrow-ready columns: a list's values appended to buffers, no Arrow conversion ---- */
-
-/* Grow a bytearray by n bytes. CPython over-allocates only 1/8 when a bytearray outgrows
- * its allocation, so a column buffer of a whole WARC file (~150 MB) would be reallocated
- * and copied dozens of times as pages are appended (perf: ~0.2 s CPU per file in realloc).
- * Past 1 MB the allocation doubles instead: resize to twice the size, then down to the size
- * wanted, which CPython does in place because it is more than half the allocation. */
-static int bytearray_grow(PyObject *array, Py_ssize_t n) {
-    Py_ssize_t size = PyByteArray_GET_SIZE(array);
-    if (n > PY_SSIZE_T_MAX - size) {
-        PyErr_NoMemory();
-        return -1;
-    }
-    Py_ssize_t want = size + n;
-    if (want >= ((PyByteArrayObject *)array)->ob_alloc && size >= (1 << 20) &&
-        size <= PY_SSIZE_T_MAX / 2 && want < 2 * size) {
-        if (PyByteArray_Resize(array, 2 * size) < 0) return -1;
-    }
-    return PyByteArray_Resize(array, want);
-}
-
-/* append_utf8(values, data, offsets, valid): per value (str or None) its UTF-8 bytes onto
- * data, its end offset (int32, native order) onto offsets and 1/0 onto valid; offsets must
- * already end with len(data). The three make an Arrow string array. On error nothing is
- * appended. */
-static PyObject *append_utf8(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs) {
-    if (nargs != 4 || !PyList_Check(args[0]) || !PyByteArray_Check(args[1]) ||
-        !PyByteArray_Check(args[2]) || !PyByteArray_Check(args[3])) {
-        PyErr_SetString(PyExc_TypeError,
-                        "append_utf8(values: list, data: bytearray, offsets: bytearray, "
-                        "valid: bytearray)");
-        return NULL;
-    }
-    PyObject *values = args[0], *data = args[1], *offsets = args[2], *valid = args[3];
-    Py_ssize_t offsets_size = PyByteArray_GET_SIZE(offsets);
-    Py_ssize_t data_size = PyByteArray_GET_SIZE(data), valid_size = PyByteArray_GET_SIZE(valid);
-    if (offsets_size < (Py_ssize_t)sizeof(int32_t) || offsets_size % sizeof(int32_t) != 0) {
-        PyErr_SetString(PyExc_ValueError, "offsets must hold whole int32 values, at least one");
-        return NULL;
-    }
-    int32_t end;
-    memcpy(&end, PyByteArray_AS_STRING(offsets) + offsets_size - sizeof(int32_t), sizeof end);
-    if ((Py_ssize_t)end != data_size) {
-        PyErr_SetString(PyExc_ValueError, "the last offset must equal len(data)");
-        return NULL;
-    }
-    Py_ssize_t count = PyList_GET_SIZE(values);
-    /* the values' total size first: data then grows once, and the int32 bound is checked */
-    Py_ssize_t total = 0;
-    for (Py_ssize_t i = 0; i < count; i++) {
-        PyObject *value = PyList_GET_ITEM(values, i);
-        if (value == Py_None) continue;
-        if (!PyUnicode_Check(value)) {
-            PyErr_Format(PyExc_TypeError, "a str or None, not %.100s", Py_TYPE(value)->tp_name);
-            return NULL;
-        }
-        Py_ssize_t len;
-        if (PyUnicode_AsUTF8AndSize(value, &len) == NULL) return NULL;
-        if (len > (Py_ssize_t)INT32_MAX - data_size - total) {
-            PyErr_SetString(PyExc_OverflowError, "string data past 2 GiB: start a new chunk");
-            return NULL;
-        }
-        total += len;
-    }
-    if (count > (PY_SSIZE_T_MAX - offsets_size) / (Py_ssize_t)sizeof(int32_t) ||
-        bytearray_grow(offsets, count * (Py_ssize_t)sizeof(int32_t)) < 0) {
-        if (!PyErr_Occurred()) PyErr_NoMemory();
-        return NULL;
-    }
-    if (bytearray_grow(valid, count) < 0 || bytearray_grow(data, total) < 0) {
-        PyByteArray_Resize(offsets, offsets_size); /* shrinking does not fail */
-        if (PyByteArray_GET_SIZE(valid) > valid_size) PyByteArray_Resize(valid, valid_size);
-        return NULL;
-    }
-    /* No Python code runs below: the list and its strings stay as measured. */
-    char *data_at = PyByteArray_AS_STRING(data) + data_size;
-    char *offsets_at = PyByteArray_AS_STRING(offsets) + offsets_size;
-    char *valid_at = PyByteArray_AS_STRING(valid) + valid_size;
-    for (Py_ssize_t i = 0; i < count; i++) {
-        PyObject *value = PyList_GET_ITEM(values, i);
-        char flag = 0;
-        if (value != Py_None) {
-            Py_ssize_t len;
-            const char *utf8 = PyUnicode_AsUTF8AndSize(value, &len); /* cached above */
-            memcpy(data_at, utf8, (size_t)len);
-            data_at += len;
-            end += (int32_t)len;
-            flag = 1;
-        }
-        memcpy(offsets_at + i * (Py_ssize_t)sizeof(int32_t), &end, sizeof end);
-        valid_at[i] = flag;
-    }
-    Py_RETURN_NONE;
-}
-
-/* append_codes(values, codes, out): per value its code (int32, native order) onto out; a
- * value not yet in codes (a dict) gets the next code, len(codes); None is -1. On error
- * nothing is appended to out (codes may keep new entries). */
-static PyObject *append_codes(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs) {
-    if (nargs != 3 || !PyList_Check(args[0]) || !PyDict_Check(args[1]) ||
-        !PyByteArray_Check(args[2])) {
-        PyErr_SetString(PyExc_TypeError, "append_codes(values: list, codes: dict, out: bytearray)");
-        return NULL;
-    }
-    PyObject *values = args[0], *codes = args[1], *out = args[2];
-    Py_ssize_t count = PyList_GET_SIZE(values), out_size = PyByteArray_GET_SIZE(out);
-    if (count > (PY_SSIZE_T_MAX - out_size) / (Py_ssize_t)sizeof(int32_t) ||
-        bytearray_grow(out, count * (Py_ssize_t)sizeof(int32_t)) < 0) {
-        if (!PyErr_Occurred()) PyErr_NoMemory();
-        return NULL;
-    }
-    /* Hashing may run Python code (and so resize the list): re-check bounds each step. A
-     * run of the same object (a page's links to one host) reuses the last code: the list
-     * holds a reference to it, so the pointer cannot be reused for another object. */
-    PyObject *last = NULL;
-    int32_t last_code = -1;
-    for (Py_ssize_t i = 0; i < count; i++) {
-        if (i >= PyList_GET_SIZE(values)) {
-            PyErr_SetString(PyExc_RuntimeError, "the list changed size");
-            goto undo;
-        }
-        PyObject *value = PyList_GET_ITEM(values, i);
-        int32_t code = -1;
-        if (value == last) {
-            code = last_code;
-        } else if (value != Py_None) {
-            Py_INCREF(value);
-            PyObject *known = PyDict_GetItemWithError(codes, value);
-            long found = -1;
-            if (known != NULL) {
-                found = PyLong_Check(known) ? PyLong_AsLong(known) : -1;
-                if (found < 0 || found > INT32_MAX) {
-                    if (!PyErr_Occurred())
-                        PyErr_SetString(PyExc_ValueError, "codes hold ints in [0, 2**31)");
-                }
-            } else if (!PyErr_Occurred()) {
-                Py_ssize_t next = PyDict_GET_SIZE(codes);
-                PyObject *fresh = next > INT32_MAX ? NULL : PyLong_FromSsize_t(next);
-                if (fresh == NULL && !PyErr_Occurred())
-                    PyErr_SetString(PyExc_OverflowError, "more than 2**31 codes");
-                if (fresh != NULL && PyDict_SetItem(codes, value, fresh) == 0) found = (long)next;
-                Py_XDECREF(fresh);
-            }
-            Py_DECREF(value);
-            if (found < 0 || found > INT32_MAX || PyErr_Occurred()) goto undo;
-            code = (int32_t)found;
-            if (PyUnicode_CheckExact(value)) { /* other types may have a mutable hash */
-                last = value;
-                last_code = code;
-            }
-        }
-        /* out cannot have moved under us: only this function holds it while resized */
-        if (PyByteArray_GET_SIZE(out) != out_size + count * (Py_ssize_t)sizeof(int32_t)) {
-            PyErr_SetString(PyExc_RuntimeError, "out changed size");
-            return NULL;
-        }
-        memcpy(PyByteArray_AS_STRING(out) + out_size + i * (Py_ssize_t)sizeof(int32_t), &code,
-               sizeof code);
-    }
-    Py_RETURN_NONE;
-undo:
-    if (PyByteArray_GET_SIZE(out) == out_size + count * (Py_ssize_t)sizeof(int32_t)) {
-        PyObject *type, *exc_value, *tb;
-        PyErr_Fetch(&type, &exc_value, &tb);
-        PyByteArray_Resize(out, out_size);
-        PyErr_Restore(type, exc_value, tb);
-    }
-    return NULL;
-}
-
-/* ---- per-link list work of extraction.html, kept out of the interpreter -------------- */
-
-/* lookup_targets(cache, hrefs) -> (targets, misses, unusable): per href the cached target
- * tuple (None otherwise), the positions of hrefs not in the cache, and the positions of
- * hrefs cached as unusable (the cache holds the reason, a str, for those). */
-static int append_index(PyObject *list, Py_ssize_t at) {
-    PyObject *value = PyLong_FromSsize_t(at);
-    if (value == NULL) return -1;
-    int status = PyList_Append(list, value);
-    Py_DECREF(value);
-    return status;
-}
-
-static PyObject *lookup_targets(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs) {
-    if (nargs != 2 || !PyDict_Check(args[0]) || !PyList_Check(args[1])) {
-        PyErr_SetString(PyExc_TypeError, "lookup_targets(cache: dict, hrefs: list)");
-        return NULL;
-    }
-    PyObject *cache = args[0], *hrefs = args[1];
-    Py_ssize_t count = PyList_GET_SIZE(hrefs);
-    PyObject *targets = PyList_New(count), *misses = PyList_New(0), *unusable = PyList_New(0);
-    if (targets == NULL || misses == NULL || unusable == NULL) goto fail;
-    for (Py_ssize_t i = 0; i < count; i++) {
-        PyObject *target = PyDict_GetItemWithError(cache, PyList_GET_ITEM(hrefs, i));
-        if (target == NULL && PyErr_Occurred()) goto fail;
-        if (target == NULL || !PyTuple_Check(target)) {
-            if (append_index(target == NULL ? misses : unusable, i) < 0) goto fail;
-            target = Py_None;
-        }
-        Py_INCREF(target);
-        PyList_SET_ITEM(targets, i, target);
-    }
-    return Py_BuildValue("(NNN)", targets, misses, unusable);
-fail:
-    Py_XDECREF(targets);
-    Py_XDECREF(misses);
-    Py_XDECREF(unusable);
-    return NULL;
-}
-
-/* external_positions(targets) -> positions whose target[3] (internal) is False. */
-static PyObject *external_positions(PyObject *Py_UNUSED(module), PyObject *targets) {
-    if (!PyList_Check(targets)) {
-        PyErr_SetString(PyExc_TypeError, "external_positions() takes a list of targets");
-        return NULL;
-    }
-    PyObject *found = PyList_New(0);
-    if (found == NULL) return NULL;
-    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(targets); i++) {
-        PyObject *target = PyList_GET_ITEM(targets, i);
-        if (!PyTuple_Check(target) || PyTuple_GET_SIZE(target) < 4) {
-            PyErr_SetString(PyExc_TypeError, "a target is a 5-tuple");
-            Py_DECREF(found);
-            return NULL;
-        }
-        int internal = PyObject_IsTrue(PyTuple_GET_ITEM(target, 3));
-        if (internal < 0) {
-            Py_DECREF(found);
-            return NULL;
-        }
-        if (!internal) {
-            PyObject *at = PyLong_FromSsize_t(i);
-            if (at == NULL || PyList_Append(found, at) < 0) {
-                Py_XDECREF(at);
-                Py_DECREF(found);
-                return NULL;
-            }
-            Py_DECREF(at);
-        }
-    }
-    return found;
 }
 
 /* stopword_counts(text, max_chars, table, max_word, languages) -> hits per language.
@@ -2763,11 +2415,6 @@ static PyMethodDef module_methods[] = {
     {"walk", walk, METH_O,
      "walk(html: bytes) -> Page: parse UTF-8 HTML with Lexbor and gather title, base href, "
      "visible text and the a[href] links with anchor, region, rel and heading chain."},
-    {"lookup_targets", (PyCFunction)(void (*)(void))lookup_targets, METH_FASTCALL,
-     "lookup_targets(cache, hrefs) -> (targets, misses, unusable): cached target tuples "
-     "(None otherwise), positions not cached, positions cached as unusable (str reason)."},
-    {"external_positions", external_positions, METH_O,
-     "external_positions(targets) -> positions of the targets whose internal flag is false."},
     {"stopword_counts", (PyCFunction)(void (*)(void))stopword_counts, METH_FASTCALL,
      "stopword_counts(text, max_chars, table, max_word, languages) -> hits per language "
      "of the words of text[:max_chars].lower().split() (table: word -> language bit mask)."},
@@ -2779,17 +2426,6 @@ static PyMethodDef module_methods[] = {
      "find(haystack, needle) -> haystack.find(needle), fast when needle[0] is rare."},
     {"utf8_scan", utf8_scan, METH_O,
      "utf8_scan(data: bytes) -> (valid_utf8, ascii, count of '<'): one pass, no decoding."},
-    {"link_columns", (PyCFunction)(void (*)(void))link_columns, METH_FASTCALL,
-     "link_columns(targets, id_prefix) -> (dst_urls, dst_hosts, dst_domains, internal, "
-     "link_ids): targets are (url, host, domain, internal, url_hash); a link id is "
-     "id_prefix + f'{position:05x}' + url_hash (position from 1)."},
-    {"append_utf8", (PyCFunction)(void (*)(void))append_utf8, METH_FASTCALL,
-     "append_utf8(values, data, offsets, valid): each str (or None) of the list as UTF-8 "
-     "bytes onto data, its end offset (int32) onto offsets, 1 (0 for None) onto valid; "
-     "offsets must already end with len(data). A failed call appends nothing."},
-    {"append_codes", (PyCFunction)(void (*)(void))append_codes, METH_FASTCALL,
-     "append_codes(values, codes, out): each value's code (int32) onto out; new values get "
-     "the next code len(codes) in the dict codes; None is -1. A failed call appends nothing."},
     {NULL, NULL, 0, NULL},
 };
 

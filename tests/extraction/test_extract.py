@@ -14,6 +14,7 @@ import extraction.extract as extract_module
 from extraction.companies import SeedCompanies
 from extraction.extract import (
     LINK_COLUMNS,
+    MAX_PARSE_CHARS,
     PAGE_COLUMNS,
     ExtractStats,
     extract_columns,
@@ -260,3 +261,40 @@ def test_real_warc_links_equal_the_recorded_extraction(real_warc, reader: str) -
                 want.pop(name)
             have.pop("kind")
         assert have == want
+
+
+def test_urls_beyond_the_limits_are_counted_skips_never_rows(tmp_path) -> None:
+    hrefs = [
+        "https://ok.example.org/",
+        "https://long.example.org/" + "p" * 2100,
+        "https://" + "l" * 64 + ".example.org/",
+        "https://" + "a." * 130 + "example.org/",
+        "http://999.999.999.999/",
+        "/x\x01y",
+    ]
+    body = "".join(f'<a href="{href}">x</a>' for href in hrefs)
+    tail = "<a href='https://lost.example.org/'>lost</a>" * 3
+    big = "<p>" + "w " * (MAX_PARSE_CHARS // 2) + "</p>" + tail
+    members = [
+        html_record(page(body=body), url="https://www.acme.de/"),
+        html_record(page(body="<a href='/a'>a</a>"), url="https://www.acme.de/" + "q" * 3000),
+        html_record(page(body="<a href='/a'>a</a>"), url="https://www.acme.de/\x02"),
+        html_record(page(body=big), url="https://www.acme.de/big"),
+    ]
+    path = tmp_path / "limits.warc.gz"
+    path.write_bytes(b"".join(gz(member) for member in members))
+    stats = ExtractStats()
+    rows = list(extract_warc(path, "limits.warc.gz", stats=stats))
+    assert [p["url"] for p, _ in rows] == ["https://www.acme.de/", "https://www.acme.de/big"]
+    assert [link["dst_url"] for link in rows[0][1]] == ["https://ok.example.org/"]
+    assert rows[1][0]["truncated"] and not rows[1][1]
+    assert {k: v for k, v in stats.skipped.items() if k.startswith(("link_", "page_"))} == {
+        "link_url_too_long": 1,
+        "link_host_label_too_long": 1,
+        "link_host_too_long": 1,
+        "link_invalid_ip_host": 1,
+        "link_control_char_url": 1,
+        "page_url_too_long": 1,
+        "page_control_char_url": 1,
+        "link_after_payload_cap": 3,  # the reader keeps 2 MB of a payload, too
+    }

@@ -16,9 +16,10 @@
  * deeply nested pages cannot overflow the C stack; every string gathered is bounded.
  *
  * Beside the walk, small helpers keep per-link and per-byte loops of the hot path out of
- * the interpreter: utf8_scan (UTF-8 check + '<' count before parsing), lookup_targets and
- * external_positions (the per-site href cache), link_columns (target columns and link
- * ids), url_hash (CRC-32), stopword_counts (language guess) and find (WARC overrun check).
+ * the interpreter: utf8_scan (UTF-8 check + '<' count before parsing), resolve_links (URL
+ * resolution, registered domains, limits, the internal/external split and link ids),
+ * sentence (the sentence around a link), url_hash (CRC-32), stopword_counts (language
+ * guess) and find (WARC overrun check).
  * Short strings (hrefs, anchors, headings, block texts) are interned across pages in a
  * bounded table; clear_interned() empties it.
  */
@@ -655,35 +656,6 @@ fail:
     return NULL;
 }
 
-/* drop(positions): forget the links at these ascending positions (unusable hrefs), from
- * every per-link list and from the document's link table, so indexes stay aligned. */
-static PyObject *Page_drop(Page *self, PyObject *positions) {
-    if (!PyList_Check(positions)) {
-        PyErr_SetString(PyExc_TypeError, "drop() takes a list of ascending positions");
-        return NULL;
-    }
-    PyObject *lists[5] = {self->hrefs, self->anchors, self->regions, self->rels, self->headings};
-    Py_ssize_t n = PyList_GET_SIZE(positions), previous = -1;
-    for (Py_ssize_t k = 0; k < n; k++) { /* check everything before changing anything */
-        Py_ssize_t at = PyLong_AsSsize_t(PyList_GET_ITEM(positions, k));
-        if (at == -1 && PyErr_Occurred()) return NULL;
-        if (at <= previous || at >= self->count) {
-            PyErr_SetString(PyExc_ValueError, "drop() positions must ascend within the links");
-            return NULL;
-        }
-        previous = at;
-    }
-    for (Py_ssize_t k = n - 1; k >= 0; k--) {
-        Py_ssize_t at = PyLong_AsSsize_t(PyList_GET_ITEM(positions, k));
-        for (int l = 0; l < 5; l++)
-            if (PySequence_DelItem(lists[l], at) < 0) return NULL;
-        memmove(self->links + at, self->links + at + 1,
-                (size_t)(self->count - at - 1) * sizeof(self->links[0]));
-        self->count--;
-    }
-    Py_RETURN_NONE;
-}
-
 static PyObject *Page_close(Page *self, PyObject *Py_UNUSED(ignored)) {
     page_release(self);
     Py_RETURN_NONE;
@@ -702,8 +674,6 @@ static PyGetSetDef Page_getset[] = {
 static PyMethodDef Page_methods[] = {
     {"block_texts", (PyCFunction)Page_block_texts, METH_O,
      "block_texts(indexes) -> [str | None]: text of each link's block (None: no block)."},
-    {"drop", (PyCFunction)Page_drop, METH_O,
-     "drop(positions): remove these links (ascending positions) from every list."},
     {"close", (PyCFunction)Page_close, METH_NOARGS, "Free the parsed document now."},
     {NULL, NULL, 0, NULL},
 };
@@ -1270,324 +1240,6 @@ static PyObject *find_bytes(PyObject *Py_UNUSED(module), PyObject *const *args, 
     return PyLong_FromLong(-1);
 }
 
-/* ---- link columns: the per-link transposition extract_columns needs ------------------ */
-
-/* Copies an ASCII str into dst; returns its length, or -1 when it is not ASCII. */
-static inline Py_ssize_t ascii_copy(PyObject *text, char *dst, Py_ssize_t room) {
-    if (!PyUnicode_Check(text) || !PyUnicode_IS_ASCII(text)) return -1;
-    Py_ssize_t len = PyUnicode_GET_LENGTH(text);
-    if (len > room) return -1;
-    memcpy(dst, PyUnicode_1BYTE_DATA(text), (size_t)len);
-    return len;
-}
-
-static PyObject *link_id(PyObject *prefix, Py_ssize_t position, PyObject *url_hash) {
-    char buf[160], hex[32];
-    int hex_len = 0;
-    for (size_t rest = (size_t)position; rest || hex_len < 5; rest >>= 4)
-        hex[hex_len++] = "0123456789abcdef"[rest & 15];
-    for (int i = 0; i < hex_len / 2; i++) { /* digits were written least significant first */
-        char swap = hex[i];
-        hex[i] = hex[hex_len - 1 - i];
-        hex[hex_len - 1 - i] = swap;
-    }
-    Py_ssize_t used = ascii_copy(prefix, buf, 64);
-    Py_ssize_t tail = used < 0 ? -1 : ascii_copy(url_hash, buf + used + hex_len, 64);
-    if (used < 0 || tail < 0) { /* not plain hex: join as Python would */
-        PyObject *middle = PyUnicode_FromStringAndSize(hex, hex_len);
-        if (middle == NULL) return NULL;
-        PyObject *head = PyUnicode_Concat(prefix, middle);
-        Py_DECREF(middle);
-        if (head == NULL) return NULL;
-        PyObject *id = PyUnicode_Concat(head, url_hash);
-        Py_DECREF(head);
-        return id;
-    }
-    memcpy(buf + used, hex, (size_t)hex_len);
-    Py_ssize_t len = used + hex_len + tail;
-    PyObject *id = PyUnicode_New(len, 127);
-    if (id == NULL) return NULL;
-    memcpy(PyUnicode_1BYTE_DATA(id), buf, (size_t)len);
-    return id;
-}
-
-static PyObject *link_columns(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs) {
-    if (nargs != 2 || !PyList_Check(args[0]) || !PyUnicode_Check(args[1])) {
-        PyErr_SetString(PyExc_TypeError, "link_columns(targets: list, id_prefix: str)");
-        return NULL;
-    }
-    PyObject *targets = args[0], *prefix = args[1];
-    Py_ssize_t count = PyList_GET_SIZE(targets);
-    PyObject *columns[5] = {NULL, NULL, NULL, NULL, NULL};
-    for (int c = 0; c < 5; c++) {
-        columns[c] = PyList_New(count);
-        if (columns[c] == NULL) goto fail;
-    }
-    for (Py_ssize_t i = 0; i < count; i++) {
-        PyObject *target = PyList_GET_ITEM(targets, i);
-        if (!PyTuple_Check(target) || PyTuple_GET_SIZE(target) != 5) {
-            PyErr_SetString(PyExc_TypeError, "a target is a 5-tuple");
-            goto fail;
-        }
-        for (int c = 0; c < 4; c++) {
-            PyObject *value = PyTuple_GET_ITEM(target, c);
-            Py_INCREF(value);
-            PyList_SET_ITEM(columns[c], i, value);
-        }
-        PyObject *id = link_id(prefix, i + 1, PyTuple_GET_ITEM(target, 4));
-        if (id == NULL) goto fail;
-        PyList_SET_ITEM(columns[4], i, id);
-    }
-    return Py_BuildValue("(NNNNN)", columns[0], columns[1], columns[2], columns[3], columns[4]);
-fail:
-    for (int c = 0; c < 5; c++) Py_XDECREF(columns[c]);
-    return NULL;
-}
-
-
-/* ---- Arrow-ready columns: a list's values appended to buffers, no Arrow conversion ---- */
-
-/* Grow a bytearray by n bytes. CPython over-allocates only 1/8 when a bytearray outgrows
- * its allocation, so a column buffer of a whole WARC file (~150 MB) would be reallocated
- * and copied dozens of times as pages are appended (perf: ~0.2 s CPU per file in realloc).
- * Past 1 MB the allocation doubles instead: resize to twice the size, then down to the size
- * wanted, which CPython does in place because it is more than half the allocation. */
-static int bytearray_grow(PyObject *array, Py_ssize_t n) {
-    Py_ssize_t size = PyByteArray_GET_SIZE(array);
-    if (n > PY_SSIZE_T_MAX - size) {
-        PyErr_NoMemory();
-        return -1;
-    }
-    Py_ssize_t want = size + n;
-    if (want >= ((PyByteArrayObject *)array)->ob_alloc && size >= (1 << 20) &&
-        size <= PY_SSIZE_T_MAX / 2 && want < 2 * size) {
-        if (PyByteArray_Resize(array, 2 * size) < 0) return -1;
-    }
-    return PyByteArray_Resize(array, want);
-}
-
-/* append_utf8(values, data, offsets, valid): per value (str or None) its UTF-8 bytes onto
- * data, its end offset (int32, native order) onto offsets and 1/0 onto valid; offsets must
- * already end with len(data). The three make an Arrow string array. On error nothing is
- * appended. */
-static PyObject *append_utf8(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs) {
-    if (nargs != 4 || !PyList_Check(args[0]) || !PyByteArray_Check(args[1]) ||
-        !PyByteArray_Check(args[2]) || !PyByteArray_Check(args[3])) {
-        PyErr_SetString(PyExc_TypeError,
-                        "append_utf8(values: list, data: bytearray, offsets: bytearray, "
-                        "valid: bytearray)");
-        return NULL;
-    }
-    PyObject *values = args[0], *data = args[1], *offsets = args[2], *valid = args[3];
-    Py_ssize_t offsets_size = PyByteArray_GET_SIZE(offsets);
-    Py_ssize_t data_size = PyByteArray_GET_SIZE(data), valid_size = PyByteArray_GET_SIZE(valid);
-    if (offsets_size < (Py_ssize_t)sizeof(int32_t) || offsets_size % sizeof(int32_t) != 0) {
-        PyErr_SetString(PyExc_ValueError, "offsets must hold whole int32 values, at least one");
-        return NULL;
-    }
-    int32_t end;
-    memcpy(&end, PyByteArray_AS_STRING(offsets) + offsets_size - sizeof(int32_t), sizeof end);
-    if ((Py_ssize_t)end != data_size) {
-        PyErr_SetString(PyExc_ValueError, "the last offset must equal len(data)");
-        return NULL;
-    }
-    Py_ssize_t count = PyList_GET_SIZE(values);
-    /* the values' total size first: data then grows once, and the int32 bound is checked */
-    Py_ssize_t total = 0;
-    for (Py_ssize_t i = 0; i < count; i++) {
-        PyObject *value = PyList_GET_ITEM(values, i);
-        if (value == Py_None) continue;
-        if (!PyUnicode_Check(value)) {
-            PyErr_Format(PyExc_TypeError, "a str or None, not %.100s", Py_TYPE(value)->tp_name);
-            return NULL;
-        }
-        Py_ssize_t len;
-        if (PyUnicode_AsUTF8AndSize(value, &len) == NULL) return NULL;
-        if (len > (Py_ssize_t)INT32_MAX - data_size - total) {
-            PyErr_SetString(PyExc_OverflowError, "string data past 2 GiB: start a new chunk");
-            return NULL;
-        }
-        total += len;
-    }
-    if (count > (PY_SSIZE_T_MAX - offsets_size) / (Py_ssize_t)sizeof(int32_t) ||
-        bytearray_grow(offsets, count * (Py_ssize_t)sizeof(int32_t)) < 0) {
-        if (!PyErr_Occurred()) PyErr_NoMemory();
-        return NULL;
-    }
-    if (bytearray_grow(valid, count) < 0 || bytearray_grow(data, total) < 0) {
-        PyByteArray_Resize(offsets, offsets_size); /* shrinking does not fail */
-        if (PyByteArray_GET_SIZE(valid) > valid_size) PyByteArray_Resize(valid, valid_size);
-        return NULL;
-    }
-    /* No Python code runs below: the list and its strings stay as measured. */
-    char *data_at = PyByteArray_AS_STRING(data) + data_size;
-    char *offsets_at = PyByteArray_AS_STRING(offsets) + offsets_size;
-    char *valid_at = PyByteArray_AS_STRING(valid) + valid_size;
-    for (Py_ssize_t i = 0; i < count; i++) {
-        PyObject *value = PyList_GET_ITEM(values, i);
-        char flag = 0;
-        if (value != Py_None) {
-            Py_ssize_t len;
-            const char *utf8 = PyUnicode_AsUTF8AndSize(value, &len); /* cached above */
-            memcpy(data_at, utf8, (size_t)len);
-            data_at += len;
-            end += (int32_t)len;
-            flag = 1;
-        }
-        memcpy(offsets_at + i * (Py_ssize_t)sizeof(int32_t), &end, sizeof end);
-        valid_at[i] = flag;
-    }
-    Py_RETURN_NONE;
-}
-
-/* append_codes(values, codes, out): per value its code (int32, native order) onto out; a
- * value not yet in codes (a dict) gets the next code, len(codes); None is -1. On error
- * nothing is appended to out (codes may keep new entries). */
-static PyObject *append_codes(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs) {
-    if (nargs != 3 || !PyList_Check(args[0]) || !PyDict_Check(args[1]) ||
-        !PyByteArray_Check(args[2])) {
-        PyErr_SetString(PyExc_TypeError, "append_codes(values: list, codes: dict, out: bytearray)");
-        return NULL;
-    }
-    PyObject *values = args[0], *codes = args[1], *out = args[2];
-    Py_ssize_t count = PyList_GET_SIZE(values), out_size = PyByteArray_GET_SIZE(out);
-    if (count > (PY_SSIZE_T_MAX - out_size) / (Py_ssize_t)sizeof(int32_t) ||
-        bytearray_grow(out, count * (Py_ssize_t)sizeof(int32_t)) < 0) {
-        if (!PyErr_Occurred()) PyErr_NoMemory();
-        return NULL;
-    }
-    /* Hashing may run Python code (and so resize the list): re-check bounds each step. A
-     * run of the same object (a page's links to one host) reuses the last code: the list
-     * holds a reference to it, so the pointer cannot be reused for another object. */
-    PyObject *last = NULL;
-    int32_t last_code = -1;
-    for (Py_ssize_t i = 0; i < count; i++) {
-        if (i >= PyList_GET_SIZE(values)) {
-            PyErr_SetString(PyExc_RuntimeError, "the list changed size");
-            goto undo;
-        }
-        PyObject *value = PyList_GET_ITEM(values, i);
-        int32_t code = -1;
-        if (value == last) {
-            code = last_code;
-        } else if (value != Py_None) {
-            Py_INCREF(value);
-            PyObject *known = PyDict_GetItemWithError(codes, value);
-            long found = -1;
-            if (known != NULL) {
-                found = PyLong_Check(known) ? PyLong_AsLong(known) : -1;
-                if (found < 0 || found > INT32_MAX) {
-                    if (!PyErr_Occurred())
-                        PyErr_SetString(PyExc_ValueError, "codes hold ints in [0, 2**31)");
-                }
-            } else if (!PyErr_Occurred()) {
-                Py_ssize_t next = PyDict_GET_SIZE(codes);
-                PyObject *fresh = next > INT32_MAX ? NULL : PyLong_FromSsize_t(next);
-                if (fresh == NULL && !PyErr_Occurred())
-                    PyErr_SetString(PyExc_OverflowError, "more than 2**31 codes");
-                if (fresh != NULL && PyDict_SetItem(codes, value, fresh) == 0) found = (long)next;
-                Py_XDECREF(fresh);
-            }
-            Py_DECREF(value);
-            if (found < 0 || found > INT32_MAX || PyErr_Occurred()) goto undo;
-            code = (int32_t)found;
-            if (PyUnicode_CheckExact(value)) { /* other types may have a mutable hash */
-                last = value;
-                last_code = code;
-            }
-        }
-        /* out cannot have moved under us: only this function holds it while resized */
-        if (PyByteArray_GET_SIZE(out) != out_size + count * (Py_ssize_t)sizeof(int32_t)) {
-            PyErr_SetString(PyExc_RuntimeError, "out changed size");
-            return NULL;
-        }
-        memcpy(PyByteArray_AS_STRING(out) + out_size + i * (Py_ssize_t)sizeof(int32_t), &code,
-               sizeof code);
-    }
-    Py_RETURN_NONE;
-undo:
-    if (PyByteArray_GET_SIZE(out) == out_size + count * (Py_ssize_t)sizeof(int32_t)) {
-        PyObject *type, *exc_value, *tb;
-        PyErr_Fetch(&type, &exc_value, &tb);
-        PyByteArray_Resize(out, out_size);
-        PyErr_Restore(type, exc_value, tb);
-    }
-    return NULL;
-}
-
-/* ---- per-link list work of extraction.html, kept out of the interpreter -------------- */
-
-/* lookup_targets(cache, hrefs) -> (targets, misses, unusable): per href the cached target
- * tuple (None otherwise), the positions of hrefs not in the cache, and the positions of
- * hrefs cached as unusable (the cache holds the reason, a str, for those). */
-static int append_index(PyObject *list, Py_ssize_t at) {
-    PyObject *value = PyLong_FromSsize_t(at);
-    if (value == NULL) return -1;
-    int status = PyList_Append(list, value);
-    Py_DECREF(value);
-    return status;
-}
-
-static PyObject *lookup_targets(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs) {
-    if (nargs != 2 || !PyDict_Check(args[0]) || !PyList_Check(args[1])) {
-        PyErr_SetString(PyExc_TypeError, "lookup_targets(cache: dict, hrefs: list)");
-        return NULL;
-    }
-    PyObject *cache = args[0], *hrefs = args[1];
-    Py_ssize_t count = PyList_GET_SIZE(hrefs);
-    PyObject *targets = PyList_New(count), *misses = PyList_New(0), *unusable = PyList_New(0);
-    if (targets == NULL || misses == NULL || unusable == NULL) goto fail;
-    for (Py_ssize_t i = 0; i < count; i++) {
-        PyObject *target = PyDict_GetItemWithError(cache, PyList_GET_ITEM(hrefs, i));
-        if (target == NULL && PyErr_Occurred()) goto fail;
-        if (target == NULL || !PyTuple_Check(target)) {
-            if (append_index(target == NULL ? misses : unusable, i) < 0) goto fail;
-            target = Py_None;
-        }
-        Py_INCREF(target);
-        PyList_SET_ITEM(targets, i, target);
-    }
-    return Py_BuildValue("(NNN)", targets, misses, unusable);
-fail:
-    Py_XDECREF(targets);
-    Py_XDECREF(misses);
-    Py_XDECREF(unusable);
-    return NULL;
-}
-
-/* external_positions(targets) -> positions whose target[3] (internal) is False. */
-static PyObject *external_positions(PyObject *Py_UNUSED(module), PyObject *targets) {
-    if (!PyList_Check(targets)) {
-        PyErr_SetString(PyExc_TypeError, "external_positions() takes a list of targets");
-        return NULL;
-    }
-    PyObject *found = PyList_New(0);
-    if (found == NULL) return NULL;
-    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(targets); i++) {
-        PyObject *target = PyList_GET_ITEM(targets, i);
-        if (!PyTuple_Check(target) || PyTuple_GET_SIZE(target) < 4) {
-            PyErr_SetString(PyExc_TypeError, "a target is a 5-tuple");
-            Py_DECREF(found);
-            return NULL;
-        }
-        int internal = PyObject_IsTrue(PyTuple_GET_ITEM(target, 3));
-        if (internal < 0) {
-            Py_DECREF(found);
-            return NULL;
-        }
-        if (!internal) {
-            PyObject *at = PyLong_FromSsize_t(i);
-            if (at == NULL || PyList_Append(found, at) < 0) {
-                Py_XDECREF(at);
-                Py_DECREF(found);
-                return NULL;
-            }
-            Py_DECREF(at);
-        }
-    }
-    return found;
-}
-
 /* stopword_counts(text, max_chars, table, max_word, languages) -> hits per language.
  * The words of text[:max_chars].lower().split() are looked up in table (word -> bit mask
  * of languages); only words up to max_word characters can be stopwords. The table is
@@ -1903,15 +1555,866 @@ done:
     return result;
 }
 
+/* ---- URLs: resolution, normalisation, limits, registered domains ----------------------
+ * resolve_links() turns a walked page's hrefs into absolute normalised URLs, finds each
+ * target's registered domain in a public-suffix hash table and decides internal/external,
+ * so Python sees only the links that leave the site. It reproduces extraction.urls'
+ * Resolver (urllib.parse.urljoin + normalize_url) and tldextract's suffix walk exactly for
+ * the hrefs it handles: printable ASCII without backslash, ';' or ':' in relative paths,
+ * userinfo or IPv6 literals. Every other href (about 1 in 1,000 on real pages) goes to a
+ * Python fallback, which gives the same answer slowly; hosts with punycode labels get
+ * their domain from Python too (tldextract decodes them before the suffix walk).
+ * Limits (extraction.urls.MAX_URL_CHARS etc.) make a link a counted skip. */
+
+#define MAX_URL_BYTES 2048
+#define MAX_HOST_BYTES 253
+#define MAX_LABEL_BYTES 63
+#define MAX_SEGMENTS 512
+
+enum { PSL_EXISTS = 1, PSL_END = 2, PSL_WILDCARD = 4, PSL_EXCEPTION = 8 };
+typedef struct {
+    uint64_t hash;
+    uint32_t offset, len; /* into psl_pool; len 0 and offset UINT32_MAX: empty slot */
+    uint8_t flags;
+} PslSlot;
+static PslSlot *psl_slots;
+static size_t psl_mask;
+static Buf psl_pool;
+
+static PslSlot *psl_slot(const char *key, size_t len) {
+    uint64_t h = bytes_hash(key, len);
+    size_t at = (size_t)h & psl_mask;
+    for (;;) {
+        PslSlot *slot = &psl_slots[at];
+        if (slot->offset == UINT32_MAX) return slot;
+        if (slot->hash == h && slot->len == len &&
+            memcmp(psl_pool.data + slot->offset, key, len) == 0)
+            return slot;
+        at = (at + 1) & psl_mask;
+    }
+}
+
+static inline uint8_t psl_flags(const char *key, size_t len) {
+    if (psl_slots == NULL) return 0;
+    PslSlot *slot = psl_slot(key, len);
+    return slot->offset == UINT32_MAX ? 0 : slot->flags;
+}
+
+static int psl_mark(const char *key, size_t len, uint8_t flags) {
+    PslSlot *slot = psl_slot(key, len);
+    if (slot->offset == UINT32_MAX) {
+        if (psl_pool.len > UINT32_MAX - len - 1) {
+            PyErr_SetString(PyExc_ValueError, "public suffix list too large");
+            return -1;
+        }
+        slot->offset = (uint32_t)psl_pool.len;
+        slot->len = (uint32_t)len;
+        slot->hash = bytes_hash(key, len);
+        slot->flags = 0;
+        if (buf_add(&psl_pool, key, len) < 0) return -1;
+    }
+    slot->flags |= flags;
+    return 0;
+}
+
+/* A node and every node above it (its dot-suffixes) exist in the suffix trie. */
+static int psl_mark_path(const char *key, size_t len, uint8_t flags) {
+    if (psl_mark(key, len, flags | PSL_EXISTS) < 0) return -1;
+    for (size_t i = 0; i < len; i++)
+        if (key[i] == '.' && psl_mark(key + i + 1, len - i - 1, PSL_EXISTS) < 0) return -1;
+    return 0;
+}
+
+/* psl_load(rules): the suffix rules tldextract matches (public + extra, '*.' and '!'
+ * rules as in the list); replaces any table loaded before. */
+static PyObject *psl_load(PyObject *Py_UNUSED(module), PyObject *rules) {
+    PyObject *seq = PySequence_Fast(rules, "psl_load() takes a list of suffix rules");
+    if (seq == NULL) return NULL;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    size_t slots = 1024;
+    while (slots < (size_t)n * 8) slots *= 2;
+    PyMem_Free(psl_slots);
+    buf_free(&psl_pool);
+    psl_slots = PyMem_Malloc(slots * sizeof(PslSlot));
+    if (psl_slots == NULL) {
+        Py_DECREF(seq);
+        return PyErr_NoMemory();
+    }
+    psl_mask = slots - 1;
+    for (size_t i = 0; i < slots; i++) psl_slots[i].offset = UINT32_MAX;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_ssize_t len;
+        const char *rule = PyUnicode_AsUTF8AndSize(PySequence_Fast_GET_ITEM(seq, i), &len);
+        int failed = rule == NULL;
+        if (!failed && len > 1 && rule[0] == '!') { /* exception: "!www.ck" */
+            const char *dot = memchr(rule, '.', (size_t)len);
+            failed = psl_mark(rule + 1, (size_t)len - 1, PSL_EXCEPTION) < 0 ||
+                     (dot != NULL && psl_mark_path(dot + 1, (size_t)(rule + len - dot - 1), 0) < 0);
+        } else if (!failed && len > 2 && rule[0] == '*' && rule[1] == '.') {
+            failed = psl_mark_path(rule + 2, (size_t)len - 2, PSL_WILDCARD) < 0;
+        } else if (!failed && len > 0) {
+            failed = psl_mark_path(rule, (size_t)len, PSL_END) < 0;
+        }
+        if (failed) {
+            Py_DECREF(seq);
+            PyMem_Free(psl_slots);
+            psl_slots = NULL;
+            return NULL;
+        }
+    }
+    Py_DECREF(seq);
+    return PyLong_FromSsize_t(n);
+}
+
+/* Start of the registered domain in host[0:n] (lower-case ASCII, no punycode label), or
+ * -1: tldextract's suffix_index walk (longest rule, wildcards, exceptions) and its
+ * "domain and suffix both set" rule. */
+static Py_ssize_t psl_registered(const char *host, size_t n) {
+    size_t cur = n; /* start of the current trie node within host (n: the root) */
+    Py_ssize_t suffix = -1;
+    while (cur > 0) {
+        size_t end = cur == n ? n : cur - 1;
+        size_t start = end;
+        while (start > 0 && host[start - 1] != '.') start--;
+        uint8_t flags = psl_flags(host + start, n - start);
+        if (flags & PSL_EXISTS) {
+            cur = start;
+            if (flags & PSL_END) suffix = (Py_ssize_t)start;
+            continue;
+        }
+        if (cur < n && (psl_flags(host + cur, n - cur) & PSL_WILDCARD))
+            suffix = (flags & PSL_EXCEPTION) ? (Py_ssize_t)cur : (Py_ssize_t)start;
+        break;
+    }
+    if (suffix <= 0) return -1;
+    size_t dot = (size_t)suffix - 1, start = dot;
+    while (start > 0 && host[start - 1] != '.') start--;
+    return start == dot ? -1 : (Py_ssize_t)start;
+}
+
+static int has_punycode_label(const char *host, size_t n) {
+    for (size_t i = 0; i + 4 <= n; i++)
+        if ((i == 0 || host[i - 1] == '.') && memcmp(host + i, "xn--", 4) == 0) return 1;
+    return 0;
+}
+
+/* Why a resolved URL (host at url[host_at:host_at+host_len]) must not be stored, or NULL.
+ * Hosts made only of digits and dots must be a dotted-quad IPv4 address. */
+static const char *limit_reason(const char *url, size_t len, const char *host, size_t hlen) {
+    size_t chars = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)url[i];
+        if (c < 0x20 || c == 0x7f) return "control_char_url";
+        chars += (c & 0xC0) != 0x80;
+    }
+    if (chars > MAX_URL_BYTES) return "url_too_long";
+    if (hlen > MAX_HOST_BYTES) return "host_too_long";
+    size_t label = 0, digits_only = 1;
+    for (size_t i = 0; i < hlen; i++) {
+        if (host[i] == '.') {
+            label = 0;
+            continue;
+        }
+        if (++label > MAX_LABEL_BYTES) return "host_label_too_long";
+        if (host[i] < '0' || host[i] > '9') digits_only = 0;
+    }
+    if (!digits_only) return NULL;
+    size_t parts = 0, digits = 0, value = 0;
+    for (size_t i = 0; i <= hlen; i++) { /* a dotted quad of 0-255 */
+        if (i == hlen || host[i] == '.') {
+            if (digits == 0 || digits > 3 || value > 255) return "invalid_ip_host";
+            parts++;
+            digits = value = 0;
+        } else {
+            digits++;
+            value = value * 10 + (size_t)(host[i] - '0');
+        }
+    }
+    return parts == 4 ? NULL : "invalid_ip_host";
+}
+
+static inline int href_plain(const char *s, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c <= 0x20 || c == 0x7f || c == '\\') return 0; /* UTF-8 bytes are fine */
+    }
+    return 1;
+}
+
+static inline char lower(char c) { return (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c; }
+
+/* Length of a leading URL scheme ("mailto" of "mailto:x"), 0 if there is none. */
+static size_t scheme_length(const char *s, size_t n) {
+    if (n == 0 || !((s[0] | 32) >= 'a' && (s[0] | 32) <= 'z')) return 0;
+    for (size_t i = 1; i < n; i++) {
+        char c = s[i];
+        if (c == ':') return i;
+        if (!((c | 32) >= 'a' && (c | 32) <= 'z') && !(c >= '0' && c <= '9') && c != '+' &&
+            c != '-' && c != '.')
+            return 0;
+    }
+    return 0;
+}
+
+typedef struct {
+    Buf url;
+    size_t host_at, host_len; /* the host within url */
+} Target;
+
+/* idna_netloc(netloc) -> ASCII host | None, for a netloc with non-ASCII characters (the
+ * resolve_links call's argument, Python: urlsplit + IDNA, cached per host). */
+static PyObject *idna_netloc;
+
+enum { RES_OK = 0, RES_FALLBACK = 1, RES_DROP = 2 };
+
+/* normalize_url of "scheme://..." (plain ASCII, scheme http/https of scheme_len bytes). */
+static int normalize_absolute(const char *s, size_t n, size_t scheme_len, Target *t) {
+    int https = scheme_len == 5;
+    size_t at = scheme_len + 3; /* after "://" */
+    size_t net_end = at;
+    while (net_end < n && s[net_end] != '/' && s[net_end] != '?' && s[net_end] != '#') net_end++;
+    size_t colon = net_end;
+    int wide = 0;
+    for (size_t i = at; i < net_end; i++) {
+        if (s[i] == '@' || s[i] == '[' || s[i] == ']') return RES_FALLBACK;
+        if (s[i] == ':' && colon == net_end) colon = i;
+        wide |= (unsigned char)s[i] >= 0x80;
+    }
+    PyObject *idn = NULL;
+    if (wide) { /* an IDN host: Python encodes it (IDNA 2003 + fallbacks), C does the rest */
+        if (idna_netloc == NULL) return RES_FALLBACK;
+        PyObject *netloc = PyUnicode_DecodeUTF8(s + at, (Py_ssize_t)(net_end - at), "strict");
+        if (netloc == NULL) return -1;
+        idn = PyObject_CallOneArg(idna_netloc, netloc);
+        Py_DECREF(netloc);
+        if (idn == NULL) return -1;
+        if (!PyUnicode_Check(idn) || !PyUnicode_IS_ASCII(idn)) {
+            Py_DECREF(idn);
+            return RES_FALLBACK;
+        }
+        for (size_t i = colon; i < net_end; i++)
+            if ((unsigned char)s[i] >= 0x80) {
+                Py_DECREF(idn);
+                return RES_FALLBACK;
+            }
+    }
+    long port = -1;
+    if (colon + 1 < net_end) {
+        int bad = net_end - colon - 1 > 5;
+        port = 0;
+        for (size_t i = colon + 1; i < net_end && !bad; i++) {
+            if (s[i] < '0' || s[i] > '9') bad = 1;
+            port = port * 10 + (s[i] - '0');
+        }
+        if (bad || port > 65535) {
+            Py_XDECREF(idn);
+            return RES_FALLBACK;
+        }
+    }
+    const char *hs = s + at;
+    size_t hn = colon - at;
+    if (idn != NULL) {
+        hs = (const char *)PyUnicode_1BYTE_DATA(idn);
+        hn = (size_t)PyUnicode_GET_LENGTH(idn);
+    }
+    while (hn > 0 && hs[hn - 1] == '.') hn--;
+    if (hn == 0) {
+        Py_XDECREF(idn);
+        return RES_FALLBACK;
+    }
+    t->url.len = 0;
+    if (buf_reserve(&t->url, n + hn + 8) < 0) {
+        Py_XDECREF(idn);
+        return -1;
+    }
+    buf_add(&t->url, https ? "https://" : "http://", https ? 8 : 7);
+    t->host_at = t->url.len;
+    char prev = 0;
+    for (size_t i = 0; i < hn; i++) {
+        char c = lower(hs[i]);
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+              c == '.') ||
+            (c == '.' && prev == '.')) {
+            Py_XDECREF(idn);
+            return RES_FALLBACK;
+        }
+        t->url.data[t->url.len++] = c;
+        prev = c;
+    }
+    Py_XDECREF(idn);
+    t->host_len = t->url.len - t->host_at;
+    if (port >= 0 && port != (https ? 443 : 80)) {
+        char digits[8];
+        int k = snprintf(digits, sizeof digits, ":%ld", port);
+        buf_add(&t->url, digits, (size_t)k);
+    }
+    size_t frag = net_end;
+    while (frag < n && s[frag] != '#') frag++;
+    size_t query = net_end;
+    while (query < frag && s[query] != '?') query++;
+    if (query == net_end) buf_add(&t->url, "/", 1);
+    else buf_add(&t->url, s + net_end, query - net_end);
+    if (query + 1 < frag) buf_add(&t->url, s + query, frag - query);
+    return RES_OK;
+}
+
+typedef struct {
+    const char *base;  /* normalised base URL (ASCII), or NULL when relative hrefs fall back */
+    size_t len, scheme_len, origin_len, path_end;
+    const char *host;
+    size_t host_len;
+    int path_ok; /* no ';' in the base path */
+} Base;
+
+/* urljoin(base, href) + normalize_url for a path href (root-relative when root), with its
+ * query (query..frag, '?' included) kept when not empty and the fragment dropped. */
+static int join_path(const Base *b, const char *p, size_t plen, const char *q, size_t qlen,
+                     int root, Target *t) {
+    const char *seg[MAX_SEGMENTS];
+    size_t seglen[MAX_SEGMENTS], count = 0;
+    if (!root) {
+        const char *bp = b->base + b->origin_len;
+        size_t bl = b->path_end - b->origin_len, start = 0;
+        for (size_t i = 0; i <= bl; i++) {
+            if (i == bl || bp[i] == '/') {
+                if (count >= MAX_SEGMENTS) return RES_FALLBACK;
+                seg[count] = bp + start;
+                seglen[count++] = i - start;
+                start = i + 1;
+            }
+        }
+        if (seglen[count - 1] != 0) count--; /* the base's last segment is not a directory */
+    }
+    size_t first_href = count, start = 0;
+    for (size_t i = 0; i <= plen; i++) {
+        if (i == plen || p[i] == '/') {
+            if (count >= MAX_SEGMENTS) return RES_FALLBACK;
+            seg[count] = p + start;
+            seglen[count++] = i - start;
+            start = i + 1;
+        }
+    }
+    (void)first_href;
+    if (!root && count > 2) { /* segments[1:-1] = filter(None, segments[1:-1]) */
+        size_t kept = 1;
+        for (size_t i = 1; i + 1 < count; i++)
+            if (seglen[i]) {
+                seg[kept] = seg[i];
+                seglen[kept++] = seglen[i];
+            }
+        seg[kept] = seg[count - 1];
+        seglen[kept++] = seglen[count - 1];
+        count = kept;
+    }
+    const char *out[MAX_SEGMENTS];
+    size_t outlen[MAX_SEGMENTS], depth = 0;
+    for (size_t i = 0; i < count; i++) {
+        if (seglen[i] == 2 && seg[i][0] == '.' && seg[i][1] == '.') {
+            if (depth) depth--;
+        } else if (seglen[i] == 1 && seg[i][0] == '.') {
+            continue;
+        } else {
+            out[depth] = seg[i];
+            outlen[depth++] = seglen[i];
+        }
+    }
+    const char *last = seg[count - 1];
+    size_t last_len = seglen[count - 1];
+    if ((last_len == 1 && last[0] == '.') || (last_len == 2 && last[0] == '.' && last[1] == '.')) {
+        out[depth] = "";
+        outlen[depth++] = 0;
+    }
+    t->url.len = 0;
+    if (buf_reserve(&t->url, b->origin_len + plen + qlen + b->len + 2) < 0) return -1;
+    buf_add(&t->url, b->base, b->origin_len);
+    size_t path_at = t->url.len;
+    for (size_t i = 0; i < depth; i++) {
+        if (i) buf_add(&t->url, "/", 1);
+        buf_add(&t->url, out[i], outlen[i]);
+    }
+    if (t->url.len == path_at || t->url.data[path_at] != '/') { /* "x" -> "/x", "" -> "/" */
+        if (buf_reserve(&t->url, 1) < 0) return -1;
+        memmove(t->url.data + path_at + 1, t->url.data + path_at, t->url.len - path_at);
+        t->url.data[path_at] = '/';
+        t->url.len++;
+    }
+    if (qlen > 1) buf_add(&t->url, q, qlen);
+    t->host_at = (size_t)(b->host - b->base);
+    t->host_len = b->host_len;
+    return RES_OK;
+}
+
+/* One href -> RES_OK (t filled), RES_DROP (*reason set), RES_FALLBACK or -1 (error set). */
+static int resolve_href(const Base *b, const char *s, size_t n, Target *t, const char **reason) {
+    if (n == 0) {
+        *reason = "empty_href";
+        return RES_DROP;
+    }
+    if (!href_plain(s, n)) return RES_FALLBACK;
+    size_t scheme = scheme_length(s, n);
+    if (scheme) {
+        char name[16];
+        if (scheme < sizeof name) {
+            for (size_t i = 0; i < scheme; i++) name[i] = lower(s[i]);
+            name[scheme] = 0;
+        } else {
+            name[0] = 0;
+        }
+        if (strcmp(name, "http") == 0 || strcmp(name, "https") == 0) {
+            if (n < scheme + 3 || s[scheme + 1] != '/' || s[scheme + 2] != '/') return RES_FALLBACK;
+            return normalize_absolute(s, n, scheme, t);
+        }
+        static const char *non_web[] = {"javascript", "mailto", "tel",   "data", "ftp",
+                                        "file",       "callto", "sms",   "skype"};
+        static char reasons[9][24];
+        for (size_t i = 0; i < 9; i++) {
+            if (strcmp(name, non_web[i]) == 0) {
+                if (!reasons[i][0]) snprintf(reasons[i], sizeof reasons[i], "%s_href", non_web[i]);
+                *reason = reasons[i];
+                return RES_DROP;
+            }
+        }
+        *reason = "other_scheme_href";
+        return RES_DROP;
+    }
+    if (b->base == NULL) return RES_FALLBACK;
+    /* the base's host, as the resolver uses for relative links */
+    if (s[0] == '/' && n > 1 && s[1] == '/') {
+        Buf tmp = {0};
+        if (buf_add(&tmp, b->base, b->scheme_len + 1) < 0 || buf_add(&tmp, s, n) < 0) {
+            buf_free(&tmp);
+            return -1;
+        }
+        int status = normalize_absolute(tmp.data, tmp.len, b->scheme_len, t);
+        buf_free(&tmp);
+        return status;
+    }
+    size_t frag = 0;
+    while (frag < n && s[frag] != '#') frag++;
+    if (s[0] == '#') {
+        t->url.len = 0;
+        if (buf_add(&t->url, b->base, b->len) < 0) return -1;
+        t->host_at = (size_t)(b->host - b->base);
+        t->host_len = b->host_len;
+        return RES_OK;
+    }
+    size_t query = 0;
+    while (query < frag && s[query] != '?') query++;
+    if (s[0] == '/') {
+        int dots = 0;
+        for (size_t i = 0; i + 1 < n; i++)
+            if (s[i] == '/' && s[i + 1] == '.') dots = 1;
+        if (!dots) { /* origin + href without its fragment, as the resolver glues it */
+            t->url.len = 0;
+            if (buf_reserve(&t->url, b->origin_len + frag) < 0) return -1;
+            buf_add(&t->url, b->base, b->origin_len);
+            buf_add(&t->url, s, frag);
+            t->host_at = (size_t)(b->host - b->base);
+            t->host_len = b->host_len;
+            return RES_OK;
+        }
+        if (memchr(s, ';', n)) return RES_FALLBACK;
+        return join_path(b, s, query, s + query, frag - query, 1, t);
+    }
+    if (s[0] == '?') {
+        t->url.len = 0;
+        if (!b->path_ok) return RES_FALLBACK;
+        if (frag - query <= 1) { /* an empty query keeps the base's */
+            if (buf_add(&t->url, b->base, b->len) < 0) return -1;
+        } else if (buf_add(&t->url, b->base, b->path_end) < 0 || buf_add(&t->url, s, frag) < 0) {
+            return -1;
+        }
+        t->host_at = (size_t)(b->host - b->base);
+        t->host_len = b->host_len;
+        return RES_OK;
+    }
+    if (!b->path_ok || memchr(s, ';', n) || memchr(s, ':', n)) return RES_FALLBACK;
+    return join_path(b, s, query, s + query, frag - query, 0, t);
+}
+
+/* The Base of a normalised base URL and its host (both str; host may be None). */
+static int base_init(Base *b, PyObject *base, PyObject *host) {
+    memset(b, 0, sizeof *b);
+    if (!PyUnicode_Check(base) || !PyUnicode_Check(host) || !PyUnicode_IS_ASCII(host)) return 0;
+    Py_ssize_t base_len;
+    const char *s = PyUnicode_AsUTF8AndSize(base, &base_len);
+    if (s == NULL) return -1;
+    size_t n = (size_t)base_len;
+    size_t scheme = scheme_length(s, n);
+    if (!(scheme == 4 || scheme == 5) || n < scheme + 3 || s[scheme + 1] != '/') return 0;
+    size_t origin = scheme + 3;
+    while (origin < n && s[origin] != '/') origin++;
+    if (origin == n) return 0;
+    size_t path_end = origin;
+    while (path_end < n && s[path_end] != '?' && s[path_end] != '#') path_end++;
+    if (path_end < n && s[path_end] == '#') return 0;
+    const char *h = (const char *)PyUnicode_1BYTE_DATA(host);
+    size_t hl = (size_t)PyUnicode_GET_LENGTH(host);
+    const char *found = NULL;
+    for (size_t i = scheme + 3; i + hl <= origin; i++)
+        if (memcmp(s + i, h, hl) == 0) {
+            found = s + i;
+            break;
+        }
+    if (found == NULL || !href_plain(s, n)) return 0;
+    b->base = s;
+    b->len = n;
+    b->scheme_len = scheme;
+    b->origin_len = origin;
+    b->path_end = path_end;
+    b->host = found;
+    b->host_len = hl;
+    b->path_ok = memchr(s + origin, ';', path_end - origin) == NULL;
+    return 0;
+}
+
+static int count_reason(PyObject *dropped, const char *reason) {
+    PyObject *key = PyUnicode_FromString(reason);
+    if (key == NULL) return -1;
+    PyObject *old = PyDict_GetItemWithError(dropped, key);
+    long value = old ? PyLong_AsLong(old) + 1 : 1;
+    PyObject *count = PyLong_FromLong(value);
+    int status = count ? PyDict_SetItem(dropped, key, count) : -1;
+    Py_XDECREF(count);
+    Py_DECREF(key);
+    return status;
+}
+
+static PyObject *ascii_str(const char *data, size_t len) {
+    return PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, data, (Py_ssize_t)len);
+}
+
+static PyObject *hex_id(PyObject *prefix, Py_ssize_t position, const char *url, size_t len) {
+    uint32_t crc = 0xFFFFFFFFu;
+    for (size_t i = 0; i < len; i++)
+        crc = CRC_TABLE[(crc ^ (unsigned char)url[i]) & 0xFF] ^ (crc >> 8);
+    crc ^= 0xFFFFFFFFu;
+    char tail[32];
+    int k = snprintf(tail, sizeof tail, "%05zx%08x", (size_t)position, crc);
+    PyObject *suffix = ascii_str(tail, (size_t)k);
+    if (suffix == NULL) return NULL;
+    PyObject *id = PyUnicode_Concat(prefix, suffix);
+    Py_DECREF(suffix);
+    return id;
+}
+
+/* resolve_links(hrefs, base, base_host, page_host, page_domain, fallback, domain_of,
+ *               id_prefix, keep_internal)
+ * -> (indexes, positions, urls, hosts, domains, ids, internal, dropped)
+ * Per usable href (position counts them from 1), the links that leave page_domain (all
+ * of them when keep_internal; then internal holds one flag per link, else their count).
+ * fallback(href) -> (url, host) | reason str; domain_of(host) -> str | None. */
+static PyObject *resolve_links(PyObject *Py_UNUSED(module), PyObject *const *args,
+                               Py_ssize_t nargs) {
+    if (nargs != 10 || !PyList_Check(args[0])) {
+        PyErr_SetString(PyExc_TypeError,
+                        "resolve_links(hrefs, base, base_host, page_host, page_domain, fallback, "
+                        "domain_of, id_prefix, keep_internal, idna_netloc)");
+        return NULL;
+    }
+    PyObject *hrefs = args[0], *page_host = args[3], *page_domain = args[4];
+    PyObject *fallback = args[5], *domain_of = args[6], *prefix = args[7];
+    int keep_internal = PyObject_IsTrue(args[8]);
+    idna_netloc = args[9] == Py_None ? NULL : args[9];
+    Base base;
+    if (base_init(&base, args[1], args[2]) < 0) return NULL;
+    const char *ph = NULL, *pd = NULL;
+    Py_ssize_t phl = 0, pdl = 0;
+    if (PyUnicode_Check(page_host)) ph = PyUnicode_AsUTF8AndSize(page_host, &phl);
+    if (PyUnicode_Check(page_domain)) pd = PyUnicode_AsUTF8AndSize(page_domain, &pdl);
+    if (PyErr_Occurred()) return NULL;
+    PyObject *lists[7] = {0}, *dropped = PyDict_New(), *result = NULL;
+    for (int i = 0; i < 7; i++) lists[i] = PyList_New(0);
+    Target t = {0};
+    Py_ssize_t position = 0, internal_count = 0;
+    if (dropped == NULL) goto done;
+    for (int i = 0; i < 7; i++)
+        if (lists[i] == NULL) goto done;
+    Py_ssize_t n = PyList_GET_SIZE(hrefs);
+    for (Py_ssize_t at = 0; at < n; at++) {
+        PyObject *href = PyList_GET_ITEM(hrefs, at);
+        const char *reason = NULL;
+        PyObject *url_obj = NULL, *host_obj = NULL, *domain_obj = NULL;
+        const char *url, *host;
+        Py_ssize_t url_len, host_len;
+        int status = RES_FALLBACK;
+        if (PyUnicode_Check(href)) {
+            Py_ssize_t chars = PyUnicode_GET_LENGTH(href), first = 0, last = chars;
+            Py_ssize_t size;
+            const char *text = PyUnicode_AsUTF8AndSize(href, &size);
+            if (text == NULL) goto done;
+            /* the resolver strips an href that starts with whitespace (str.strip()); one
+             * that only ends with it is left to Python (its spaces become %20 on a path) */
+            while (first < size && (text[first] == ' ' || (text[first] >= 9 && text[first] <= 13)))
+                first++;
+            last = size;
+            if (first > 0)
+                while (last > first && (text[last - 1] == ' ' || (text[last - 1] >= 9 && text[last - 1] <= 13)))
+                    last--;
+            int plain_ends = chars > 0 && !Py_UNICODE_ISSPACE(PyUnicode_READ_CHAR(href, chars - 1));
+            if (first == size) {
+                reason = "empty_href";
+                status = RES_DROP;
+            } else if (first > 0 || plain_ends) {
+                int wide_end = (unsigned char)text[first] >= 0x80 ||
+                               (unsigned char)text[last - 1] >= 0x80;
+                if (!(first > 0 && wide_end))
+                    status = resolve_href(&base, text + first, (size_t)(last - first), &t, &reason);
+            }
+            if (chars == 0) {
+                reason = "empty_href";
+                status = RES_DROP;
+            }
+        }
+        if (status < 0) goto done;
+        if (status == RES_DROP) {
+            if (count_reason(dropped, reason) < 0) goto done;
+            continue;
+        }
+        if (status == RES_OK) {
+            url = t.url.data;
+            url_len = (Py_ssize_t)t.url.len;
+            host = t.url.data + t.host_at;
+            host_len = (Py_ssize_t)t.host_len;
+        } else {
+            PyObject *got = PyObject_CallOneArg(fallback, href);
+            if (got == NULL) goto done;
+            if (PyUnicode_Check(got)) {
+                int failed = count_reason(dropped, PyUnicode_AsUTF8(got)) < 0;
+                Py_DECREF(got);
+                if (failed) goto done;
+                continue;
+            }
+            if (!PyTuple_Check(got) || PyTuple_GET_SIZE(got) != 2) {
+                Py_DECREF(got);
+                PyErr_SetString(PyExc_TypeError, "fallback must return (url, host) or a str");
+                goto done;
+            }
+            url_obj = PyTuple_GET_ITEM(got, 0);
+            host_obj = PyTuple_GET_ITEM(got, 1);
+            Py_INCREF(url_obj);
+            Py_INCREF(host_obj);
+            Py_DECREF(got);
+            url = PyUnicode_AsUTF8AndSize(url_obj, &url_len);
+            host = url ? PyUnicode_AsUTF8AndSize(host_obj, &host_len) : NULL;
+            if (host == NULL) {
+                Py_DECREF(url_obj);
+                Py_DECREF(host_obj);
+                goto done;
+            }
+        }
+        reason = limit_reason(url, (size_t)url_len, host, (size_t)host_len);
+        if (reason != NULL) {
+            Py_XDECREF(url_obj);
+            Py_XDECREF(host_obj);
+            if (count_reason(dropped, reason) < 0) goto done;
+            continue;
+        }
+        position++;
+        int same_host = ph != NULL && host_len == phl && memcmp(host, ph, (size_t)phl) == 0;
+        int internal = same_host;
+        if (same_host) {
+            domain_obj = page_domain;
+            Py_INCREF(domain_obj);
+        } else if (!has_punycode_label(host, (size_t)host_len) && url_obj == NULL) {
+            Py_ssize_t start = -1;
+            int digits = 1;
+            for (Py_ssize_t i = 0; i < host_len; i++)
+                if (host[i] != '.' && (host[i] < '0' || host[i] > '9')) digits = 0;
+            if (!digits) start = psl_registered(host, (size_t)host_len);
+            if (start >= 0) {
+                internal = pd != NULL && host_len - start == pdl &&
+                           memcmp(host + start, pd, (size_t)pdl) == 0;
+                if (!internal || keep_internal) {
+                    domain_obj = internal ? page_domain : ascii_str(host + start, (size_t)(host_len - start));
+                    if (internal) Py_INCREF(domain_obj);
+                }
+            } else {
+                domain_obj = Py_None;
+                Py_INCREF(domain_obj);
+            }
+            if (domain_obj == NULL && (!internal || keep_internal)) goto done;
+        } else {
+            if (host_obj == NULL) host_obj = ascii_str(host, (size_t)host_len);
+            if (host_obj == NULL) goto done;
+            domain_obj = PyObject_CallOneArg(domain_of, host_obj);
+            if (domain_obj == NULL) {
+                Py_XDECREF(url_obj);
+                Py_DECREF(host_obj);
+                goto done;
+            }
+            internal = pd != NULL && PyUnicode_Check(domain_obj) &&
+                       PyUnicode_Compare(domain_obj, page_domain) == 0;
+        }
+        if (internal) internal_count++;
+        if (internal && !keep_internal) {
+            Py_XDECREF(url_obj);
+            Py_XDECREF(host_obj);
+            Py_XDECREF(domain_obj);
+            continue;
+        }
+        if (url_obj == NULL) url_obj = PyUnicode_DecodeUTF8(url, url_len, "strict");
+        if (host_obj == NULL && url_obj != NULL) host_obj = ascii_str(host, (size_t)host_len);
+        PyObject *items[7] = {PyLong_FromSsize_t(at), PyLong_FromSsize_t(position), url_obj,
+                              host_obj, domain_obj,
+                              url_obj ? hex_id(prefix, position, url, (size_t)url_len) : NULL,
+                              PyBool_FromLong(internal)};
+        int failed = 0;
+        for (int i = 0; i < 7; i++) {
+            if (items[i] == NULL || (i < 6 || keep_internal ? PyList_Append(lists[i], items[i]) : 0) < 0)
+                failed = 1;
+        }
+        for (int i = 0; i < 7; i++) Py_XDECREF(items[i]);
+        if (failed) goto done;
+    }
+    PyObject *internal_out = keep_internal ? lists[6] : PyLong_FromSsize_t(internal_count);
+    if (internal_out == NULL) goto done;
+    if (keep_internal) Py_INCREF(internal_out);
+    result = PyTuple_Pack(8, lists[0], lists[1], lists[2], lists[3], lists[4], lists[5],
+                          internal_out, dropped);
+    Py_DECREF(internal_out);
+done:
+    buf_free(&t.url);
+    idna_netloc = NULL;
+    for (int i = 0; i < 7; i++) Py_XDECREF(lists[i]);
+    Py_XDECREF(dropped);
+    return result;
+}
+
+/* registered_domain(host) -> str | None | False: the C suffix walk for a lower-case ASCII
+ * host; False when Python must decide (punycode labels, other characters). */
+static PyObject *psl_domain(PyObject *Py_UNUSED(module), PyObject *host) {
+    if (!PyUnicode_Check(host) || !PyUnicode_IS_ASCII(host)) Py_RETURN_FALSE;
+    const char *s = (const char *)PyUnicode_1BYTE_DATA(host);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(host);
+    int digits = 1;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.'))
+            Py_RETURN_FALSE;
+        if (c != '.' && (c < '0' || c > '9')) digits = 0;
+    }
+    if (n == 0 || s[n - 1] == '.' || has_punycode_label(s, (size_t)n)) Py_RETURN_FALSE;
+    if (digits) Py_RETURN_NONE;
+    Py_ssize_t start = psl_registered(s, (size_t)n);
+    if (start < 0) Py_RETURN_NONE;
+    return ascii_str(s + start, (size_t)(n - start));
+}
+
+/* ---- the sentence around a link ---------------------------------------------------------
+ * sentence(block, anchor, max_chars): extraction.html's rule in one pass over the block's
+ * text: whitespace folded to single spaces (str.split() + " ".join), the anchor found, the
+ * sentence bounded by the last sentence end before it and the first after it, where a
+ * sentence end is [.!?;] + space + [A-ZÄÖÜ0-9"'(] or space + [|•·] + space (the regular
+ * expression _SENTENCE_END of the folded text, whose only whitespace is one space). */
+static inline int sentence_start_char(Py_UCS4 c) {
+    return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == 0xC4 || c == 0xD6 ||
+           c == 0xDC || c == '"' || c == '\'' || c == '(';
+}
+static inline int sentence_punct(Py_UCS4 c) { return c == '.' || c == '!' || c == '?' || c == ';'; }
+static inline int sentence_bar(Py_UCS4 c) { return c == '|' || c == 0x2022 || c == 0xB7; }
+
+static PyObject *sentence(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 3 || !PyUnicode_Check(args[0]) || !PyUnicode_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "sentence(block: str, anchor: str, max_chars: int)");
+        return NULL;
+    }
+    PyObject *block = args[0], *anchor = args[1];
+    Py_ssize_t cap = PyLong_AsSsize_t(args[2]);
+    if (cap == -1 && PyErr_Occurred()) return NULL;
+    int kind = PyUnicode_KIND(block);
+    const void *data = PyUnicode_DATA(block);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(block);
+    char *folded = PyMem_Malloc((size_t)(n ? n : 1) * (size_t)kind);
+    if (folded == NULL) return PyErr_NoMemory();
+    Py_ssize_t len = 0;
+    int pending_space = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (Py_UNICODE_ISSPACE(c)) {
+            pending_space = len > 0;
+            continue;
+        }
+        if (pending_space) {
+            PyUnicode_WRITE(kind, folded, len++, ' ');
+            pending_space = 0;
+        }
+        PyUnicode_WRITE(kind, folded, len++, c);
+    }
+    if (len == 0) {
+        PyMem_Free(folded);
+        Py_INCREF(anchor);
+        return anchor;
+    }
+    PyObject *text = PyUnicode_FromKindAndData(kind, folded, len);
+    PyMem_Free(folded);
+    if (text == NULL) return NULL;
+    Py_ssize_t anchor_len = PyUnicode_GET_LENGTH(anchor);
+    Py_ssize_t at = anchor_len ? PyUnicode_Find(text, anchor, 0, len, 1) : -1;
+    if (at == -2) {
+        Py_DECREF(text);
+        return NULL;
+    }
+    PyObject *result;
+    if (at < 0) {
+        result = PyUnicode_Substring(text, 0, cap < len ? cap : len);
+        Py_DECREF(text);
+        return result;
+    }
+    kind = PyUnicode_KIND(text);
+    data = PyUnicode_DATA(text);
+    Py_ssize_t start = 0, end = len;
+    for (Py_ssize_t i = 0; i + 2 <= at;) { /* non-overlapping matches inside text[:at] */
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (sentence_punct(c) && i + 2 < at && PyUnicode_READ(kind, data, i + 1) == ' ' &&
+            sentence_start_char(PyUnicode_READ(kind, data, i + 2)))
+            i = start = i + 2;
+        else if (c == ' ' && i + 3 <= at && sentence_bar(PyUnicode_READ(kind, data, i + 1)) &&
+                 PyUnicode_READ(kind, data, i + 2) == ' ')
+            i = start = i + 3;
+        else
+            i++;
+    }
+    for (Py_ssize_t i = at + anchor_len; i < len; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if ((sentence_punct(c) && i + 2 < len && PyUnicode_READ(kind, data, i + 1) == ' ' &&
+             sentence_start_char(PyUnicode_READ(kind, data, i + 2))) ||
+            (c == ' ' && i + 2 < len && sentence_bar(PyUnicode_READ(kind, data, i + 1)) &&
+             PyUnicode_READ(kind, data, i + 2) == ' ')) {
+            end = i + 1;
+            break;
+        }
+    }
+    Py_ssize_t lo = start, hi = end;
+    while (lo < hi && PyUnicode_READ(kind, data, lo) == ' ') lo++;
+    while (hi > lo && PyUnicode_READ(kind, data, hi - 1) == ' ') hi--;
+    if (hi - lo > cap) {
+        lo = at - cap / 2 > start ? at - cap / 2 : start;
+        hi = lo + cap < len ? lo + cap : len;
+        while (lo < hi && PyUnicode_READ(kind, data, lo) == ' ') lo++;
+        while (hi > lo && PyUnicode_READ(kind, data, hi - 1) == ' ') hi--;
+    }
+    result = PyUnicode_Substring(text, lo, hi);
+    Py_DECREF(text);
+    return result;
+}
+
 static PyMethodDef module_methods[] = {
+    {"resolve_links", (PyCFunction)(void (*)(void))resolve_links, METH_FASTCALL,
+     "resolve_links(hrefs, base, base_host, page_host, page_domain, fallback, domain_of, "
+     "id_prefix, keep_internal) -> (indexes, positions, urls, hosts, domains, ids, internal, "
+     "dropped): the page's usable links resolved, limited and split internal/external "
+     "(see the URL section of _pagewalk.c)."},
+    {"sentence", (PyCFunction)(void (*)(void))sentence, METH_FASTCALL,
+     "sentence(block, anchor, max_chars) -> the sentence of the whitespace-folded block "
+     "that holds the anchor (see extraction.html.sentence_around)."},
+    {"psl_load", psl_load, METH_O,
+     "psl_load(rules) -> count: load the public-suffix rules the C suffix walk uses."},
+    {"registered_domain", psl_domain, METH_O,
+     "registered_domain(host) -> str | None | False (False: Python must decide)."},
     {"walk", walk, METH_O,
      "walk(html: bytes) -> Page: parse UTF-8 HTML with Lexbor and gather title, base href, "
      "visible text and the a[href] links with anchor, region, rel and heading chain."},
-    {"lookup_targets", (PyCFunction)(void (*)(void))lookup_targets, METH_FASTCALL,
-     "lookup_targets(cache, hrefs) -> (targets, misses, unusable): cached target tuples "
-     "(None otherwise), positions not cached, positions cached as unusable (str reason)."},
-    {"external_positions", external_positions, METH_O,
-     "external_positions(targets) -> positions of the targets whose internal flag is false."},
     {"stopword_counts", (PyCFunction)(void (*)(void))stopword_counts, METH_FASTCALL,
      "stopword_counts(text, max_chars, table, max_word, languages) -> hits per language "
      "of the words of text[:max_chars].lower().split() (table: word -> language bit mask)."},
@@ -1923,17 +2426,6 @@ static PyMethodDef module_methods[] = {
      "find(haystack, needle) -> haystack.find(needle), fast when needle[0] is rare."},
     {"utf8_scan", utf8_scan, METH_O,
      "utf8_scan(data: bytes) -> (valid_utf8, ascii, count of '<'): one pass, no decoding."},
-    {"link_columns", (PyCFunction)(void (*)(void))link_columns, METH_FASTCALL,
-     "link_columns(targets, id_prefix) -> (dst_urls, dst_hosts, dst_domains, internal, "
-     "link_ids): targets are (url, host, domain, internal, url_hash); a link id is "
-     "id_prefix + f'{position:05x}' + url_hash (position from 1)."},
-    {"append_utf8", (PyCFunction)(void (*)(void))append_utf8, METH_FASTCALL,
-     "append_utf8(values, data, offsets, valid): each str (or None) of the list as UTF-8 "
-     "bytes onto data, its end offset (int32) onto offsets, 1 (0 for None) onto valid; "
-     "offsets must already end with len(data). A failed call appends nothing."},
-    {"append_codes", (PyCFunction)(void (*)(void))append_codes, METH_FASTCALL,
-     "append_codes(values, codes, out): each value's code (int32) onto out; new values get "
-     "the next code len(codes) in the dict codes; None is -1. A failed call appends nothing."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -1959,7 +2451,10 @@ PyMODINIT_FUNC PyInit__pagewalk(void) {
     Py_INCREF(&PageType);
     if (PyModule_AddObject(module, "Page", (PyObject *)&PageType) < 0 ||
         PyModule_AddIntConstant(module, "MAX_ANCHOR_CHARS", MAX_ANCHOR_CHARS) < 0 ||
-        PyModule_AddIntConstant(module, "MAX_BLOCK_CHARS", MAX_BLOCK_CHARS) < 0) {
+        PyModule_AddIntConstant(module, "MAX_BLOCK_CHARS", MAX_BLOCK_CHARS) < 0 ||
+        PyModule_AddIntConstant(module, "MAX_URL_CHARS", MAX_URL_BYTES) < 0 ||
+        PyModule_AddIntConstant(module, "MAX_HOST_CHARS", MAX_HOST_BYTES) < 0 ||
+        PyModule_AddIntConstant(module, "MAX_LABEL_CHARS", MAX_LABEL_BYTES) < 0) {
         Py_DECREF(&PageType);
         Py_DECREF(module);
         return NULL;

@@ -3,11 +3,12 @@
 ``extract_columns`` turns one HTML response into a ``pages`` row and the page's
 ``hyperlinks`` as columns (``{column: list}``) whose names are exactly the columns of
 ``spark_jobs.tables`` (minus ``crawl``/``segment``, which the caller adds): the hot path of a
-crawl-scale run. Page-level values are computed once and repeated, internal links (most of
-a page) get cheap fields, and the context work (sentence, heading, weak label) runs only
-for links that leave the site. ``extract_record`` gives the same as one dict per link
-(about a third slower: building 200 dicts per page costs more than the extraction's
-context work); ``extract_warc``/``extract_warc_columns`` run either over a WARC file.
+crawl-scale run. Only links that leave the page's registered domain become rows (links
+inside a site, ~90 %, are counted on the page: ``internal_links``); resolving, the
+registered domain and that split run in C, so Python touches only the external links
+(their context sentence). ``extract_record`` gives the same as one dict per link;
+``extract_warc``/``extract_warc_columns`` run either over a WARC file. Pages whose URL
+breaks the URL limits (:func:`extraction.urls.url_limit_reason`) are counted skips.
 """
 
 from __future__ import annotations
@@ -19,11 +20,10 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from extraction.companies import SeedCompanies
-from extraction.html import MAX_PARSE_CHARS, PageLinks, parse_raw, sentence_around
+from extraction.html import MAX_PARSE_CHARS, PageLinks, parse_raw
 from extraction.native import pagewalk
-from extraction.urls import normalize_url, url_path
+from extraction.urls import normalize_url, url_limit_reason, url_path
 from extraction.warc import ReadStats, WarcRecord, iter_html_records
-from extraction.weak_labels import label_link
 
 #: Column order of the rows (spark_jobs.tables.PAGES / HYPERLINKS minus crawl and segment);
 #: tests check these against the table registry, which extraction must not import.
@@ -39,7 +39,8 @@ PAGE_COLUMNS = (
     "lang",
     "title",
     "text_length",
-    "link_count",
+    "internal_links",
+    "external_links",
     "truncated",
     "warc_filename",
     "warc_record_offset",
@@ -53,7 +54,6 @@ LINK_COLUMNS = (
     "dst_url",
     "dst_host",
     "dst_domain",
-    "internal",
     "anchor_text",
     "context",
     "section_heading",
@@ -62,9 +62,6 @@ LINK_COLUMNS = (
     "rel",
     "position",
     "lang",
-    "weak_label",
-    "weak_confidence",
-    "weak_rule",
     "fetch_time",
     "warc_filename",
 )
@@ -103,14 +100,14 @@ def extract_columns(
     (``context``, ``section_heading`` and ``weak_*`` are None), and only links that leave
     the site get the context work and a weak label.
     """
-    parsed = parse_raw(record.payload, record.url, record.charset)
-    links: PageLinks = parsed.links
     src_url = normalize_url(record.url) or record.url
+    parsed = parse_raw(record.payload, record.url, record.charset, _id_prefix(src_url))
+    links: PageLinks = parsed.links
     src_host = parsed.host
     src_domain = parsed.domain
     company = seeds.company_for_domain(src_domain) if seeds is not None else None
     lang = parsed.lang or None
-    count = len(links.targets)
+    external = len(links)
     page = {
         "url": src_url,
         "host": src_host,
@@ -123,69 +120,35 @@ def extract_columns(
         "lang": lang,
         "title": parsed.title or None,
         "text_length": parsed.text_length,
-        "link_count": count,
+        "internal_links": links.internal,
+        "external_links": external,
         "truncated": record.truncated or parsed.truncated,
         "warc_filename": record.warc_filename,
         "warc_record_offset": record.offset,
         "warc_record_length": record.length,
     }
-    id_prefix = _id_prefix(src_url)
-    columns_of_targets = pagewalk.link_columns(links.targets, id_prefix)
-    dst_urls, dst_hosts, dst_domains, internal, link_ids = columns_of_targets
-    context = [None] * count
-    heading = [None] * count
-    label = [None] * count
-    confidence = [None] * count
-    rule = [None] * count
-    if links.outside:
-        page_path = url_path(src_url)
-        src_path = page_path.lower()
-        anchors, regions, headings = links.anchors, links.regions, links.headings
-        for index, block in zip(links.outside, links.blocks, strict=True):
-            anchor = anchors[index]
-            sentence = sentence_around(block, anchor)
-            section = headings[index]
-            verdict = label_link(
-                dst_domains[index] or dst_hosts[index] or "",
-                anchor,
-                sentence,
-                section,
-                src_path,
-                regions[index],
-            )
-            context[index] = sentence
-            heading[index] = section
-            label[index] = verdict.label
-            confidence[index] = verdict.confidence
-            rule[index] = verdict.rule
-    else:
-        page_path = url_path(src_url) if count else None
     columns = {
-        "link_id": link_ids,
-        "src_url": [src_url] * count,
-        "src_host": [src_host] * count,
-        "src_domain": [src_domain] * count,
-        "dst_url": dst_urls,
-        "dst_host": dst_hosts,
-        "dst_domain": dst_domains,
-        "internal": internal,
+        "link_id": links.ids,
+        "src_url": [src_url] * external,
+        "src_host": [src_host] * external,
+        "src_domain": [src_domain] * external,
+        "dst_url": links.urls,
+        "dst_host": links.hosts,
+        "dst_domain": links.domains,
         "anchor_text": links.anchors,
-        "context": context,
-        "section_heading": heading,
-        "page_path": [page_path] * count,
+        "context": links.contexts,
+        "section_heading": links.headings,
+        "page_path": [url_path(src_url) if external else None] * external,
         "region": links.regions,
         "rel": links.rels,
-        "position": list(range(1, count + 1)),
-        "lang": [lang] * count,
-        "weak_label": label,
-        "weak_confidence": confidence,
-        "weak_rule": rule,
-        "fetch_time": [record.fetch_time] * count,
-        "warc_filename": [record.warc_filename] * count,
+        "position": links.positions,
+        "lang": [lang] * external,
+        "fetch_time": [record.fetch_time] * external,
+        "warc_filename": [record.warc_filename] * external,
     }
     if stats is not None:
         stats.pages += 1
-        stats.links += count
+        stats.links += links.internal + external
         for reason, dropped in parsed.dropped_links.items():
             stats.skipped[f"link_{reason}"] += dropped
         if parsed.flattened:
@@ -207,19 +170,9 @@ def _id_prefix(src_url: str) -> str:
 
 
 def clear_caches() -> None:
-    """Forget every memo of the extraction path (URL, domain, site and rule caches).
-
-    Caches are bounded and make repeated pages cheap; benchmarks clear them so each run
-    starts cold, as a fresh Spark task does.
-    """
-    from extraction import html, urls, weak_labels
-
-    for cached in (urls.normalize_url, urls._host_of, urls.registered_domain, urls._absolute,
-                   urls.resolver_for, weak_labels._first_rule, weak_labels._target_domain,
-                   weak_labels._src_path, weak_labels._link_rule):  # fmt: skip
-        cached.cache_clear()
-    html._SITE_CACHES.clear()
-    html._SENTENCES.clear()
+    """Forget the memos left on the extraction path (interned walk strings); benchmarks
+    clear them so each run starts cold, as a fresh Spark task does. Per-URL and per-site
+    caches are gone: URL resolution runs in C and costs less than a cache lookup did."""
     pagewalk.clear_interned()
 
 
@@ -249,6 +202,10 @@ def extract_warc_columns(
 def _extract(extract_one, source, warc_filename, seeds, stats, reader) -> Iterator[tuple]:
     stats = stats if stats is not None else ExtractStats()
     for record in iter_html_records(source, warc_filename, stats, reader=reader):
+        refused = url_limit_reason(record.url)
+        if refused is not None:  # never stored: a page row's url is its key
+            stats.skipped[f"page_{refused}"] += 1
+            continue
         try:
             result = extract_one(record, seeds, stats)
         except Exception as exc:  # one bad page never stops the file

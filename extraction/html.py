@@ -22,13 +22,7 @@ from functools import lru_cache
 from selectolax.lexbor import LexborHTMLParser
 
 from extraction.native import pagewalk as _pagewalk
-from extraction.urls import (
-    Resolver,
-    has_scheme,
-    registered_domain,
-    resolver_for,
-    unusable_reason,
-)
+from extraction.urls import Resolver, idna_netloc, registered_domain, unusable_reason
 
 
 def _words(text: str) -> list[str]:
@@ -59,7 +53,9 @@ _NO_NESTING = frozenset(
 )
 _FLAT_STRIP = re.compile(r"</?(?!(?:a|img|h[1-6]|p|br|title|base|meta)\b)[a-zA-Z][^>]*>")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
-_SENTENCE_END = re.compile(r"[.!?;]\s+(?=[A-ZÄÖÜ0-9\"'(])|\s[|•·]\s")
+#: Where a sentence ends, as a regular expression over whitespace-folded text (the C pass
+#: implements it; tests check one against the other).
+SENTENCE_END = re.compile(r"[.!?;]\s+(?=[A-ZÄÖÜ0-9\"'(])|\s[|•·]\s")
 _STOPWORDS = {
     "en": _words("the and of to in is for with that on are we our you this by as from be"),
     "de": _words("der die und das ist mit für von zu den im des ein eine wir unsere auf sie"),
@@ -75,12 +71,8 @@ for _bit, _list in enumerate(_STOPWORDS.values()):
     for _word in _list:
         _STOPWORD_MASK[_word] = _STOPWORD_MASK.get(_word, 0) | 1 << _bit
 _LONGEST_STOPWORD = max(map(len, _STOPWORD_MASK))
-#: Per-site caches of resolved hrefs (menus and footers repeat on every page of a site).
-_SITE_CACHES: dict[tuple, dict[str, tuple | str]] = {}
-_MAX_SITES, _MAX_HREFS_PER_SITE = 128, 2_000  # bounded: at most ~256k cached hrefs
-#: Sentence around a link per (block text, anchor): partner lists repeat across a site.
-_SENTENCES: dict[tuple[str, str], str] = {}
-_MAX_SENTENCES, _MAX_MEMO_BLOCK_CHARS = 20_000, 2_000  # bounded: at most ~40M chars
+_HREF_BYTES = re.compile(rb"href\s*=", re.I)
+_HREF_TEXT = re.compile(r"href\s*=", re.I)
 
 
 @dataclass(slots=True)
@@ -101,31 +93,37 @@ class LinkContext:
 
 @dataclass(slots=True)
 class PageLinks:
-    """A page's usable links column-wise, in document order (the hot path's form).
+    """A page's links that leave its registered domain, column-wise, in document order.
 
-    ``targets[i]`` is ``(dst_url, dst_host, dst_domain, internal, url_hash)``; the position
-    of link ``i`` is ``i + 1``; ``headings[i]`` is the heading chain in force at it. Links
-    that leave the site are listed in ``outside`` (indexes), with the text of their block in
-    ``blocks`` (None: no block); :attr:`external` turns those into sentences.
+    Resolution, the registered-domain lookup and the internal/external split ran in C
+    (``_pagewalk.resolve_links``); links inside the site are only counted
+    (:attr:`internal`), unless the page was parsed with ``keep_internal`` (then every usable
+    link is listed and :attr:`internal` holds one flag per link). ``positions`` count the
+    page's usable links from 1; ``blocks`` hold each link's block text (None: no block),
+    from which :attr:`contexts` cuts the sentence around the anchor.
     """
 
-    targets: list[tuple]
+    positions: list[int]
+    urls: list[str]
+    hosts: list[str]
+    domains: list[str | None]
+    ids: list[str]
     anchors: list[str]
     regions: list[str]
     rels: list[str | None]
     headings: list[str]
-    outside: list[int]
     blocks: list[str | None]
+    internal: int | list[bool]
 
     def __len__(self) -> int:
-        return len(self.targets)
+        return len(self.urls)
 
     @property
-    def external(self) -> list[tuple[int, str, str]]:
-        """``(index, context, section_heading)`` of each link that leaves the site."""
+    def contexts(self) -> list[str]:
+        """The sentence around each link (its anchor when it has no block)."""
         return [
-            (index, sentence_around(block, self.anchors[index]), self.headings[index])
-            for index, block in zip(self.outside, self.blocks, strict=True)
+            sentence_around(block, anchor)
+            for block, anchor in zip(self.blocks, self.anchors, strict=True)
         ]
 
 
@@ -159,37 +157,44 @@ class ParsedPage:
 
 
 def parse_page(payload: bytes, url: str, charset: str | None = None) -> ParsedPage:
-    """Parse an HTML payload fetched from ``url`` (``charset`` as declared over HTTP)."""
-    page = parse_raw(payload, url, charset)
+    """Parse an HTML payload fetched from ``url`` (``charset`` as declared over HTTP), with
+    every usable link as a :class:`LinkContext` (internal ones without context)."""
+    page = parse_raw(payload, url, charset, keep_internal=True)
     links: PageLinks = page.links
-    contexts = {index: (context, heading) for index, context, heading in links.external}
     page.links = [
         LinkContext(
             dst_url=dst_url,
             anchor_text=anchor,
-            context=contexts.get(index, ("", ""))[0],
-            section_heading=contexts.get(index, ("", ""))[1],
+            context="" if internal else sentence_around(block, anchor),
+            section_heading="" if internal else heading,
             region=region,
             rel=rel or "",
-            position=index + 1,
+            position=position,
             internal=internal,
             dst_host=dst_host,
             dst_domain=dst_domain,
         )
-        for index, ((dst_url, dst_host, dst_domain, internal, _), anchor, region, rel) in
-        enumerate(zip(links.targets, links.anchors, links.regions, links.rels, strict=True))
+        for position, dst_url, dst_host, dst_domain, anchor, region, rel, heading, block,
+        internal in zip(links.positions, links.urls, links.hosts, links.domains, links.anchors,
+                        links.regions, links.rels, links.headings, links.blocks,
+                        links.internal, strict=True)
     ]  # fmt: skip
     return page
 
 
-def parse_raw(payload: bytes, url: str, charset: str | None = None) -> ParsedPage:
-    """:func:`parse_page` with links as one :class:`PageLinks`: the hot path's form."""
-    html, used_charset, truncated, flattened = prepare_html(payload, charset)
+def parse_raw(
+    payload: bytes, url: str, charset: str | None = None, id_prefix: str = "",
+    keep_internal: bool = False,
+) -> ParsedPage:  # fmt: skip
+    """:func:`parse_page` with the links that leave the site as one :class:`PageLinks`
+    (all usable links when ``keep_internal``): the hot path's form. ``id_prefix`` starts
+    each link id (``extraction.extract.link_id``)."""
+    html, used_charset, truncated, flattened, lost = prepare_html(payload, charset)
     if isinstance(html, str):
         html = html.encode("utf-8", "ignore")  # what selectolax feeds Lexbor for text
     page = _pagewalk.walk(html)
     try:
-        page_resolver = resolver_for(url)
+        page_resolver = Resolver(url)
         page_host = page_resolver.host
         page_domain = registered_domain(page_host) if page_host else None
         resolver = page_resolver
@@ -197,9 +202,12 @@ def parse_raw(payload: bytes, url: str, charset: str | None = None) -> ParsedPag
         if base_href:
             resolved_base = page_resolver.resolve(base_href)
             if resolved_base:
-                resolver = resolver_for(resolved_base[0])
+                resolver = Resolver(resolved_base[0])
         dropped: Counter = Counter()
-        links = _page_links(page, resolver, page_host, page_domain, dropped)
+        links = _page_links(page, resolver, page_host, page_domain, dropped, id_prefix,
+                            keep_internal)  # fmt: skip
+        if lost:
+            dropped["after_parse_cap"] += lost
         title, text_utf8, text_length = page.title, page.text_utf8, page.text_length
     finally:
         page.close()  # free the Lexbor document now, not at the next garbage collection
@@ -220,12 +228,13 @@ def parse_raw(payload: bytes, url: str, charset: str | None = None) -> ParsedPag
 
 def prepare_html(
     payload: bytes, declared: str | None = None
-) -> tuple[str | bytes, str, bool, bool]:
-    """What goes to Lexbor: ``(html, charset used, truncated, flattened)``.
+) -> tuple[str | bytes, str, bool, bool, int]:
+    """What goes to Lexbor: ``(html, charset used, truncated, flattened, hrefs lost)``.
 
     A page that is valid UTF-8 stays bytes: decoding it to ``str`` only to encode it back
     costs a fifth of the parse. Other charsets are decoded to ``str``. Over-long pages are
-    capped (:data:`MAX_PARSE_CHARS`) and pathologically deep ones flattened.
+    capped (:data:`MAX_PARSE_CHARS`; the ``href=`` attributes in the cut-off tail are
+    counted as lost) and pathologically deep ones flattened.
     """
     utf8, ascii, tags = _pagewalk.utf8_scan(payload)  # one pass, nothing decoded
     if ascii:
@@ -239,8 +248,9 @@ def prepare_html(
         html = payload if used == "utf-8" else text
         if html is text:
             tags = text.count("<")
-    truncated = False
+    truncated, lost = False, 0
     if len(html) > MAX_PARSE_CHARS:
+        lost = _hrefs_in(html[MAX_PARSE_CHARS:])
         html, truncated = html[:MAX_PARSE_CHARS], True
         if isinstance(html, bytes):  # do not cut a UTF-8 sequence in two
             html = html.decode("utf-8", "ignore").encode("utf-8")
@@ -251,7 +261,13 @@ def prepare_html(
         flat, flattened = flatten_if_deep(text)
         if flattened:
             html = flat
-    return html, used, truncated, flattened
+    return html, used, truncated, flattened, lost
+
+
+def _hrefs_in(tail: str | bytes) -> int:
+    """How many ``href=`` attributes a cut-off tail holds (any case): links lost to the cap."""
+    pattern = _HREF_BYTES if isinstance(tail, bytes) else _HREF_TEXT
+    return sum(1 for _ in pattern.finditer(tail))
 
 
 def load_tree(
@@ -262,7 +278,7 @@ def load_tree(
     The benchmark's bare pass (what every extractor must do first) and tests use it; the
     extraction itself parses in :mod:`extraction._pagewalk`.
     """
-    html, used, truncated, flattened = prepare_html(payload, declared)
+    html, used, truncated, flattened, _ = prepare_html(payload, declared)
     return LexborHTMLParser(html), used, truncated, flattened
 
 
@@ -361,115 +377,54 @@ def _codec(name: str) -> str | None:
 
 
 def _page_links(
-    page, resolver: Resolver, page_host: str | None, page_domain: str | None, dropped: Counter
-) -> PageLinks:
-    """A walked page's usable links in document order, column-wise.
+    page, resolver: Resolver, page_host: str | None, page_domain: str | None, dropped: Counter,
+    id_prefix: str, keep_internal: bool,
+) -> PageLinks:  # fmt: skip
+    """A walked page's links, resolved and split in C; unusable hrefs counted in ``dropped``.
 
-    The walk already gave hrefs, anchors, regions, rels and heading chains; here hrefs are
-    resolved (:func:`_targets`), unusable links dropped and counted, and the links that
-    leave the site get their block's text (the sentence is cut from it on demand).
+    Python runs per link only for the rare hrefs the C resolver leaves to
+    :class:`~extraction.urls.Resolver` (non-ASCII, whitespace, userinfo, ...) and to pick
+    the walk's anchors, regions, rels and headings of the links kept.
     """
-    targets, dropped_at = _targets(page.hrefs, resolver, page_host, page_domain, dropped)
-    if dropped_at:
-        page.drop(dropped_at)  # the walk's lists and link table, cut in place
-    outside = _pagewalk.external_positions(targets)
-    blocks = page.block_texts(outside) if outside else []
+
+    def fallback(href: str) -> tuple[str, str] | str:
+        resolved = resolver.resolve(href) if href else None
+        return resolved if resolved is not None else unusable_reason(href)
+
+    indexes, positions, urls, hosts, domains, ids, internal, reasons = _pagewalk.resolve_links(
+        page.hrefs, resolver.base, resolver.host, page_host, page_domain, fallback,
+        registered_domain, id_prefix, keep_internal, idna_netloc,
+    )  # fmt: skip
+    dropped.update(reasons)
     anchors, regions, rels, headings = page.anchors, page.regions, page.rels, page.headings
-    return PageLinks(targets, anchors, regions, rels, headings, outside, blocks)
-
-
-def _targets(
-    hrefs: list, resolver: Resolver, page_host: str | None, page_domain: str | None, dropped
-) -> tuple[list[tuple], list[int]]:
-    """Resolved targets of the usable hrefs, and the positions of the unusable ones.
-
-    One C pass over the per-site cache (href -> target tuple, or the reason it is unusable);
-    only hrefs it does not know are resolved one by one. Root-relative and absolute hrefs
-    (any scheme) mean the same on every page of a site and are cached; hrefs relative to
-    the page's own path are not.
-    """
-    resolved = _site_cache(resolver, page_domain)
-    targets, misses, dropped_at = _pagewalk.lookup_targets(resolved, hrefs)
-    for at in dropped_at:
-        dropped[resolved[hrefs[at]]] += 1
-    if misses:
-        known_unusable = bool(dropped_at)
-        for at in misses:
-            href = hrefs[at]
-            info = _resolve_link(href, resolver, page_host, page_domain) if href else None
-            if info is None:
-                info = unusable_reason(href)  # cached like a target: counted, never resolved
-                dropped[info] += 1
-                dropped_at.append(at)
-            else:
-                targets[at] = info
-            if href and (href[:1] == "/" or has_scheme(href)):
-                resolved[href] = info
-        if known_unusable:
-            dropped_at.sort()
-    for at in reversed(dropped_at):
-        del targets[at]
-    return targets, dropped_at
-
-
-def _site_cache(resolver: Resolver, page_domain: str | None) -> dict[str, tuple | str]:
-    """href -> resolved target (a str: why it is unusable) for the page's site, bounded."""
-    key = (resolver.origin, page_domain)
-    cache = _SITE_CACHES.get(key)
-    if cache is None or len(cache) > _MAX_HREFS_PER_SITE:
-        if len(_SITE_CACHES) > _MAX_SITES:
-            _SITE_CACHES.clear()
-        cache = _SITE_CACHES[key] = {}
-    return cache
-
-
-def _resolve_link(
-    href: str, resolver: Resolver, page_host: str | None, page_domain: str | None
-) -> tuple | None:
-    """(dst_url, dst_host, dst_domain, internal, url_hash) of an href, or None if unusable."""
-    resolved = resolver.resolve(href) if href else None
-    if resolved is None:
-        return None
-    dst_url, dst_host = resolved
-    dst_domain = page_domain if dst_host == page_host else registered_domain(dst_host)
-    internal = dst_host == page_host or (page_domain is not None and dst_domain == page_domain)
-    return (dst_url, dst_host, dst_domain, internal, _pagewalk.url_hash(dst_url))
+    return PageLinks(
+        positions,
+        urls,
+        hosts,
+        domains,
+        ids,
+        [anchors[i] for i in indexes],
+        [regions[i] for i in indexes],
+        [rels[i] for i in indexes],
+        [headings[i] for i in indexes],
+        page.block_texts(indexes) if indexes else [],
+        internal,
+    )
 
 
 def sentence_around(block: str | None, anchor: str) -> str:
     """The sentence of a link's block text (``block.text(separator=" ")``, capped by the
-    walk) that contains its anchor (the anchor when there is no block); memoised per
-    (block, anchor) for short blocks."""
+    walk) that contains its anchor (the anchor when there is no block or it is blank).
+
+    The block's whitespace is folded to single spaces; the sentence runs from the last
+    sentence end before the anchor to the first after it (:data:`SENTENCE_END`, matched on
+    the folded text) and is at most :data:`MAX_CONTEXT_CHARS` long, centred on the anchor
+    when cut. One C pass (``_pagewalk.sentence``); an anchor not in the block gives the
+    block's start.
+    """
     if block is None:
         return anchor
-    if len(block) > _MAX_MEMO_BLOCK_CHARS:
-        return _sentence_in(block, anchor)
-    key = (block, anchor)
-    sentence = _SENTENCES.get(key)
-    if sentence is None:
-        if len(_SENTENCES) >= _MAX_SENTENCES:
-            _SENTENCES.clear()
-        sentence = _SENTENCES[key] = _sentence_in(block, anchor)
-    return sentence
-
-
-def _sentence_in(raw: str, anchor: str) -> str:
-    text = " ".join(raw.split())
-    if not text:
-        return anchor
-    at = text.find(anchor) if anchor else -1
-    if at < 0:
-        return text[:MAX_CONTEXT_CHARS]
-    start = 0
-    for match in _SENTENCE_END.finditer(text, 0, at):
-        start = match.end()
-    end_match = _SENTENCE_END.search(text, at + len(anchor))
-    end = end_match.start() + 1 if end_match else len(text)
-    sentence = text[start:end].strip()
-    if len(sentence) > MAX_CONTEXT_CHARS:
-        lo = max(start, at - MAX_CONTEXT_CHARS // 2)
-        sentence = text[lo : lo + MAX_CONTEXT_CHARS].strip()
-    return sentence
+    return _pagewalk.sentence(block, anchor, MAX_CONTEXT_CHARS)
 
 
 def visible_text(tree: LexborHTMLParser) -> str:

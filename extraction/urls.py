@@ -1,10 +1,17 @@
-"""URLs, hosts and registered domains: the cheap, cached string work of the hot path.
+"""URLs, hosts and registered domains: the rules of the hot path, in Python.
 
-Pages carry ~200 links, most of them absolute or root-relative, many repeated on every page
-of a site (menus, footers). ``urllib.parse.urljoin`` on every link was measured to take most
-of an extraction's time, so :class:`Resolver` joins only what needs joining: absolute http(s)
-hrefs are normalised through an LRU cache, ``/path`` hrefs are glued to the base origin, and
-only genuinely relative hrefs (``../x``, ``x.html``, ``?q``) go through ``urljoin``.
+The per-link work runs in C (``extraction._pagewalk.resolve_links``: resolution,
+normalisation, the public-suffix walk, limits), and gives exactly what these functions
+give; :class:`Resolver` is its reference and its fallback for the rare hrefs C leaves to
+Python (non-ASCII, whitespace, userinfo, IPv6 literals, ...), and resolves page and
+``<base href>`` URLs. The public-suffix rules are tldextract's bundled snapshot (never
+fetched), loaded once into the C table; punycode hosts are looked up by tldextract.
+
+Limits: a stored URL is at most :data:`MAX_URL_CHARS` (2,048: the longest URL sitemaps,
+browsers' address bars of old and search engines accept; longer ones are tracking junk),
+a host at most 253 characters in labels of at most 63 (RFC 1035), a numeric host a valid
+dotted-quad IPv4 address, and no URL holds control characters; anything else is a counted
+skip (:func:`url_limit_reason`).
 """
 
 from __future__ import annotations
@@ -14,6 +21,8 @@ from functools import lru_cache
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import tldextract
+
+from extraction.native import pagewalk
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _HOST_OK = re.compile(r"^[a-z0-9_.-]+$|^\[[0-9a-f:.]+\]$")
@@ -26,6 +35,17 @@ _NON_WEB = {"javascript", "mailto", "tel", "data", "ftp", "file", "callto", "sms
 
 # The bundled public-suffix snapshot; an empty URL list and no cache dir mean no network ever.
 _EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+# The rules tldextract walks (public + extra, private ones excluded as its default), in C.
+pagewalk.psl_load(sorted(_EXTRACT._get_tld_extractor().tlds(include_psl_private_domains=False)))
+
+MAX_URL_CHARS = pagewalk.MAX_URL_CHARS
+MAX_HOST_CHARS = pagewalk.MAX_HOST_CHARS
+MAX_LABEL_CHARS = pagewalk.MAX_LABEL_CHARS
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_NUMERIC_HOST = re.compile(r"^[0-9.]+$")
+_IPV4 = re.compile(
+    r"^(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}$"
+)
 
 
 def _idna_host(host: str) -> str | None:
@@ -51,7 +71,6 @@ def _idna_host(host: str) -> str | None:
     return host
 
 
-@lru_cache(maxsize=32_768)
 def normalize_url(url: str) -> str | None:
     """Canonical http(s) URL: lower-case scheme/host, punycode, no fragment/default port.
 
@@ -88,7 +107,6 @@ def host_of(url: str) -> str | None:
     return _host_of(url)
 
 
-@lru_cache(maxsize=32_768)
 def _host_of(url: str) -> str | None:
     try:
         host = urlsplit(url).hostname
@@ -97,19 +115,40 @@ def _host_of(url: str) -> str | None:
     return _idna_host(host) if host else None
 
 
-@lru_cache(maxsize=32_768)
 def registered_domain(host: str) -> str | None:
     """Registered domain (``new.siemens.com`` -> ``siemens.com``) from the bundled PSL.
 
-    None for IP addresses, ``localhost`` and hosts whose suffix is not on the list.
+    None for IP addresses, ``localhost`` and hosts whose suffix is not on the list. The C
+    suffix walk answers ASCII hosts; tldextract itself the rest (punycode labels).
     """
     if not host:
         return None
     host = host.lower().rstrip(".")
+    found = pagewalk.registered_domain(host)
+    if found is not False:
+        return found
+    return _tldextract_domain(host)
+
+
+@lru_cache(maxsize=16_384)
+def _tldextract_domain(host: str) -> str | None:
+    """tldextract's answer for the hosts the C walk leaves to it (punycode labels: it
+    decodes them first, ~50 us a host, so answers are kept per host)."""
     if host.startswith("[") or host.replace(".", "").isdigit():
         return None
-    result = _EXTRACT(host)
-    return result.top_domain_under_public_suffix or None
+    return _EXTRACT(host).top_domain_under_public_suffix or None
+
+
+@lru_cache(maxsize=16_384)
+def idna_netloc(netloc: str) -> str | None:
+    """The ASCII host of a non-ASCII ``netloc`` as :func:`normalize_url` finds it (urlsplit,
+    then IDNA), or None; the C resolver asks for it (~100 us of IDNA a host, kept per
+    netloc: a site's links repeat its host)."""
+    try:
+        host = urlsplit("//" + netloc).hostname
+    except ValueError:
+        return None
+    return _idna_host(host) if host else None
 
 
 def url_path(url: str) -> str:
@@ -211,7 +250,6 @@ class Resolver:
         return _absolute(joined)
 
 
-@lru_cache(maxsize=32_768)
 def _absolute(url: str) -> tuple[str, str] | None:
     normalized = normalize_url(url)
     if normalized is None:
@@ -220,10 +258,33 @@ def _absolute(url: str) -> tuple[str, str] | None:
     return (normalized, host) if host else None
 
 
-@lru_cache(maxsize=4096)
 def resolver_for(base: str) -> Resolver:
-    """A cached :class:`Resolver` per base URL (pages of one site share their base)."""
+    """A :class:`Resolver` for a base URL."""
     return Resolver(base)
+
+
+def url_limit_reason(url: str, host: str | None = None) -> str | None:
+    """Why a URL must not be stored (``url_too_long``, ``control_char_url``,
+    ``host_too_long``, ``host_label_too_long``, ``invalid_ip_host``), or None.
+
+    ``host`` defaults to the URL's own; the C resolver applies the same limits per link.
+    """
+    if len(url) > MAX_URL_CHARS:
+        return "url_too_long"
+    if _CONTROL.search(url):
+        return "control_char_url"
+    if host is None:
+        try:
+            host = urlsplit(url).hostname or ""
+        except ValueError:
+            return None  # unusable anyway: normalize_url refuses it, the caller counts that
+    if len(host) > MAX_HOST_CHARS:
+        return "host_too_long"
+    if any(len(label) > MAX_LABEL_CHARS for label in host.split(".")):
+        return "host_label_too_long"
+    if _NUMERIC_HOST.match(host) and not _IPV4.match(host):
+        return "invalid_ip_host"
+    return None
 
 
 def resolve_url(href: str, base: str) -> str | None:

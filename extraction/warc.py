@@ -494,6 +494,14 @@ def _read_payload(read, stats: ReadStats) -> tuple[bytes, bool]:
     payload = read(MAX_PAYLOAD_BYTES + 1)
     if len(payload) > MAX_PAYLOAD_BYTES:
         stats.skipped["payload_capped"] += 1
+        lost, carry = 0, payload[MAX_PAYLOAD_BYTES:]
+        while carry:  # the links of the cut-off rest are counted as lost (a byte scan)
+            chunk = read(1 << 20)
+            text = carry.lower()
+            lost += text.count(b"href=")
+            carry = text[-4:] + chunk if chunk else b""
+        if lost:
+            stats.skipped["link_after_payload_cap"] += lost
         return payload[:MAX_PAYLOAD_BYTES], True
     return payload, False
 

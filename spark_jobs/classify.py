@@ -32,8 +32,7 @@ def candidate_links(spark, hyperlinks, seed_rows: list[dict[str, str]]):
         F.col("domain").alias("dst_domain"), F.col("company_id").alias("dst_company_id")
     )
     external = hyperlinks.where(
-        "NOT internal AND src_domain IS NOT NULL AND dst_domain IS NOT NULL "
-        "AND src_domain <> dst_domain"
+        "src_domain IS NOT NULL AND dst_domain IS NOT NULL AND src_domain <> dst_domain"
     )
     joined = external.join(F.broadcast(src), "src_domain").join(
         F.broadcast(dst), "dst_domain", "left"

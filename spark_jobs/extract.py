@@ -8,18 +8,15 @@ the slices of both Delta tables by committing those files. A file that fails mid
 counted and reported, and its slice is not committed unless the run allows partial slices
 (:mod:`spark_jobs.completeness`).
 
-The task loop is the hot path: link columns arrive as lists (one entry per link) and C
-helpers append them straight to Arrow buffers (UTF-8 bytes + offsets, or dictionary codes),
-the ones a page repeats for all its links are kept once per page and expanded as Arrow
-dictionary indices, so no per-link Python or Arrow conversion work is added to the
-extraction's own.
+The task adds nothing to the extraction's own work: pages and their cross-domain links
+arrive column-wise (links that stay inside a site are only counted, on their page) and
+are collected in lists that become Arrow tables once per file.
 
 Run by the orchestrator as ``python -m spark_jobs.launch extract`` (local) or ``spark-submit``.
 """
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import random
 import time
@@ -30,63 +27,14 @@ from typing import Any
 
 from dagster_pipes import PipesContext
 
-from extraction.native import pagewalk
 from spark_jobs import completeness, storage
 from spark_jobs.delta import WrittenFiles, files_root, new_staging_dir, read_files, write_slices
 from spark_jobs.files import DataFile, delete_files, write_sorted_files
-from spark_jobs.memory import HeapPrefault
 from spark_jobs.params import JobParams
 from spark_jobs.pipes_session import open_pipes
 from spark_jobs.runner import JobRun, load_seed_rows
 from spark_jobs.tables import HYPERLINKS, PAGES, TableSpec
 from spark_jobs.targeted import open_pages, plan_targeted
-
-#: Link columns whose value is the same for every link of a page (``extract_columns``
-#: repeats them): stored once per page and expanded as dictionary indices.
-PAGE_CONSTANT_LINK_COLUMNS = (
-    "src_url",
-    "src_host",
-    "src_domain",
-    "page_path",
-    "lang",
-    "fetch_time",
-    "warc_filename",
-)
-#: Link columns of (nearly) distinct strings: appended as UTF-8 bytes and int32 offsets.
-#: (Extraction's ``link_id`` is not stored: see ``spark_jobs.tables.LINK_ID_SQL``.)
-UTF8_LINK_COLUMNS = ("dst_url",)
-#: Link columns of repeated strings: appended as int32 codes into the file's dictionary.
-#: Anchors, contexts and headings belong here: a site's navigation repeats them on every
-#: page (the real WARC samples hold 5-12 distinct contexts and 4-6 headings in 229-1,280
-#: links), and the writer dictionary-encodes them anyway; coding them as they arrive skips
-#: buffering each copy's bytes and hashing them all again before the sort.
-CODED_LINK_COLUMNS = (
-    "dst_host",
-    "dst_domain",
-    "region",
-    "rel",
-    "weak_label",
-    "weak_rule",
-    "anchor_text",
-    "context",
-    "section_heading",
-)
-#: Link columns of booleans: appended as one byte each (``bytes(list)`` and a numpy view
-#: convert 2.5 M values in ~0.01 s; ``pyarrow.array`` over the list takes ~0.3 s).
-BOOL_LINK_COLUMNS = ("internal",)
-#: The rest: kept as lists, converted per chunk.
-LIST_LINK_COLUMNS = ("weak_confidence",)
-#: Links per Arrow chunk at most (bounds the two lists held); a chunk also ends once a string
-#: column holds CHUNK_BYTES, far below the 2 GiB its int32 offsets can address. Most files
-#: make one chunk, so the reorder needs no concatenation.
-CHUNK_LINKS = 4_000_000
-CHUNK_BYTES = 1 << 30
-#: Populated free heap kept ahead of the buffers while a file is read (the largest single
-#: allocation is a growing string buffer's next size, an eighth more than it holds), and
-#: the heap the table building and sorting need per buffered link.
-PREFAULT_BYTES = 96 << 20
-PREFAULT_EVERY_PAGES = 128  # mallinfo2 walks the free lists: ~0.15 ms a call
-TABLE_BYTES_PER_LINK = 64
 
 
 def plan_files(params: JobParams) -> list[tuple[str, str, str, str]]:
@@ -107,145 +55,35 @@ def plan_files(params: JobParams) -> list[tuple[str, str, str, str]]:
     return files
 
 
-class PageColumns:
-    """Page rows of one task, column-wise."""
+class TableColumns:
+    """Rows of one table for one task, column-wise: the extraction hands a page row (dict)
+    and a page's links as ``{column: list}``; both are appended to per-column lists and
+    converted to Arrow once per file. Only cross-domain links reach ``hyperlinks`` (~10 %
+    of a page's links), so plain lists cost little next to the extraction."""
 
-    def __init__(self) -> None:
-        self.names = [n for n in PAGES.columns if n not in PAGES.partition_by]
-        self.columns: dict[str, list] = {name: [] for name in self.names}
+    def __init__(self, spec: TableSpec) -> None:
+        self.spec = spec
+        self.columns: dict[str, list] = {
+            name: [] for name in spec.columns if name not in spec.partition_by
+        }
 
-    def add(self, page: dict[str, Any]) -> None:
+    def add_row(self, row: dict[str, Any]) -> None:
         for name, values in self.columns.items():
-            values.append(page.get(name))
+            values.append(row[name])
+
+    def add_columns(self, columns: dict[str, list]) -> None:
+        for name, values in self.columns.items():
+            values.extend(columns[name])
+
+    def __len__(self) -> int:
+        return len(next(iter(self.columns.values())))
 
     def table(self):
         import pyarrow as pa
 
-        schema = PAGES.schema
+        schema = self.spec.schema
         return pa.table(
             {n: pa.array(v, type=schema.field(n).type) for n, v in self.columns.items()}
-        )
-
-
-class LinkColumns:
-    """Link columns of one task, held as Arrow buffers rather than Python lists.
-
-    The extraction hands each page's links as lists; the C helpers of
-    ``extraction._pagewalk`` append them straight to buffers: distinct-valued strings as
-    UTF-8 bytes + int32 offsets (:data:`UTF8_LINK_COLUMNS`), repeated strings as int32 codes
-    into one task-wide dictionary (:data:`CODED_LINK_COLUMNS`), booleans as bytes, so no
-    per-value Arrow conversion runs. Page-constant values are kept once per page and
-    expanded as dictionary indices; ``weak_confidence`` stays a list.
-    """
-
-    def __init__(self) -> None:
-        self.utf8 = {name: _Utf8Buffers() for name in UTF8_LINK_COLUMNS}
-        self.codes: dict[str, dict[str, int]] = {name: {} for name in CODED_LINK_COLUMNS}
-        self.code_buffers = {name: bytearray() for name in CODED_LINK_COLUMNS}
-        self.bools = {name: bytearray() for name in BOOL_LINK_COLUMNS}
-        self.lists: dict[str, list] = {name: [] for name in LIST_LINK_COLUMNS}
-        self.chunks: dict[str, list] = {
-            name: [] for name in UTF8_LINK_COLUMNS + BOOL_LINK_COLUMNS + LIST_LINK_COLUMNS
-        }
-        self.constants: dict[str, list] = {name: [] for name in PAGE_CONSTANT_LINK_COLUMNS}
-        self.counts: list[int] = []
-        self.pending = 0  # links not yet converted to Arrow chunks
-
-    def add(self, columns: dict[str, list]) -> None:
-        count = len(columns["dst_url"])
-        if not count:
-            return
-        for name, buffers in self.utf8.items():
-            buffers.append(columns[name])
-        for name, codes in self.codes.items():
-            pagewalk.append_codes(columns[name], codes, self.code_buffers[name])
-        for name, flags in self.bools.items():
-            flags += bytes(columns[name])
-        for name, values in self.lists.items():
-            values.extend(columns[name])
-        for name, values in self.constants.items():
-            values.append(columns[name][0])
-        self.counts.append(count)
-        self.pending += count
-        if self.pending >= CHUNK_LINKS or any(
-            len(buffers.data) >= CHUNK_BYTES for buffers in self.utf8.values()
-        ):
-            self._convert()
-
-    def _convert(self) -> None:
-        import numpy as np
-        import pyarrow as pa
-
-        schema = HYPERLINKS.schema
-        for name, buffers in self.utf8.items():
-            self.chunks[name].append(buffers.array())
-            self.utf8[name] = _Utf8Buffers()
-        for name, flags in self.bools.items():
-            self.chunks[name].append(pa.array(np.frombuffer(flags, dtype=np.bool_)))
-            self.bools[name] = bytearray()
-        for name, values in self.lists.items():
-            self.chunks[name].append(pa.array(values, type=schema.field(name).type))
-            values.clear()
-        self.pending = 0
-
-    def table(self):
-        import numpy as np
-        import pyarrow as pa
-
-        self._convert()
-        schema = HYPERLINKS.schema
-        counts = np.asarray(self.counts, dtype=np.int64)
-        total = int(counts.sum())
-        page_index = np.repeat(np.arange(len(counts), dtype=np.int32), counts)
-        page_of_link = pa.array(page_index)
-        starts = np.repeat(np.cumsum(counts) - counts, counts)
-        columns: dict[str, Any] = {
-            name: pa.chunked_array(chunks, type=schema.field(name).type)
-            for name, chunks in self.chunks.items()
-        }
-        for name, codes in self.codes.items():
-            indices = np.frombuffer(self.code_buffers[name], dtype=np.int32)
-            columns[name] = pa.DictionaryArray.from_arrays(
-                pa.array(indices, mask=indices < 0), pa.array(list(codes), pa.string())
-            )
-        for name, values in self.constants.items():
-            per_page = pa.array(values, type=schema.field(name).type)
-            if pa.types.is_string(per_page.type):  # distinct values once; nulls in the indices
-                encoded = per_page.dictionary_encode()
-                columns[name] = pa.DictionaryArray.from_arrays(
-                    encoded.indices.take(page_of_link), encoded.dictionary
-                )
-            else:
-                columns[name] = per_page.take(page_of_link)
-        columns["position"] = pa.array((np.arange(total) - starts + 1).astype(np.int32))
-        names = [n for n in schema.names if n in columns]
-        return pa.table([columns[n] for n in names], names=names)
-
-
-class _Utf8Buffers:
-    """One Arrow string array being built: UTF-8 data, int32 offsets, a validity byte each."""
-
-    def __init__(self) -> None:
-        self.data = bytearray()
-        self.offsets = bytearray(4)  # the first offset, 0
-        self.valid = bytearray()
-
-    def append(self, values: list) -> None:
-        pagewalk.append_utf8(values, self.data, self.offsets, self.valid)
-
-    def array(self):
-        import numpy as np
-        import pyarrow as pa
-
-        count = len(self.valid)
-        valid = np.frombuffer(self.valid, dtype=np.uint8)
-        nulls = count - int(np.count_nonzero(valid))
-        bitmap = pa.py_buffer(np.packbits(valid, bitorder="little")) if nulls else None
-        return pa.Array.from_buffers(
-            pa.string(),
-            count,
-            [bitmap, pa.py_buffer(self.offsets), pa.py_buffer(self.data)],
-            null_count=nulls,
         )
 
 
@@ -260,19 +98,15 @@ def extract_files(
     from extraction.companies import SeedCompanies
     from extraction.extract import ExtractStats
 
-    heap = HeapPrefault()  # keeps the heap between files and populates it ahead of use
     seeds = SeedCompanies.from_rows(seed_rows) if seed_rows else None
     for task in files:
         crawl, segment, path, uri = task[:4]
         started, cpu_started = time.monotonic(), time.process_time()
-        pages, links = PageColumns(), LinkColumns()
+        pages, links = TableColumns(PAGES), TableColumns(HYPERLINKS)
         stats = ExtractStats()
         failure = None
         seen_urls: set[str] = set()
         url_hashes = bytearray()  # 8 bytes per kept page: the driver's repeated-URL check
-        # The buffered columns are many long-lived objects that every cyclic-GC pass would
-        # traverse again; extraction makes next to no cycles, so collect once per file.
-        gc.disable()
         try:
             with open_pages(task, seeds, stats, reader) as pages_of_file:
                 for page, link_columns in pages_of_file:
@@ -281,17 +115,12 @@ def extract_files(
                         continue
                     seen_urls.add(page["url"])
                     url_hashes += hashlib.blake2b(page["url"].encode(), digest_size=8).digest()
-                    pages.add(page)
-                    links.add(link_columns)
-                    if len(seen_urls) % PREFAULT_EVERY_PAGES == 0:
-                        heap.ensure(PREFAULT_BYTES)
+                    pages.add_row(page)
+                    links.add_columns(link_columns)
         except Exception as exc:  # a file failing mid-way keeps what it read so far
             failure = f"{type(exc).__name__}: {exc}"
             traceback.print_exc()
-        finally:
-            gc.enable()
         extracted = time.monotonic()
-        heap.ensure(TABLE_BYTES_PER_LINK * sum(links.counts))
         partition = {"crawl": crawl, "segment": segment}
         written = {
             spec.name: [
@@ -313,9 +142,6 @@ def extract_files(
             **stats.as_dict(),
         }
         del pages, links, seen_urls
-        # The file's objects are all young (no pass ran while it was read): a young-generation
-        # pass finds its cycles without walking the ~100k long-lived objects (0.06 s a file).
-        gc.collect(1)
 
 
 def slices_with_repeats(file_stats: list[dict[str, Any]]) -> set[tuple[str, str]]:

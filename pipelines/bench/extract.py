@@ -102,9 +102,8 @@ def full_pass(path: Path, reader: str, seeds=None) -> dict:
 
     stats = ExtractStats()
     external = 0
-    for _page, columns in extract_warc_columns(path, seeds=seeds, stats=stats, reader=reader):
-        internal = columns["internal"]
-        external += len(internal) - sum(internal)  # list.count(False) compares 200 bools slowly
+    for page, _columns in extract_warc_columns(path, seeds=seeds, stats=stats, reader=reader):
+        external += page["external_links"]
     return _extracted(stats, external)
 
 
@@ -113,8 +112,8 @@ def full_rows_pass(path: Path, reader: str, seeds=None) -> dict:
 
     stats = ExtractStats()
     external = 0
-    for _page, rows in extract_warc(path, seeds=seeds, stats=stats, reader=reader):
-        external += sum(1 for row in rows if not row["internal"])
+    for page, _rows in extract_warc(path, seeds=seeds, stats=stats, reader=reader):
+        external += page["external_links"]
     return _extracted(stats, external)
 
 

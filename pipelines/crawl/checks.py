@@ -75,12 +75,12 @@ def row_count_problems(warehouse: str) -> Problems:
         )
     if tables["hyperlinks"] is not None and tables["company_links"] is not None:
         problems += query(
-            "WITH e AS (SELECT crawl, segment, count(*) AS n FROM h WHERE NOT internal "
-            "GROUP BY 1, 2), c AS (SELECT crawl, segment, count(*) AS n FROM cl GROUP BY 1, 2) "
+            "WITH e AS (SELECT crawl, segment, count(*) AS n FROM h GROUP BY 1, 2)"
+            " , c AS (SELECT crawl, segment, count(*) AS n FROM cl GROUP BY 1, 2) "
             "SELECT 'more company_links than external hyperlinks' AS problem, c.crawl, "
             "c.segment, c.n AS count FROM c LEFT JOIN e USING (crawl, segment) "
             "WHERE c.n > coalesce(e.n, 0)",
-            h=_scan(tables["hyperlinks"], ["crawl", "segment", "internal"]),
+            h=_scan(tables["hyperlinks"], ["crawl", "segment"]),
             cl=_scan(tables["company_links"], ["crawl", "segment"]),
         )
     graph = open_table(warehouse, LINK_GRAPH)

@@ -51,7 +51,7 @@ def test_extract_writes_jsonl_and_one_summary_line(warc_dir, tmp_path, capsys) -
     links = [json.loads(line) for line in (out / "links.jsonl").read_text().splitlines()]
     assert [p["company_id"] for p in pages] == ["C1", "C1", None]
     bmw = next(link for link in links if link["dst_domain"] == "bmw.de")
-    assert bmw["src_domain"] == "acme.de" and bmw["weak_label"] == "customer"
+    assert bmw["src_domain"] == "acme.de" and bmw["context"]
     assert bmw["fetch_time"] == "2024-05-18T01:58:14+00:00"
 
 

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
-from extraction.html import decode_html, guess_language, parse_page
+from extraction.html import (
+    MAX_CONTEXT_CHARS,
+    SENTENCE_END,
+    decode_html,
+    guess_language,
+    parse_page,
+    sentence_around,
+)
 from tests.extraction.builders import page
 
 URL = "https://www.acme.de/partner/"
@@ -237,3 +246,45 @@ def test_empty_and_garbage_payloads() -> None:
     assert parse_page(b"", URL).links == []
     parsed = parse_page(bytes(range(256)) * 10, URL)
     assert parsed.links == [] and isinstance(parsed.text, str)
+
+
+def _reference_sentence(raw: str | None, anchor: str) -> str:
+    """The sentence rule as the regular-expression code it was (slow, obviously right)."""
+    if raw is None:
+        return anchor
+    text = " ".join(raw.split())
+    if not text:
+        return anchor
+    at = text.find(anchor) if anchor else -1
+    if at < 0:
+        return text[:MAX_CONTEXT_CHARS]
+    start = 0
+    for match in SENTENCE_END.finditer(text, 0, at):
+        start = match.end()
+    end_match = SENTENCE_END.search(text, at + len(anchor))
+    end = end_match.start() + 1 if end_match else len(text)
+    sentence = text[start:end].strip()
+    if len(sentence) > MAX_CONTEXT_CHARS:
+        lo = max(start, at - MAX_CONTEXT_CHARS // 2)
+        sentence = text[lo : lo + MAX_CONTEXT_CHARS].strip()
+    return sentence
+
+
+def test_sentence_around_equals_the_regular_expression_rule() -> None:
+    rng = random.Random(5)
+    pieces = ["Acme", "GmbH", "we", "Partner", "Ä", "ö", "é", "中文", "1990", "(x)", '"q"', "'s",
+              ". ", "! ", "? ", "; ", " | ", " • ", " · ", "|", ".", "  ", "\t", "\n", "\xa0",
+              "\u2003", "\u3000", " ", "x" * 250]  # fmt: skip
+    for _ in range(4000):
+        block = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 60)))
+        words = block.split()
+        if words and rng.random() < 0.8:
+            first = rng.randrange(len(words))
+            anchor = " ".join(words[first : first + rng.randint(1, 3)])
+        else:
+            anchor = rng.choice(["", "missing", "Acme"])
+        assert sentence_around(block, anchor) == _reference_sentence(block, anchor), (
+            block,
+            anchor,
+        )
+    assert sentence_around(None, "Acme") == "Acme" and sentence_around(" \n", "A") == "A"

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-import pytest
+from collections import Counter
+from html import escape
 
+import pytest
+import tldextract
+
+from extraction.html import parse_raw, prepare_html
+from extraction.native import pagewalk
+from extraction.synthetic.diverse import write_diverse_warc
 from extraction.urls import (
     Resolver,
     host_of,
@@ -11,8 +18,10 @@ from extraction.urls import (
     registered_domain,
     resolve_url,
     unusable_reason,
+    url_limit_reason,
     url_path,
 )
+from extraction.warc import iter_html_records
 
 
 @pytest.mark.parametrize(
@@ -112,3 +121,124 @@ def test_host_and_path() -> None:
     assert host_of("not a url") is None
     assert url_path("https://acme.de/kunden/liste?x=1") == "/kunden/liste"
     assert url_path("https://acme.de") == "/"
+
+
+# ---- the C resolver against a slow pure-Python reference ---------------------------------
+
+_REFERENCE_PSL = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+def _reference_domain(host: str) -> str | None:
+    """tldextract itself (no C), as extraction called it before the hot path moved to C."""
+    if host.startswith("[") or host.replace(".", "").isdigit():
+        return None
+    return _REFERENCE_PSL(host).top_domain_under_public_suffix or None
+
+
+def _reference_links(hrefs: list[str], base: str | None, page_url: str):
+    """(external (position, url, host, domain) list, internal count, dropped reasons) the
+    Python rules give: urllib.parse-based Resolver, tldextract, url_limit_reason."""
+    page = Resolver(page_url)
+    resolver = page
+    if base and base.strip() and page.resolve(base.strip()):
+        resolver = Resolver(page.resolve(base.strip())[0])
+    page_domain = _reference_domain(page.host) if page.host else None
+    external, internal, dropped, position = [], 0, Counter(), 0
+    for href in hrefs:
+        resolved = resolver.resolve(href) if href else None
+        if resolved is None:
+            dropped[unusable_reason(href)] += 1
+            continue
+        url, host = resolved
+        refused = url_limit_reason(url, host)
+        if refused:
+            dropped[refused] += 1
+            continue
+        position += 1
+        domain = page_domain if host == page.host else _reference_domain(host)
+        if host == page.host or (page_domain is not None and domain == page_domain):
+            internal += 1
+        else:
+            external.append((position, url, host, domain))
+    return external, internal, dropped
+
+
+def _c_and_reference(html: bytes, page_url: str) -> tuple:
+    """What parse_raw (C) and the reference make of the hrefs the walk finds in ``html``."""
+    prepared = prepare_html(html)[0]  # as parse_raw decodes it (cp1252 pages too)
+    walked = pagewalk.walk(prepared if isinstance(prepared, bytes) else prepared.encode())
+    hrefs, base = list(walked.hrefs), walked.base_href
+    walked.close()
+    parsed = parse_raw(html, page_url)
+    links = parsed.links
+    got = (
+        list(zip(links.positions, links.urls, links.hosts, links.domains, strict=True)),
+        links.internal,
+        Counter(parsed.dropped_links),
+    )
+    return got, _reference_links(hrefs, base, page_url)
+
+
+def _page_of(hrefs: list[str], base: str | None) -> bytes:
+    anchors = "".join(f'<a href="{escape(h)}">x</a>' for h in hrefs)
+    head = f'<base href="{escape(base)}">' if base else ""
+    return f"<html><head>{head}</head><body>{anchors}</body></html>".encode()
+
+
+TRICKY_HREFS = [
+    "/a/b?x=1#f", "/a/./b/../c", "/../x", "/a//b", "/a?", "/a b", "/ä", "../up", "./x?", ".",
+    "..", "x/../../y", "a//b/./", "?q=1", "?", "?#f", "#top", "", "  ", " /lead", "/trail ",
+    "//cdn.Example.COM/x", "HTTPS://WWW.ACME.DE:443/", "http://acme.de:8080/a", "http://a.de:/",
+    "http://a.de:99999/", "http://a.de:x/", "https://user@a.de/", "http://[::1]/",
+    "https://münchen.de/straße", "https://XN--MNCHEN-3YA.de/", "https://www.bbc.co.uk./",
+    "https://a.b.ck/", "https://www.ck/", "https://x.city.kawasaki.jp/", "https://foo.github.io/",
+    "http://1.2.3.4/", "http://999.999.999.999/", "http://1.2.3/", "http://localhost/",
+    "https://" + "l" * 64 + ".com/", "https://" + "a." * 130 + "com/", "/" + "p" * 3000,
+    "/ctl\x01x", "mailto:x@acme.de", "JavaScript:void(0)", "tel:1", "ftp://a.de/", "foo:bar",
+    "a_b:c", "http:/x", "https:x", "x;y", "\\\\evil", "/\\x", "https://a.de/\u00a0x",
+    "https://a.de/x\u3000", "\u3000/x", "https://ex\u00e4mple.com:8443/p", "https://a..b/",
+    "https://.a.com/", "https://-a.com/", "https://a_b.acme.de/", "https://shop.acme.de/x",
+    "https://acme.com/", "https://blog.acme.co.uk/",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("page_url", "base"),
+    [
+        ("https://www.acme.de/ueber-uns/team.html", None),
+        ("https://www.acme.de/a/b/c?x=1", "../base/"),
+        ("http://acme.co.uk:8080/x/y", "https://cdn.acme.co.uk/assets/"),
+        ("https://münchen.de/über/seite", None),
+        ("https://www.acme.de/p;v/x", None),
+        ("http://10.0.0.1/x", None),
+        ("https://www.acme.de/", "javascript:x"),
+    ],
+)
+def test_c_resolver_equals_the_python_rules_on_tricky_hrefs(page_url: str, base) -> None:
+    got, want = _c_and_reference(_page_of(TRICKY_HREFS, base), page_url)
+    assert got == want
+    assert sum(want[2].values()) > 15 and want[0]
+
+
+def test_c_resolver_equals_the_python_rules_on_diverse_pages(tmp_path) -> None:
+    path = tmp_path / "diverse.warc.gz"
+    write_diverse_warc(path, 40, seed=11)
+    pages = 0
+    for record in iter_html_records(path):
+        got, want = _c_and_reference(record.payload, record.url)
+        assert got == want, record.url
+        pages += 1
+    assert pages == 40
+
+
+def test_c_suffix_walk_equals_tldextract_on_every_rule() -> None:
+    rules = _REFERENCE_PSL._get_tld_extractor().tlds(include_psl_private_domains=False)
+    hosts = set()
+    for rule in rules:
+        if not rule.isascii():
+            continue
+        bare = rule.lstrip("!*.")
+        hosts |= {bare, f"x.{bare}", f"www.x.{bare}", f"a.b.c.{bare}"}
+    hosts |= {"github.io", "x.github.io", "blogspot.com", "x.notatld", "localhost", "1.2.3.4"}
+    for host in sorted(hosts):
+        assert registered_domain(host) == _reference_domain(host), host

@@ -22,43 +22,27 @@ SEEDS = SAMPLES / "seeds" / "companies.csv"
 FIRST_WARC = sorted((CC_ROOT / "crawl-data" / CRAWL / "segments").glob("*/warc/*.warc.gz"))[0]
 
 
-def test_page_constant_link_columns_are_constant_per_page():
-    """The buffer stores these once per page: extraction must repeat them for every link."""
-    pages = 0
-    for _page, columns in extract_warc_columns(FIRST_WARC, warc_filename="x.warc.gz"):
-        if not columns["link_id"]:
-            continue
-        pages += 1
-        for name in extract.PAGE_CONSTANT_LINK_COLUMNS:
-            assert len(set(map(repr, columns[name]))) == 1, name
-    assert pages > 10
-
-
-@pytest.mark.parametrize(
-    ("chunk_links", "chunk_bytes"), [(None, None), (37, None), (None, 500)], ids=str
-)
-def test_link_buffer_table_equals_the_columns_it_was_given(monkeypatch, chunk_links, chunk_bytes):
-    """Also when the buffer cuts chunks by link count or by string bytes."""
-    if chunk_links:
-        monkeypatch.setattr(extract, "CHUNK_LINKS", chunk_links)
-    if chunk_bytes:
-        monkeypatch.setattr(extract, "CHUNK_BYTES", chunk_bytes)
-    link_rows, buffer = [], extract.LinkColumns()
-    for _page, columns in extract_warc_columns(FIRST_WARC, warc_filename="x.warc.gz"):
-        buffer.add(columns)
+def test_task_tables_hold_the_rows_extraction_gave():
+    """Page rows and link columns collected by the task become the tables' Arrow schema."""
+    link_rows, page_rows = [], []
+    pages, links = extract.TableColumns(PAGES), extract.TableColumns(HYPERLINKS)
+    for page, columns in extract_warc_columns(FIRST_WARC, warc_filename="x.warc.gz"):
+        pages.add_row(page)
+        links.add_columns(columns)
+        page_rows.append(page)
         names = list(columns)
         link_rows += [
             dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)
         ]
-    table = buffer.table()
-    assert table.num_rows == len(link_rows) > 100
-    assert (table.column("dst_url").num_chunks > 1) == bool(chunk_links or chunk_bytes)
-    got = table.to_pylist()
-    for name in table.column_names:
-        want = [r[name] for r in link_rows]
-        if name == "weak_confidence":  # float32 in the table
-            want = [None if v is None else pytest.approx(v, abs=1e-6) for v in want]
-        assert [r[name] for r in got] == want, name
+    for collected, rows, spec in ((pages, page_rows, PAGES), (links, link_rows, HYPERLINKS)):
+        table = collected.table()
+        assert table.num_rows == len(rows) > 10
+        wanted = [(f.name, f.type) for f in spec.schema if f.name not in spec.partition_by]
+        assert [(f.name, f.type) for f in table.schema] == wanted
+        got = table.to_pylist()
+        for name in table.column_names:
+            assert [r[name] for r in got] == [r[name] for r in rows], name
+    assert sum(p["external_links"] for p in page_rows) == len(link_rows)
 
 
 @pytest.fixture

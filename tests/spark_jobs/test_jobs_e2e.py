@@ -121,11 +121,11 @@ def test_tables_hold_what_the_crawl_contains(sample):
     assert len(slice_urls) == len(pages), "one row per page URL and slice"
     links = (
         deployment.table(HYPERLINKS)
-        .to_pyarrow_table(columns=["src_url", "internal", "dst_domain", "anchor_text"])
+        .to_pyarrow_table(columns=["src_url", "src_domain", "dst_domain", "anchor_text"])
         .to_pylist()
     )
     assert {link["src_url"] for link in links} <= {p["url"] for p in pages}
-    assert any(not link["internal"] for link in links) and any(link["internal"] for link in links)
+    assert links and all(link["src_domain"] != link["dst_domain"] for link in links)
 
     meta = materializations(first)
     assert meta["pages"]["rows_written"].value == len(pages)

@@ -12,6 +12,7 @@ from pipelines.crawl.partitions import crawl_partitions
 from pipelines.crawl.resources import CrawlConfig
 from pipelines.crawl.sensors import crawl_sensors
 from pipelines.graph.assets import build_graph_assets
+from pipelines.jobs import build_jobs
 from pipelines.runtimes import SparkRuntime
 
 
@@ -22,6 +23,7 @@ def build_definitions(settings: Settings | None = None) -> Definitions:
         assets=[*crawl_assets, *classifier_assets, *build_graph_assets(crawl_partitions)],
         asset_checks=[*crawl_checks, *classifier_checks],
         sensors=[*crawl_sensors],
+        jobs=build_jobs(settings),
         resources={
             "spark_runtime": SparkRuntime.for_deployment(settings.runtime, settings.runtime_config),
             "crawl_config": CrawlConfig.from_settings(settings),

@@ -37,6 +37,7 @@ from spark_jobs.memory import HeapPrefault
 from spark_jobs.params import JobParams
 from spark_jobs.pipes_session import open_pipes
 from spark_jobs.runner import JobRun, load_seed_rows
+from spark_jobs.slice_report import SLICE_REPORT_KEY, slice_figures
 from spark_jobs.tables import HYPERLINKS, PAGES, TableSpec
 
 #: Link columns whose value is the same for every link of a page (``extract_columns``
@@ -478,6 +479,7 @@ def run(pipes: PipesContext, params: JobParams) -> dict[str, Any]:
     counts = summarize_files(file_stats, len(copies))
     counts["phase_seconds"] = phases
     counts["task_write_seconds"] = round(write_seconds, 3)
+    counts[SLICE_REPORT_KEY] = slice_figures(file_stats)  # each partition's own figures
     for failed in counts["failed_files"]:
         job.log(f"file failed mid-way, kept what it read: {failed}", level="warning")
     for name, report in reports.items():

@@ -12,6 +12,7 @@ import argparse
 import json
 import os
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from pipelines.cli import UserError
@@ -40,18 +41,18 @@ def run(args: argparse.Namespace) -> int:
     os.environ.setdefault("DAGSTER_HOME", str(Path(".dagster_home").resolve()))
     Path(os.environ["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
 
-    from dagster import DagsterInstance, Failure, materialize
+    from dagster import DagsterInstance, Failure
     from dagster._core.storage.tags import (
         ASSET_PARTITION_RANGE_END_TAG,
         ASSET_PARTITION_RANGE_START_TAG,
     )
 
     from pipelines.config import Settings
-    from pipelines.crawl.assets import company_links, extract, link_graph
-    from pipelines.crawl.checks import crawl_checks
     from pipelines.crawl.partitions import crawl_partitions
     from pipelines.crawl.sensors import discover_crawls
     from pipelines.definitions import build_definitions
+    from pipelines.jobs import CRAWL_TAG
+    from pipelines.progress import output_to
     from pipelines.runtimes.local import require_java
 
     started = time.monotonic()
@@ -66,39 +67,41 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(str(exc)) from None
     if not crawls:
         raise UserError(f"no crawls found under {settings.cc_root}")
-    defs = build_definitions(settings)
-    resources = defs.resources
-    instance = DagsterInstance.get()
-    instance.add_dynamic_partitions(crawl_partitions.name, crawls)
+    log_path = Path(
+        os.environ["DAGSTER_HOME"], "logs", f"sample-{time.strftime('%Y%m%d-%H%M%S')}.log"
+    )
     print(f"sample: crawls {', '.join(crawls)} from {settings.cc_root}", flush=True)
-    train_default_model_if_missing(resources, instance, settings.model)
-    for crawl in crawls:
-        segments = segments_with_files(settings.cc_root, crawl)
-        if not segments:
-            print(f"sample: {crawl} has no WARC files, skipped", flush=True)
-            continue
-        print(f"sample: {crawl} segments {segments[0]}..{segments[-1]}", flush=True)
-        materialize(
-            [extract, company_links, *crawl_checks],
-            instance=instance,
-            resources=resources,
-            tags={
+    print(f"sample: Dagster and Spark logs go to {log_path}", flush=True)
+    runs: list[StepRun] = []
+    with output_to(log_path) as terminal:
+        defs = build_definitions(settings)
+        instance = DagsterInstance.get()
+        instance.add_dynamic_partitions(crawl_partitions.name, crawls)
+        steps = JobSteps(defs, instance, terminal, log_path)
+        train_default_model_if_missing(steps, defs.resources, settings.model)
+        for crawl in crawls:
+            segments = segments_with_files(settings.cc_root, crawl)
+            if not segments:
+                print(f"sample: {crawl} has no WARC files, skipped", file=terminal, flush=True)
+                continue
+            tags = {
                 ASSET_PARTITION_RANGE_START_TAG: f"{crawl}|{segments[0]}",
                 ASSET_PARTITION_RANGE_END_TAG: f"{crawl}|{segments[-1]}",
-            },
-            selection=["pages", "hyperlinks", "company_links"],
-        )
-    materialize(
-        [link_graph, *crawl_checks],
-        instance=instance,
-        resources=resources,
-        tags={
+                CRAWL_TAG: crawl,
+            }
+            runs.append(steps.run("extract_crawl", tags, len(segments)))
+            runs.append(steps.run("classify_crawl", tags, len(segments)))
+        graph_tags = {
             ASSET_PARTITION_RANGE_START_TAG: crawls[0],
             ASSET_PARTITION_RANGE_END_TAG: crawls[-1],
-        },
-        selection=["link_graph"],
-    )
+            CRAWL_TAG: crawls[-1] if len(crawls) == 1 else f"{crawls[0]}..{crawls[-1]}",
+        }
+        runs.append(steps.run("graph_crawl", graph_tags, len(crawls)))
     summary = summarize(settings.warehouse, time.monotonic() - started)
+    summary["files"] = file_figures(runs)
+    summary["log"] = str(log_path)
+    summary["runs"] = {r.job: r.run_id for r in runs}
+    summary["dagster_home"] = os.environ["DAGSTER_HOME"]
     if args.json:
         print(json.dumps(summary))
     else:
@@ -106,25 +109,60 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def train_default_model_if_missing(resources: dict, instance, model: str) -> None:
-    """A fresh checkout has no trained model; train the fast one once (~20 s) through the
-    ``link_classifier`` asset so the sample is labelled by it rather than by the rules. Its
-    quality checks run too: a model below the configured F1 floors stops the sample."""
-    from dagster import materialize
+@dataclass
+class StepRun:
+    job: str
+    run_id: str
+    figures: list
 
+
+class JobSteps:
+    """Runs the code location's named jobs in-process, one progress line per asset."""
+
+    def __init__(self, defs, instance, terminal, log_path: Path) -> None:
+        self.defs, self.instance, self.terminal, self.log_path = defs, instance, terminal, log_path
+
+    def run(self, job: str, tags: dict, partitions: int, run_config: dict | None = None):
+        from pipelines.progress import run_figures, spinner, step_line
+
+        with spinner(self.terminal, f"{job} ({partitions} partition(s))"):
+            result = self.defs.resolve_job_def(job).execute_in_process(
+                instance=self.instance, tags=tags, run_config=run_config, raise_on_error=False
+            )
+        figures = run_figures(self.instance, result.run_id, partitions)
+        for asset in figures:
+            print(step_line(job, asset), file=self.terminal, flush=True)
+        if not result.success:
+            raise UserError(f"{job} failed (run {result.run_id}); the log: {self.log_path}")
+        return StepRun(job, result.run_id, figures)
+
+
+def file_figures(runs: list[StepRun]) -> dict[str, int]:
+    """WARC files read/failed and records skipped (by reason), summed over partitions."""
+    totals: dict[str, int] = {"files_read": 0, "files_failed": 0}
+    for run in runs:
+        for asset in run.figures:
+            if asset.asset != "pages":
+                continue
+            for values in asset.partition_metadata:
+                for key, value in values.items():
+                    if key in totals or key.startswith("skipped_"):
+                        totals[key] = totals.get(key, 0) + int(value or 0)
+    return totals
+
+
+def train_default_model_if_missing(steps: JobSteps, resources: dict, model: str) -> None:
+    """A fresh checkout has no trained model; train the fast one once (~20 s) through the
+    ``retrain_classifier`` job so the sample is labelled by it rather than by the rules. Its
+    quality checks run too: a model below the configured F1 floors stops the sample."""
     from models.registry import Registry
-    from pipelines.classifier.assets import link_classifier
-    from pipelines.classifier.checks import classifier_checks
 
     config = resources["classifier_config"]
     if model != "default" or Registry(config.models or None).default_version() is not None:
         return
-    print("sample: no trained classifier registered; training the spaCy model", flush=True)
-    materialize(
-        [link_classifier, *classifier_checks],
-        instance=instance,
-        resources={"classifier_config": config.model_copy(update={"use_weak_labels": False})},
-    )
+    print("sample: no trained classifier registered; training the spaCy model", file=steps.terminal)
+    no_weak_labels = {"resources": {"classifier_config": {"config": {"use_weak_labels": False}}}}
+    steps.run("retrain_classifier", {}, 1, run_config=no_weak_labels)
 
 
 def summarize(warehouse: str, seconds: float) -> dict:
@@ -153,10 +191,22 @@ def summarize(warehouse: str, seconds: float) -> dict:
 
 
 def print_summary(summary: dict) -> None:
-    print(f"\nwarehouse: {summary['warehouse']}")
+    files = summary.get("files", {})
+    skipped = ", ".join(
+        f"{k.removeprefix('skipped_')} {v}" for k, v in files.items() if k.startswith("skipped_")
+    )
+    print(f"\nWARC files: {files.get('files_read', 0)} read, {files.get('files_failed', 0)} failed")
+    if skipped:
+        print(f"records skipped: {skipped}")
+    print(f"warehouse: {summary['warehouse']}")
     for name, count in summary["rows"].items():
         print(f"  {name:<14} {count:>9,} rows")
     print("top relations (newest crawl):")
     for row in summary["relations"]:
         print(f"  {row['relation']:<11} {row['edges']:>5} edges {row['links']:>7} links")
-    print(f"done in {summary['seconds']} s")
+    print(f"done in {summary['seconds']} s; logs: {summary.get('log', '-')}")
+    if "graph_crawl" in summary.get("runs", {}):
+        print(
+            f"see it: DAGSTER_HOME={summary['dagster_home']} dagster dev -m pipelines.definitions"
+            f", then http://127.0.0.1:3000/runs/{summary['runs']['graph_crawl']}"
+        )

@@ -13,8 +13,9 @@ from dagster import (
 
 from pipelines.crawl.partitions import crawl_partitions, crawl_segment_partitions, slices_of
 from pipelines.crawl.resources import CrawlConfig
+from pipelines.metadata import definition_metadata, publish_per_partition
 from pipelines.runtimes import SparkRuntime
-from spark_jobs.tables import COMPANY_LINKS, HYPERLINKS, LINK_GRAPH, PAGES, TableSpec
+from spark_jobs.tables import COMPANY_LINKS, HYPERLINKS, LINK_GRAPH, PAGES, TABLES, TableSpec
 
 OWNERS = ["team:supplylinks"]
 GROUP = "crawl"
@@ -23,12 +24,7 @@ ONE_RUN_PER_BACKFILL = BackfillPolicy.single_run()
 
 
 def _table_metadata(spec: TableSpec) -> dict:
-    return {
-        "table": spec.name,
-        "partition_columns": ", ".join(spec.partition_by),
-        "zorder_columns": ", ".join(spec.zorder_by),
-        "columns": ", ".join(spec.columns),
-    }
+    return definition_metadata(spec)  # Columns section, table name (pipelines/metadata.py)
 
 
 @multi_asset(
@@ -37,7 +33,7 @@ def _table_metadata(spec: TableSpec) -> dict:
         AssetSpec(
             spec.name,
             description=spec.description,
-            kinds={"spark", "delta"},
+            kinds={"spark", "deltalake"},
             owners=OWNERS,
             group_name=GROUP,
             metadata=_table_metadata(spec),
@@ -51,7 +47,8 @@ def _table_metadata(spec: TableSpec) -> dict:
 def extract(context: AssetExecutionContext, spark_runtime: SparkRuntime, crawl_config: CrawlConfig):
     """Parse the WARC files of the crawl segments into pages and hyperlinks."""
     slices = slices_of(context.partition_keys)
-    return spark_runtime.launch(context, "extract", crawl_config.extras(slices=slices))
+    results = spark_runtime.launch(context, "extract", crawl_config.extras(slices=slices))
+    return publish_per_partition(context, results, crawl_config.warehouse, TABLES)
 
 
 @asset(
@@ -60,7 +57,7 @@ def extract(context: AssetExecutionContext, spark_runtime: SparkRuntime, crawl_c
     partitions_def=crawl_segment_partitions,
     backfill_policy=ONE_RUN_PER_BACKFILL,
     deps=[AssetDep(HYPERLINKS.name), AssetDep("link_classifier")],
-    kinds={"spark", "delta"},
+    kinds={"spark", "deltalake"},
     owners=OWNERS,
     group_name=GROUP,
     metadata=_table_metadata(COMPANY_LINKS),
@@ -79,9 +76,10 @@ def company_links(
     # Resolved once per run: every executor uses the same model even if DEFAULT moves.
     model = resolve_model_ref(crawl_config.model)
     context.log.info(f"classifying with model {crawl_config.model!r} -> {model}")
-    return spark_runtime.launch(
+    results = spark_runtime.launch(
         context, "classify", crawl_config.extras(slices=slices, model=model)
     )
+    return publish_per_partition(context, results, crawl_config.warehouse, TABLES)
 
 
 @asset(
@@ -97,7 +95,7 @@ def company_links(
             ),
         )
     ],
-    kinds={"spark", "delta"},
+    kinds={"spark", "deltalake"},
     owners=OWNERS,
     group_name=GROUP,
     metadata=_table_metadata(LINK_GRAPH),
@@ -107,7 +105,8 @@ def link_graph(
 ):
     """Aggregate company links into the company graph as of each crawl."""
     crawls = sorted(set(context.partition_keys))
-    return spark_runtime.launch(context, "graph", crawl_config.extras(crawls=crawls))
+    results = spark_runtime.launch(context, "graph", crawl_config.extras(crawls=crawls))
+    return publish_per_partition(context, results, crawl_config.warehouse, TABLES)
 
 
 crawl_assets = [extract, company_links, link_graph]

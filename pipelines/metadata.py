@@ -12,7 +12,7 @@ per-slice report), and the run's figures stay, renamed ``run_*``, so no sum doub
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import pyarrow as pa
@@ -174,12 +174,14 @@ def publish_per_partition(
     results: Iterable[Any],
     warehouse: str,
     specs: Mapping[str, TableSpec],
+    extra: Callable[[str], Mapping[str, Any]] | None = None,
 ) -> tuple[Any, ...]:
     """Rewrite the Pipes results of a (possibly multi-partition) run so each partition's
     materialization shows its own slice's figures; run-wide figures become ``run_*``.
 
     ``context.add_asset_metadata(partition_key=...)`` scopes metadata to one partition's
     event; Dagster merges it over the result's metadata (which every partition shares).
+    ``extra(partition_key)`` adds more of a partition's own metadata (e.g. its pictures).
     """
     partitioned = context.has_partition_key or context.has_partition_key_range
     out = []
@@ -206,8 +208,9 @@ def publish_per_partition(
             figures = slice_rows(warehouse, spec, version)
             keys = [str(k) for k in context.partition_keys]
             for key in keys:
+                own = partition_metadata(figures.get(key), by_slice.get(key))
                 context.add_asset_metadata(
-                    partition_metadata(figures.get(key), by_slice.get(key)),
+                    {**own, **(extra(key) if extra else {})},
                     asset_key=result.asset_key,
                     partition_key=key,
                 )
@@ -256,12 +259,13 @@ def inline_picture(instance, name: Sequence[str], png: bytes, alt: str) -> Metad
     return MetadataValue.md(f"![{alt}](data:image/png;base64,{base64.b64encode(png).decode()})")
 
 
-def confusion_matrix_metadata(
-    instance, version: str, labels: Sequence[str], matrix: Sequence[Sequence[int]]
-) -> dict[str, Any]:
-    """The classifier's confusion matrix (rows: true label, columns: predicted) as an inline
-    picture and as a table, for the ``link_classifier`` asset to add to its metadata."""
+def confusion_matrix_metadata(instance, version: str, evaluation: Any) -> dict[str, Any]:
+    """The classifier's dev confusion matrix (rows: true label, columns: predicted) as an
+    inline picture and a table, for the ``link_classifier`` asset's metadata
+    (``evaluation``: a ``models.evaluation.Evaluation``)."""
     from pipelines.graph.render import render_confusion
+
+    labels, matrix = list(evaluation.labels), evaluation.confusion
 
     png = render_confusion(labels, matrix, title=f"confusion matrix of {version} (dev)")
     rows = [

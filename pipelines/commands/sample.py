@@ -41,12 +41,18 @@ def run(args: argparse.Namespace) -> int:
     os.environ.setdefault("DAGSTER_HOME", str(Path(".dagster_home").resolve()))
     Path(os.environ["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
 
-    from dagster import DagsterInstance, Failure
+    import warnings
+
+    from dagster import BetaWarning, DagsterInstance, Failure, PreviewWarning
     from dagster._core.storage.tags import (
         ASSET_PARTITION_RANGE_END_TAG,
         ASSET_PARTITION_RANGE_START_TAG,
     )
 
+    # Dagster's beta/preview notices are for the developers (who see them in tests and
+    # `dagster dev`), not for someone running the sample.
+    warnings.simplefilter("ignore", BetaWarning)
+    warnings.simplefilter("ignore", PreviewWarning)
     from pipelines.config import Settings
     from pipelines.crawl.partitions import crawl_partitions
     from pipelines.crawl.sensors import discover_crawls

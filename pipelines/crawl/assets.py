@@ -1,6 +1,8 @@
 """The crawl assets: ``pages``/``hyperlinks`` (extract), ``company_links`` (classify) and
 ``link_graph`` (graph), each one Spark job launched over Pipes by ``SparkRuntime``."""
 
+from functools import partial
+
 from dagster import (
     AssetDep,
     AssetExecutionContext,
@@ -13,6 +15,7 @@ from dagster import (
 
 from pipelines.crawl.partitions import crawl_partitions, crawl_segment_partitions, slices_of
 from pipelines.crawl.resources import CrawlConfig
+from pipelines.graph.assets import relation_metadata
 from pipelines.metadata import definition_metadata, publish_per_partition
 from pipelines.runtimes import SparkRuntime
 from spark_jobs.tables import COMPANY_LINKS, HYPERLINKS, LINK_GRAPH, PAGES, TABLES, TableSpec
@@ -106,7 +109,8 @@ def link_graph(
     """Aggregate company links into the company graph as of each crawl."""
     crawls = sorted(set(context.partition_keys))
     results = spark_runtime.launch(context, "graph", crawl_config.extras(crawls=crawls))
-    return publish_per_partition(context, results, crawl_config.warehouse, TABLES)
+    pictures = partial(relation_metadata, crawl_config.warehouse, instance=context.instance)
+    return publish_per_partition(context, results, crawl_config.warehouse, TABLES, pictures)
 
 
 crawl_assets = [extract, company_links, link_graph]

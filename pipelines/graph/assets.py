@@ -139,6 +139,23 @@ def picture_of_crawl(
     return metadata
 
 
+def relation_metadata(warehouse: str, crawl: str, instance=None) -> dict[str, Any]:
+    """A ``link_graph`` partition's edges per relation, as a bar chart and a table."""
+    from pipelines.graph.render import render_relation_bars
+
+    counts = relation_counts(warehouse, crawl)
+    if not counts:
+        return {}
+    bars = render_relation_bars(counts, title=f"Edges per relation, {crawl}")
+    name = [LINK_GRAPH.name, f"{crawl}-relations"]
+    rows = [{"relation": r, "edges": counts[r]} for r in RELATION_LABELS if r in counts]
+    return {
+        "edges_per_relation": inline_picture(instance, name, bars, f"edges per relation {crawl}"),
+        "edges_by_relation": table_of(rows),
+        "business_edges": sum(n for r, n in counts.items() if r != NO_RELATION),
+    }
+
+
 def relation_counts(warehouse: str, crawl: str) -> dict[str, int]:
     """Edges per relation in one crawl's ``link_graph`` slice."""
     import pyarrow.dataset as ds

@@ -207,15 +207,19 @@ def publish_per_partition(
         if spec is not None and partitioned:
             figures = slice_rows(warehouse, spec, version)
             keys = [str(k) for k in context.partition_keys]
+            shared[f"{RUN_WIDE_PREFIX}partitions"] = len(keys)
+            run_wide = typed(shared)
             for key in keys:
+                # The partition's own figures first: they are what its page is read for.
                 own = partition_metadata(figures.get(key), by_slice.get(key))
                 context.add_asset_metadata(
-                    {**own, **(extra(key) if extra else {})},
+                    {**own, **(extra(key) if extra else {}), **run_wide},
                     asset_key=result.asset_key,
                     partition_key=key,
                 )
-            shared[f"{RUN_WIDE_PREFIX}partitions"] = len(keys)
-        elif spec is not None:
+            out.append(result._replace(metadata={}))
+            continue
+        if spec is not None:
             total = sum(f["rows"] for f in slice_rows(warehouse, spec, version).values())
             shared["dagster/row_count"] = total
         out.append(result._replace(metadata=typed(shared)))

@@ -8,12 +8,14 @@ chromium``); without it the module is skipped, saying so.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -35,19 +37,24 @@ CHROMIUM_FLAGS = [
 ARTIFACTS = REPO_ROOT / "tests" / "artifacts"
 CRAWL = "CC-MAIN-2024-22"
 
-pytestmark = [
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="Debian chromium not installed (apt-get install -y chromium)"
-    ),
-    pytest.mark.timeout(600),
-]
+if not CHROMIUM.exists():
+    pytest.skip(
+        "Debian chromium not installed (apt-get install -y chromium)", allow_module_level=True
+    )
+sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (dev extra)")
+pytestmark = pytest.mark.timeout(600)
+#: Pages whose community pop-up was dismissed (Dagster shows it once per browser profile).
+_DISMISSED: set[int] = set()
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory) -> dict:
-    """A fresh ``supplylinks sample`` (rules model: no training) in its own Dagster home."""
-    pytest.importorskip("playwright")
-    root = tmp_path_factory.mktemp("ui")
+def sample() -> dict:
+    """A fresh ``supplylinks sample`` (rules model: no training) in its own Dagster home,
+    with ``dagster-webserver`` starting on it meanwhile (the UI reads the instance live)."""
+    # Its own folder, not pytest's rotating basetemp: the sample's files must outlive the
+    # module's tests whatever other pytest sessions on the machine clean up meanwhile.
+    scratch = tempfile.TemporaryDirectory(prefix="supplylinks-ui-")
+    root = Path(scratch.name)
     env = {
         **os.environ,
         "DAGSTER_HOME": str(root / "dagster_home"),
@@ -57,62 +64,66 @@ def sample(tmp_path_factory) -> dict:
         "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")])),
     }
     env.pop("CI", None)  # the sample's output as a user sees it (still no TTY: no spinner)
-    done = subprocess.run(
-        [sys.executable, "-m", "pipelines.cli", "sample"],
-        env=env,
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=540,
-    )
-    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-4000:]
-    return {"env": env, "stdout": done.stdout, "warehouse": root / "warehouse", "root": root}
-
-
-@pytest.fixture(scope="module")
-def webserver(sample) -> str:
+    (root / "dagster_home").mkdir()
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    log = open(sample["root"] / "webserver.log", "w")  # noqa: SIM115 (open while it runs)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "dagster_webserver", "-m", "pipelines.definitions"]
-        + ["-h", "127.0.0.1", "-p", str(port)],
-        env=sample["env"],
-        cwd=REPO_ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
+    log_path = root / "webserver.log"
+    with open(log_path, "w") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "dagster_webserver", "-m", "pipelines.definitions"]
+            + ["-h", "127.0.0.1", "-p", str(port)],
+            env=env,
+            cwd=REPO_ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "pipelines.cli", "sample"],
+            env=env,
+            cwd=REPO_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=540,
+        )
+        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-4000:]
+        base = f"http://127.0.0.1:{port}"
+        wait_until_serving(base, server, log_path)
+        yield {"stdout": done.stdout, "warehouse": root / "warehouse", "base": base}
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+        scratch.cleanup()
+
+
+def wait_until_serving(base: str, server: subprocess.Popen, log_path: Path) -> None:
     deadline = time.monotonic() + 120
     while True:
         try:
             urllib.request.urlopen(f"{base}/server_info", timeout=2).read()
-            break
+            return
         except OSError:
             if server.poll() is not None or time.monotonic() > deadline:
-                log.flush()
                 raise AssertionError(
-                    "dagster-webserver did not start:\n"
-                    + (sample["root"] / "webserver.log").read_text()[-3000:]
+                    "dagster-webserver did not start:\n" + log_path.read_text()[-3000:]
                 ) from None
             time.sleep(1)
-    yield base
-    os.killpg(server.pid, signal.SIGTERM)
-    try:
-        server.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(server.pid, signal.SIGKILL)
-    log.close()
+
+
+@pytest.fixture(scope="module")
+def webserver(sample) -> str:
+    return sample["base"]
 
 
 @pytest.fixture(scope="module")
 def browser(webserver):
-    from playwright.sync_api import sync_playwright
-
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
+    with sync_api.sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS, headless=True
         )
@@ -126,10 +137,11 @@ def visit(page, base: str, path: str, ready: str):
     """Open ``path``, wait until ``ready`` is shown, dismiss the community pop-up."""
     page.goto(base + path)
     page.get_by_text(ready, exact=True).first.wait_for()
-    skip = page.get_by_role("button", name="Skip")
-    if skip.count():
-        skip.click()
-    page.wait_for_timeout(800)  # let images and lazy sections settle
+    if id(page) not in _DISMISSED:
+        with contextlib.suppress(sync_api.TimeoutError):
+            page.get_by_role("button", name="Skip").click(timeout=5000)
+        _DISMISSED.add(id(page))
+    page.wait_for_timeout(500)  # let images and lazy sections settle
     return page
 
 

@@ -57,6 +57,7 @@ def _json_default(value):
 def run(args: argparse.Namespace) -> int:
     from extraction.companies import SeedCompanies
     from extraction.extract import ExtractStats, extract_warc
+    from pipelines.progress import progress
 
     files = warc_files(args.paths)
     seeds = None
@@ -73,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
         open(out / "pages.jsonl", "w", encoding="utf-8") as pages_out,
         open(out / "links.jsonl", "w", encoding="utf-8") as links_out,
     ):
-        for path in files:
+        for path in progress(files, total=len(files), what="WARC files"):  # TTY only
             for page, links in extract_warc(path, str(path), seeds, stats, reader=args.reader):
                 pages_out.write(dumps(page) + "\n")
                 for link in links:

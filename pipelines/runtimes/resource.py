@@ -29,8 +29,8 @@ DEFAULT_WRITERS = {
 
 
 class SparkRuntime(ConfigurableResource):
-    """Where the Spark jobs run. Set per deployment (``SUPPLYLINKS_RUNTIME``) and per run
-    in the launchpad (``resources: spark_runtime: config: runtime: emr``)."""
+    """Where the Spark jobs run: set per deployment (the SUPPLYLINKS_RUNTIME variable) and
+    per run in the launchpad (resources, spark_runtime, config, runtime)."""
 
     runtime: RuntimeName = "local"
     delta_writer: str | None = None  # None: the runtime's default writer

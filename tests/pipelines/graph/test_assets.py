@@ -37,7 +37,10 @@ def _materialize_picture(warehouse: Path, instance: DagsterInstance, keys: list[
         resources={"crawl_config": WarehouseOnly(warehouse=str(warehouse))},
     )
     assert result.success
-    return {e.partition: e.metadata for e in result.asset_materializations_for_node("link_graph_picture")}
+    return {
+        e.partition: e.metadata
+        for e in result.asset_materializations_for_node("link_graph_picture")
+    }
 
 
 def test_each_crawl_gets_its_own_inline_picture(warehouse: Path, tmp_path: Path) -> None:

@@ -282,3 +282,13 @@ def confusion_matrix_metadata(instance, version: str, evaluation: Any) -> dict[s
         ),
         "confusion_table": table_of(rows),
     }
+
+
+def check_metadata(problems: Sequence[Mapping[str, Any]], limit: int = 20) -> dict[str, Any]:
+    """A check's figures: the problem count (a number, so the UI plots it per evaluation)
+    and the first problems as a table (left out when there are none)."""
+    metadata: dict[str, Any] = {"problems_found": len(problems)}
+    shown = table_of(list(problems[:limit]))
+    if shown is not None:
+        metadata["problems"] = shown
+    return metadata

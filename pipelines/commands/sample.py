@@ -73,9 +73,9 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(str(exc)) from None
     if not crawls:
         raise UserError(f"no crawls found under {settings.cc_root}")
-    log_path = Path(
-        os.environ["DAGSTER_HOME"], "logs", f"sample-{time.strftime('%Y%m%d-%H%M%S')}.log"
-    )
+    # Not DAGSTER_HOME/logs: Dagster's telemetry owns that folder and empties it.
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    log_path = Path(os.environ["DAGSTER_HOME"], "sample-logs", f"sample-{stamp}.log")
     print(f"sample: crawls {', '.join(crawls)} from {settings.cc_root}", flush=True)
     print(f"sample: Dagster and Spark logs go to {log_path}", flush=True)
     runs: list[StepRun] = []

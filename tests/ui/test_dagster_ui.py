@@ -128,7 +128,7 @@ def browser(webserver):
             executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS, headless=True
         )
         page = chromium.new_page(viewport={"width": 1400, "height": 1000})
-        page.set_default_timeout(30_000)
+        page.set_default_timeout(90_000)  # a loaded CI machine renders slowly
         yield page
         chromium.close()
 

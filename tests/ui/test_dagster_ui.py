@@ -176,6 +176,8 @@ def test_catalog_link_graph_and_its_partitions(sample, webserver, browser):
     graph_rows = sum(rows_per_slice(warehouse, "link_graph", "crawl").values())
 
     visit(page, base, "/assets", "link_graph")
+    with contextlib.suppress(sync_api.TimeoutError):  # the status column loads last
+        page.get_by_text("Loading...").first.wait_for(state="hidden", timeout=20_000)
     for asset in ("pages", "hyperlinks", "company_links", "link_graph", "link_graph_picture"):
         assert page.get_by_text(asset, exact=True).count(), asset
     page.screenshot(path=ARTIFACTS / "01-asset-catalog.png")

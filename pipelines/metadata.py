@@ -30,9 +30,19 @@ from spark_jobs.tables import TableSpec
 
 #: Figures that are true of the whole Spark run, whatever partition shows them.
 RUN_WIDE_PREFIX = "run_"
+#: The cost estimate of remote runs (pipelines/runtimes/cost.py) already names itself.
+RUN_COST_PREFIX = "cost_"
 #: Keys kept as they are: the same for every partition of the write (one Delta commit).
 SHARED_KEYS = frozenset(
-    {"delta_version", "delta_predicate", "engine", "spark_version", "zorder_columns", "model"}
+    {
+        "delta_version",
+        "delta_predicate",
+        "engine",
+        "spark_version",
+        "zorder_columns",
+        "model",
+        "model_versions",
+    }
 )
 
 
@@ -196,7 +206,7 @@ def publish_per_partition(
         by_slice = report.data if isinstance(report, JsonMetadataValue) else (report or {})
         shared: dict[str, Any] = {}
         for key, value in raw.items():
-            if key in SHARED_KEYS or not partitioned:
+            if key in SHARED_KEYS or key.startswith(RUN_COST_PREFIX) or not partitioned:
                 shared[key] = value
             else:
                 shared[f"{RUN_WIDE_PREFIX}{key}"] = value

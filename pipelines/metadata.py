@@ -288,7 +288,7 @@ def confusion_matrix_metadata(instance, version: str, evaluation: Any) -> dict[s
     ]
     return {
         "confusion_matrix": inline_picture(
-            instance, ["link_classifier", version], png, "confusion"
+            instance, ["link_classifier", version], png, "confusion matrix"
         ),
         "confusion_table": table_of(rows),
     }

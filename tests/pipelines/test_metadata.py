@@ -142,3 +142,16 @@ def test_each_partition_gets_its_own_figures_summing_to_the_run(tmp_path):
     assert sum(m["rows_written"].value for m in shown.values()) == sum(ROWS.values())
     assert sum(m["files_read"].value for m in shown.values()) == 3
     assert slice_rows(str(tmp_path), PAGES)[f"{CRAWL}|01"]["rows"] == ROWS["01"]
+
+
+def test_confusion_matrix_is_an_inline_picture_and_a_table(tmp_path):
+    from models.evaluation import evaluate
+    from pipelines.metadata import confusion_matrix_metadata
+
+    evaluation = evaluate(["supplier", "customer", "other"], ["supplier", "other", "other"])
+    with DagsterInstance.local_temp(str(tmp_path)) as instance:
+        metadata = confusion_matrix_metadata(instance, "spacy-x", evaluation)
+    picture = metadata["confusion_matrix"].value
+    assert picture.startswith("![confusion matrix](/logs/") and len(picture) < 1000
+    rows = {r.data["true label"]: r.data for r in metadata["confusion_table"].records}
+    assert rows["customer"]["other"] == 1 and rows["supplier"]["supplier"] == 1

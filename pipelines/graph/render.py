@@ -53,8 +53,8 @@ def render_graph(
     title: str = "",
     highlight: str | None = None,
     path: str | Path | None = None,
-    size: tuple[float, float] = (10.5, 7.5),
-    dpi: int = 85,
+    size: tuple[float, float] = (9.0, 6.5),  # ~720 px wide: fits the UI's metadata column
+    dpi: int = 80,
 ) -> bytes:
     """Draw the graph of ``edges`` and return the PNG bytes (also written to ``path``)."""
     graph = build_digraph(edges)

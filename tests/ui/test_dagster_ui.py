@@ -93,7 +93,8 @@ def sample() -> dict:
         wait_until_serving(base, server, log_path)
         yield {"stdout": done.stdout, "warehouse": root / "warehouse", "base": base}
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
+        with contextlib.suppress(ProcessLookupError):  # it may have died: say why, above
+            os.killpg(server.pid, signal.SIGTERM)
         try:
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:

@@ -21,6 +21,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from dagster import DagsterInstance
 
 from tests.paths import REPO_ROOT
 
@@ -65,6 +66,9 @@ def sample() -> dict:
     }
     env.pop("CI", None)  # the sample's output as a user sees it (still no TTY: no spinner)
     (root / "dagster_home").mkdir()
+    # Create the instance's SQLite storage once, before the webserver and the sample both
+    # open it (two processes creating the same tables at once race).
+    DagsterInstance.from_config(str(root / "dagster_home")).dispose()
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]

@@ -16,6 +16,7 @@ from pipelines.crawl.sensors import crawl_sensors
 from pipelines.graph.assets import build_graph_assets
 from pipelines.graph.checks import graph_checks
 from pipelines.housekeeping import vacuum_warehouse_job
+from pipelines.jobs import build_jobs
 from pipelines.runtimes import SparkRuntime
 
 
@@ -31,7 +32,7 @@ def build_definitions(settings: Settings | None = None) -> Definitions:
         ],
         asset_checks=[*crawl_checks, *companies_checks, *classifier_checks, *graph_checks],
         sensors=[*crawl_sensors],
-        jobs=[vacuum_warehouse_job],
+        jobs=[*build_jobs(settings), vacuum_warehouse_job],
         resources={
             "spark_runtime": SparkRuntime.for_deployment(settings.runtime, settings.runtime_config),
             "crawl_config": CrawlConfig.from_settings(settings),

@@ -33,6 +33,7 @@ from spark_jobs.files import DataFile, delete_files, write_sorted_files
 from spark_jobs.params import JobParams
 from spark_jobs.pipes_session import open_pipes
 from spark_jobs.runner import JobRun, load_seed_rows
+from spark_jobs.slice_report import SLICE_REPORT_KEY, slice_figures
 from spark_jobs.tables import HYPERLINKS, PAGES, TableSpec
 from spark_jobs.targeted import open_pages, plan_targeted
 
@@ -312,6 +313,7 @@ def run(pipes: PipesContext, params: JobParams) -> dict[str, Any]:
     counts = summarize_files(file_stats, len(copies))
     counts["phase_seconds"] = phases
     counts["task_write_seconds"] = round(write_seconds, 3)
+    counts[SLICE_REPORT_KEY] = slice_figures(file_stats)  # each partition's own figures
     for failed in counts["failed_files"]:
         job.log(f"file failed mid-way, kept what it read: {failed}", level="warning")
     counts.update(verdict.metadata())

@@ -22,6 +22,7 @@ from dagster import (
 from pipelines.classifier.checks import classifier_checks
 from pipelines.classifier.resources import ClassifierConfig
 from pipelines.classifier.weak import latest_link_contexts
+from pipelines.metadata import confusion_matrix_metadata
 
 __all__ = ["ClassifierConfig", "classifier_assets", "classifier_checks", "link_classifier"]
 
@@ -89,6 +90,7 @@ def link_classifier(
             "weak_crawl": weak_crawl or "",
             "training_data_hash": result.meta.training_data_hash,
             "report": MetadataValue.md(f"```\n{report}\n```"),
+            **confusion_matrix_metadata(context.instance, result.version, result.evaluation),
         },
         data_version=DataVersion(result.version),
     )

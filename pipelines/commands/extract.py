@@ -52,6 +52,7 @@ def run(args: argparse.Namespace) -> int:
 
     from extraction.companies import SeedCompanies
     from extraction.extract import ExtractStats, extract_warc_columns
+    from pipelines.progress import progress
 
     files = warc_files(args.paths)
     seeds = None
@@ -68,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
         open(out / "pages.jsonl", "wb") as pages_out,
         open(out / "links.jsonl", "wb") as links_out,
     ):
-        for path in files:
+        for path in progress(files, total=len(files), what="WARC files"):  # TTY only
             for page, links in extract_warc_columns(
                 path, str(path), seeds, stats, reader=args.reader
             ):

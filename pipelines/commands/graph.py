@@ -1,4 +1,4 @@
-"""``supplylinks graph neighbors|chain|path|top|company``: query the company link graph.
+"""``supplylinks graph neighbors|chain|path|top|company|export``: query the company graph.
 
 Reads ``link_graph`` and ``company_links`` under ``--warehouse`` (default
 ``SUPPLYLINKS_WAREHOUSE``, as ``make sample`` writes them). Domains may be any domain of a
@@ -16,8 +16,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from extraction.labels import RELATION_LABELS
+from extraction.labels import NO_RELATION, RELATION_LABELS
 from pipelines.cli import UserError
+from pipelines.graph.export import FORMATS
+
+#: ``graph top`` ranks by these unless told otherwise: ``other`` links are mostly noise.
+BUSINESS_RELATIONS = tuple(r for r in RELATION_LABELS if r != NO_RELATION)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -61,7 +65,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_path)
 
     p = queries.add_parser("top", parents=[common], help="hub companies")
-    p.add_argument("--relation", choices=RELATION_LABELS)
+    p.add_argument(
+        "--relation",
+        action="append",
+        choices=RELATION_LABELS,
+        dest="relations",
+        help="relation(s) to rank by (repeatable; default: every label but 'other')",
+    )
     p.add_argument("--by", choices=("in_degree", "out_degree", "pagerank"), default="in_degree")
     p.add_argument("--limit", type=int, default=20)
     p.set_defaults(func=_top)
@@ -71,6 +81,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--evidence", type=int, default=10, help="evidence links to show")
     p.add_argument("--png", help="also draw the company's ego network to this PNG file")
     p.set_defaults(func=_company)
+
+    p = queries.add_parser(
+        "export", parents=[common], help="write nodes and edges for R, Stata, Gephi, networkx"
+    )
+    p.add_argument("--format", choices=FORMATS, default="csv", dest="fmt")
+    p.add_argument("--relation", action="append", choices=RELATION_LABELS, dest="relations")
+    p.add_argument("--out", default=".", help="folder to write to (default: here)")
+    p.set_defaults(func=_export)
 
 
 # -- running ------------------------------------------------------------------------------
@@ -155,11 +173,33 @@ def _path(args: argparse.Namespace) -> int:
 
 def _top(args: argparse.Namespace) -> int:
     graph = _open(args)
-    rows = _guarded(lambda: graph.top(args.relation, args.by, args.limit, args.crawl))
+    relations = args.relations or list(BUSINESS_RELATIONS)
+    rows = _guarded(lambda: graph.top(relations, args.by, args.limit, args.crawl))
     columns = ["rank", "domain", "name", "in_degree", "out_degree", "in_links", "out_links"]
     if args.by == "pagerank":
         columns.append("pagerank")
     return _emit(args, rows, format_table(rows, columns) or "empty graph")
+
+
+def _export(args: argparse.Namespace) -> int:
+    from pipelines.config import Settings
+    from pipelines.graph.export import export_graph
+
+    settings = Settings.from_env()
+    seeds = args.seeds or settings.seeds
+    try:
+        written = export_graph(
+            args.warehouse or settings.warehouse,
+            args.out,
+            args.fmt,
+            args.crawl,
+            args.relations,
+            seeds,
+        )
+    except (FileNotFoundError, ValueError) as exc:
+        raise UserError(str(exc)) from None
+    text = f"{written['nodes']} nodes, {written['edges']} edges of {written['crawl']}:\n"
+    return _emit(args, written, text + "\n".join(f"  {f}" for f in written["files"]))
 
 
 def _company(args: argparse.Namespace) -> int:

@@ -13,6 +13,7 @@ import json
 import os
 import socket
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from pipelines.cli import UserError
@@ -41,25 +42,27 @@ def run(args: argparse.Namespace) -> int:
     os.environ.setdefault("DAGSTER_HOME", str(Path(".dagster_home").resolve()))
     Path(os.environ["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
 
-    from dagster import DagsterInstance, Failure, materialize
+    import warnings
+
+    from dagster import BetaWarning, DagsterInstance, Failure, PreviewWarning
     from dagster._core.storage.tags import (
         ASSET_PARTITION_RANGE_END_TAG,
         ASSET_PARTITION_RANGE_START_TAG,
     )
 
-    from pipelines.companies.assets import companies
-    from pipelines.companies.checks import companies_checks
+    # Dagster's beta/preview notices are for the developers (who see them in tests and
+    # `dagster dev`), not for someone running the sample.
+    warnings.simplefilter("ignore", BetaWarning)
+    warnings.simplefilter("ignore", PreviewWarning)
     from pipelines.config import Settings
-    from pipelines.crawl.assets import company_links, extract, link_graph, seed_companies
-    from pipelines.crawl.checks import crawl_checks
     from pipelines.crawl.partitions import crawl_partitions
     from pipelines.crawl.sensors import discover_crawls
     from pipelines.definitions import build_definitions
-    from pipelines.graph.checks import graph_checks
+    from pipelines.jobs import CRAWL_TAG
+    from pipelines.progress import output_to
     from pipelines.runtimes.local import require_java
 
     started = time.monotonic()
-    failures: list[dict] = []
     try:
         require_java()
     except Failure as exc:
@@ -71,65 +74,101 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(str(exc)) from None
     if not crawls:
         raise UserError(f"no crawls found under {settings.cc_root}")
-    defs = build_definitions(settings)
-    resources = defs.resources
-    instance = DagsterInstance.get()
-    for run_id in fail_abandoned_runs(instance):
-        print(f"sample: run {run_id} of a killed sample marked failed", flush=True)
-    instance.add_dynamic_partitions(crawl_partitions.name, crawls)
+    # Not DAGSTER_HOME/logs: Dagster's telemetry owns that folder and empties it.
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    log_path = Path(os.environ["DAGSTER_HOME"], "sample-logs", f"sample-{stamp}.log")
     print(f"sample: crawls {', '.join(crawls)} from {settings.cc_root}", flush=True)
-    train_default_model_if_missing(resources, instance, settings.model)
-    for crawl in crawls:
-        segments = segments_with_files(settings.cc_root, crawl)
-        if not segments:
-            print(f"sample: {crawl} has no WARC files, skipped", flush=True)
-            continue
-        print(f"sample: {crawl} segments {segments[0]}..{segments[-1]}", flush=True)
-        result = materialize(
-            [seed_companies, extract, company_links, *crawl_checks],
-            instance=instance,
-            resources=resources,
-            tags={
+    print(f"sample: Dagster and Spark logs go to {log_path}", flush=True)
+    runs: list[StepRun] = []
+    with output_to(log_path) as terminal:
+        defs = build_definitions(settings)
+        instance = DagsterInstance.get()
+        for run_id in fail_abandoned_runs(instance):
+            print(f"sample: run {run_id} of a killed sample marked failed", file=terminal)
+        instance.add_dynamic_partitions(crawl_partitions.name, crawls)
+        steps = JobSteps(defs, instance, terminal, log_path)
+        train_default_model_if_missing(steps, defs.resources, settings.model)
+        for crawl in crawls:
+            segments = segments_with_files(settings.cc_root, crawl)
+            if not segments:
+                print(f"sample: {crawl} has no WARC files, skipped", file=terminal, flush=True)
+                continue
+            tags = {
                 ASSET_PARTITION_RANGE_START_TAG: f"{crawl}|{segments[0]}",
                 ASSET_PARTITION_RANGE_END_TAG: f"{crawl}|{segments[-1]}",
-                SAMPLE_TAG: socket.gethostname(),
-            },
-            selection=["seed_companies", "pages", "hyperlinks", "company_links"],
-            raise_on_error=False,
-        )
-        failures += run_failures(result, crawl)
-    crawl_range = {
-        ASSET_PARTITION_RANGE_START_TAG: crawls[0],
-        ASSET_PARTITION_RANGE_END_TAG: crawls[-1],
-        SAMPLE_TAG: socket.gethostname(),
-    }
-    if not failures:  # the graph of a crawl whose extraction failed would be stale
-        result = materialize(
-            [companies, *companies_checks],
-            instance=instance,
-            resources=resources,
-            tags=crawl_range,
-            selection=["companies"],
-            raise_on_error=False,
-        )
-        failures += run_failures(result, "companies")
-    if not failures:
-        result = materialize(
-            [link_graph, *crawl_checks, *graph_checks],
-            instance=instance,
-            resources=resources,
-            tags=crawl_range,
-            selection=["link_graph"],
-            raise_on_error=False,
-        )
-        failures += run_failures(result, "graph")
+                CRAWL_TAG: crawl,
+            }
+            runs.append(steps.run("extract_crawl", tags, len(segments)))
+            if not runs[-1].failures:  # never label links of a slice that was not written
+                runs.append(steps.run("classify_crawl", tags, len(segments)))
+        graph_tags = {
+            ASSET_PARTITION_RANGE_START_TAG: crawls[0],
+            ASSET_PARTITION_RANGE_END_TAG: crawls[-1],
+            CRAWL_TAG: crawls[-1] if len(crawls) == 1 else f"{crawls[0]}..{crawls[-1]}",
+        }
+        failures = [failure for run in runs for failure in run.failures]
+        if not failures:  # the graph of a crawl whose extraction failed would be stale
+            runs.append(steps.run("graph_crawl", graph_tags, len(crawls)))
+            failures += runs[-1].failures
     summary = summarize(settings.warehouse, time.monotonic() - started)
+    summary["files"] = file_figures(runs)
+    summary["log"] = str(log_path)
+    summary["runs"] = {r.job: r.run_id for r in runs}
+    summary["dagster_home"] = os.environ["DAGSTER_HOME"]
     summary["failures"] = failures
     if args.json:
         print(json.dumps(summary))
     else:
         print_summary(summary)
     return 1 if failures else 0
+
+
+@dataclass
+class StepRun:
+    job: str
+    run_id: str
+    figures: list
+    failures: list[dict]
+
+
+class JobSteps:
+    """Runs the code location's named jobs in-process, one progress line per asset."""
+
+    def __init__(self, defs, instance, terminal, log_path: Path) -> None:
+        self.defs, self.instance, self.terminal, self.log_path = defs, instance, terminal, log_path
+
+    def run(self, job: str, tags: dict, partitions: int, run_config: dict | None = None):
+        from pipelines.jobs import CRAWL_TAG
+        from pipelines.progress import run_figures, spinner, step_line
+
+        with spinner(self.terminal, f"{job} ({partitions} partition(s))"):
+            result = self.defs.resolve_job_def(job).execute_in_process(
+                instance=self.instance,
+                tags={**tags, SAMPLE_TAG: socket.gethostname()},
+                run_config=run_config,
+                raise_on_error=False,
+            )
+        figures = run_figures(self.instance, result.run_id, partitions)
+        for asset in figures:
+            print(step_line(job, asset), file=self.terminal, flush=True)
+        failures = run_failures(result, tags.get(CRAWL_TAG, job))
+        if not result.success and not failures:  # failed outside a step (e.g. at launch)
+            failures = [{"run": result.run_id, "what": job, "step": job, "error": "run failed"}]
+        return StepRun(job, result.run_id, figures, failures)
+
+
+def file_figures(runs: list[StepRun]) -> dict[str, int]:
+    """WARC files read/failed and records skipped (by reason), summed over partitions."""
+    totals: dict[str, int] = {"files_read": 0, "files_failed": 0}
+    for run in runs:
+        for asset in run.figures:
+            if asset.asset != "pages":
+                continue
+            for values in asset.partition_metadata:
+                for key, value in values.items():
+                    if key in totals or key.startswith("skipped_"):
+                        totals[key] = totals.get(key, 0) + int(value or 0)
+    return totals
 
 
 #: Tag of the runs ``sample`` launches (value: the host), so a later sample can tell its
@@ -190,25 +229,22 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def train_default_model_if_missing(resources: dict, instance, model: str) -> None:
+def train_default_model_if_missing(steps: JobSteps, resources: dict, model: str) -> None:
     """A fresh checkout has no trained model; train the fast one once (~20 s) through the
-    ``link_classifier`` asset so the sample is labelled by it rather than by the rules. Its
+    ``retrain_classifier`` job so the sample is labelled by it rather than by the rules. Its
     quality checks run too: a model below the configured F1 floors stops the sample."""
-    from dagster import materialize
-
     from models.registry import Registry
-    from pipelines.classifier.assets import link_classifier
-    from pipelines.classifier.checks import classifier_checks
 
     config = resources["classifier_config"]
     if model != "default" or Registry(config.models or None).default_version() is not None:
         return
-    print("sample: no trained classifier registered; training the spaCy model", flush=True)
-    materialize(
-        [link_classifier, *classifier_checks],
-        instance=instance,
-        resources={"classifier_config": config.model_copy(update={"use_weak_labels": False})},
-    )
+    print("sample: no trained classifier registered; training the spaCy model", file=steps.terminal)
+    no_weak_labels = {"resources": {"classifier_config": {"config": {"use_weak_labels": False}}}}
+    trained = steps.run("retrain_classifier", {}, 1, run_config=no_weak_labels)
+    if trained.failures:
+        first = trained.failures[0]
+        raise UserError(f"training the classifier failed ({first['step']}): "
+                        f"{first['error'].splitlines()[0]}; the log: {steps.log_path}")  # fmt: skip
 
 
 def summarize(warehouse: str, seconds: float) -> dict:
@@ -237,7 +273,14 @@ def summarize(warehouse: str, seconds: float) -> dict:
 
 
 def print_summary(summary: dict) -> None:
-    print(f"\nwarehouse: {summary['warehouse']}")
+    files = summary.get("files", {})
+    skipped = ", ".join(
+        f"{k.removeprefix('skipped_')} {v}" for k, v in files.items() if k.startswith("skipped_")
+    )
+    print(f"\nWARC files: {files.get('files_read', 0)} read, {files.get('files_failed', 0)} failed")
+    if skipped:
+        print(f"records skipped: {skipped}")
+    print(f"warehouse: {summary['warehouse']}")
     for name, count in summary["rows"].items():
         print(f"  {name:<14} {count:>9,} rows")
     print("top relations (newest crawl):")
@@ -247,6 +290,12 @@ def print_summary(summary: dict) -> None:
         print(f"FAILED {failure['what']} ({failure['step']}): {failure['error'].splitlines()[0]}")
     if summary.get("failures"):
         print(f"{len(summary['failures'])} step(s) failed; the tables above keep their "
-              f"previous version for them. done in {summary['seconds']} s")  # fmt: skip
+              f"previous version for them. done in {summary['seconds']} s; "
+              f"logs: {summary.get('log', '-')}")  # fmt: skip
         return
-    print(f"done in {summary['seconds']} s")
+    print(f"done in {summary['seconds']} s; logs: {summary.get('log', '-')}")
+    if "graph_crawl" in summary.get("runs", {}):
+        print(
+            f"see it: DAGSTER_HOME={summary['dagster_home']} dagster dev -m pipelines.definitions"
+            f", then http://127.0.0.1:3000/runs/{summary['runs']['graph_crawl']}"
+        )

@@ -1,6 +1,8 @@
 """The crawl assets: ``pages``/``hyperlinks`` (extract), ``company_links`` (classify) and
 ``link_graph`` (graph), each one Spark job launched over Pipes by ``SparkRuntime``."""
 
+from functools import partial
+
 from dagster import (
     AssetCheckResult,
     AssetCheckSpec,
@@ -17,8 +19,10 @@ from dagster import (
 
 from pipelines.crawl.partitions import crawl_partitions, crawl_segment_partitions, slices_of
 from pipelines.crawl.resources import CrawlConfig
+from pipelines.graph.assets import relation_metadata
+from pipelines.metadata import definition_metadata, publish_per_partition
 from pipelines.runtimes import SparkRuntime
-from spark_jobs.tables import COMPANY_LINKS, HYPERLINKS, LINK_GRAPH, PAGES, TableSpec
+from spark_jobs.tables import COMPANY_LINKS, HYPERLINKS, LINK_GRAPH, PAGES, TABLES, TableSpec
 
 OWNERS = ["team:supplylinks"]
 GROUP = "crawl"
@@ -27,12 +31,7 @@ ONE_RUN_PER_BACKFILL = BackfillPolicy.single_run()
 
 
 def _table_metadata(spec: TableSpec) -> dict:
-    return {
-        "table": spec.name,
-        "partition_columns": ", ".join(spec.partition_by),
-        "zorder_columns": ", ".join(spec.zorder_by),
-        "columns": ", ".join(spec.columns),
-    }
+    return definition_metadata(spec)  # Columns section, table name (pipelines/metadata.py)
 
 
 SEEDS = "seed_companies"
@@ -105,7 +104,7 @@ def seed_companies(context: AssetExecutionContext, crawl_config: CrawlConfig):
         AssetSpec(
             spec.name,
             description=spec.description,
-            kinds={"spark", "delta"},
+            kinds={"spark", "deltalake"},
             owners=OWNERS,
             group_name=GROUP,
             metadata=_table_metadata(spec),
@@ -129,7 +128,8 @@ def seed_companies(context: AssetExecutionContext, crawl_config: CrawlConfig):
 def extract(context: AssetExecutionContext, spark_runtime: SparkRuntime, crawl_config: CrawlConfig):
     """Parse the WARC files of the crawl segments into pages and hyperlinks."""
     slices = slices_of(context.partition_keys)
-    return spark_runtime.launch(context, "extract", crawl_config.extras(slices=slices))
+    results = spark_runtime.launch(context, "extract", crawl_config.extras(slices=slices))
+    return publish_per_partition(context, results, crawl_config.warehouse, TABLES)
 
 
 @asset(
@@ -138,7 +138,7 @@ def extract(context: AssetExecutionContext, spark_runtime: SparkRuntime, crawl_c
     partitions_def=crawl_segment_partitions,
     backfill_policy=ONE_RUN_PER_BACKFILL,
     deps=[AssetDep(HYPERLINKS.name), AssetDep("link_classifier")],
-    kinds={"spark", "delta"},
+    kinds={"spark", "deltalake"},
     owners=OWNERS,
     group_name=GROUP,
     metadata=_table_metadata(COMPANY_LINKS),
@@ -157,9 +157,10 @@ def company_links(
     # Resolved once per run: every executor uses the same model even if DEFAULT moves.
     model = resolve_model_ref(crawl_config.model)
     context.log.info(f"classifying with model {crawl_config.model!r} -> {model}")
-    return spark_runtime.launch(
+    results = spark_runtime.launch(
         context, "classify", crawl_config.extras(slices=slices, model=model)
     )
+    return publish_per_partition(context, results, crawl_config.warehouse, TABLES)
 
 
 @asset(
@@ -176,7 +177,7 @@ def company_links(
         ),
         AssetDep("companies"),  # legal names of non-seed targets (pipelines.companies)
     ],
-    kinds={"spark", "delta"},
+    kinds={"spark", "deltalake"},
     owners=OWNERS,
     group_name=GROUP,
     metadata=_table_metadata(LINK_GRAPH),
@@ -186,7 +187,9 @@ def link_graph(
 ):
     """Aggregate company links into the company graph as of each crawl."""
     crawls = sorted(set(context.partition_keys))
-    return spark_runtime.launch(context, "graph", crawl_config.extras(crawls=crawls))
+    results = spark_runtime.launch(context, "graph", crawl_config.extras(crawls=crawls))
+    pictures = partial(relation_metadata, crawl_config.warehouse, instance=context.instance)
+    return publish_per_partition(context, results, crawl_config.warehouse, TABLES, pictures)
 
 
 crawl_assets = [seed_companies, extract, company_links, link_graph]

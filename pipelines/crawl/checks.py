@@ -14,6 +14,7 @@ from typing import Any
 from dagster import AssetCheckResult, asset_check
 
 from pipelines.crawl.resources import CrawlConfig
+from pipelines.metadata import check_metadata
 from pipelines.warehouse import dataset, open_table, query
 from spark_jobs.delta import FILES_ADDED_COMMIT_KEY, ZORDER_COMMIT_KEY
 from spark_jobs.tables import COMPANY_LINKS, HYPERLINKS, LINK_GRAPH, PAGES, TableSpec
@@ -140,7 +141,7 @@ def _result(problems: Problems, what: str) -> AssetCheckResult:
     return AssetCheckResult(
         passed=not problems,
         description=f"{len(problems)} {what}" if problems else f"no {what}",
-        metadata={"problems": problems[:20]},
+        metadata=check_metadata(problems),  # a count that plots, a table of the first 20
     )
 
 

@@ -10,8 +10,8 @@ from pipelines.config import Settings
 
 
 class CrawlConfig(ConfigurableResource):
-    """Inputs and outputs of the crawl assets; defaults come from ``Settings.from_env()``
-    and each field can be overridden per run in the launchpad."""
+    """Inputs and outputs of the crawl assets: defaults come from the deployment's
+    SUPPLYLINKS_* settings and each field can be overridden per run in the launchpad."""
 
     warehouse: str
     cc_root: str

@@ -346,7 +346,7 @@ class LinkGraph:
     # -- rankings -----------------------------------------------------------------------
     def top(
         self,
-        relation: str | None = None,
+        relation: str | Sequence[str] | None = None,
         by: str = "in_degree",
         limit: int = 20,
         crawl: str | None = None,
@@ -355,7 +355,7 @@ class LinkGraph:
         self._reset_stats()
         if by not in RANKINGS:
             raise ValueError(f"by must be one of {RANKINGS}, not {by!r}")
-        relations = None if relation is None else [check_label(relation)]
+        relations = relation_list(relation)
         crawl = self.resolve_crawl(crawl)
         scan = self.graph.scan(partitions={"crawl": [crawl]})
         if by != "pagerank":
@@ -381,11 +381,11 @@ class LinkGraph:
         ]
 
     def top_subgraph(
-        self, top: int = 40, relation: str | None = None, crawl: str | None = None
+        self, top: int = 40, relation: str | Sequence[str] | None = None, crawl: str | None = None
     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """The ``top`` best-connected nodes of a slice and the edges among them (for pictures)."""
         self._reset_stats()
-        relations = None if relation is None else [check_label(relation)]
+        relations = relation_list(relation)
         crawl = self.resolve_crawl(crawl)
         scan = self.graph.scan(partitions={"crawl": [crawl]})
         nodes = self._run(sql.degree_sql(crawl, relations, "degree", top), "link_graph", scan)
@@ -499,6 +499,13 @@ def _hop(row: dict[str, Any]) -> dict[str, Any]:
     hop["from"], hop["to"] = row["node"], row["neighbor"]
     hop["walked"] = "as stated" if row["direction"] == "out" else "reversed"
     return hop
+
+
+def relation_list(relation: str | Sequence[str] | None) -> list[str] | None:
+    """One label or several (e.g. the business relations, without ``other``); None: all."""
+    if relation is None:
+        return None
+    return [check_label(r) for r in ([relation] if isinstance(relation, str) else relation)]
 
 
 def _upto(source: DeltaSource, crawl: str) -> list[str]:

@@ -53,8 +53,8 @@ def render_graph(
     title: str = "",
     highlight: str | None = None,
     path: str | Path | None = None,
-    size: tuple[float, float] = (10.0, 7.5),
-    dpi: int = 90,
+    size: tuple[float, float] = (9.0, 6.5),  # ~720 px wide: fits the UI's metadata column
+    dpi: int = 80,
 ) -> bytes:
     """Draw the graph of ``edges`` and return the PNG bytes (also written to ``path``)."""
     graph = build_digraph(edges)
@@ -68,18 +68,71 @@ def render_graph(
         axes.text(0.5, 0.5, "no edges", ha="center", va="center", transform=axes.transAxes)
     else:
         _draw(axes, graph, highlight)
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", bbox_inches="tight")
-    png = buffer.getvalue()
+    png = _png(figure)
     if path is not None:
         Path(path).write_bytes(png)
     return png
 
 
+def _png(figure: Figure) -> bytes:
+    """The figure as a compact PNG (palette-quantized: a few colours, a few dozen KB)."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", bbox_inches="tight")
+    image = Image.open(io.BytesIO(buffer.getvalue())).convert("RGB")
+    small = io.BytesIO()
+    image.quantize(colors=64, method=Image.Quantize.MEDIANCUT).save(
+        small, format="PNG", optimize=True
+    )
+    return small.getvalue()
+
+
+def render_relation_bars(counts: dict[str, int], *, title: str = "") -> bytes:
+    """Horizontal bars of edges per relation, in label order, coloured as in the graph."""
+    labels = [r for r in RELATION_LABELS if counts.get(r)]
+    figure = Figure(figsize=(5.0, 0.35 * max(len(labels), 1) + 0.8), dpi=80)
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    values = [counts[r] for r in labels]
+    axes.barh(labels, values, color=[RELATION_COLOURS[r] for r in labels])
+    axes.invert_yaxis()
+    for y, value in enumerate(values):
+        axes.text(value, y, f" {value:,}", va="center", fontsize=8)
+    axes.set_xlabel("edges")
+    axes.spines[["top", "right"]].set_visible(False)
+    if title:
+        axes.set_title(title, fontsize=10)
+    return _png(figure)
+
+
+def render_confusion(
+    labels: list[str] | tuple[str, ...], matrix: list[list[int]], *, title: str = ""
+) -> bytes:
+    """A confusion matrix (rows: true label, columns: predicted) with counts in the cells."""
+    figure = Figure(figsize=(5.2, 4.6), dpi=80)
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    axes.imshow(matrix, cmap="Blues")
+    axes.set_xticks(range(len(labels)), labels, rotation=45, ha="right", fontsize=8)
+    axes.set_yticks(range(len(labels)), labels, fontsize=8)
+    axes.set_xlabel("predicted")
+    axes.set_ylabel("true")
+    peak = max((max(row) for row in matrix), default=0)
+    for i, row in enumerate(matrix):
+        for j, count in enumerate(row):
+            colour = "white" if peak and count > peak / 2 else "black"
+            axes.text(j, i, str(count), ha="center", va="center", fontsize=7, color=colour)
+    if title:
+        axes.set_title(title, fontsize=10)
+    return _png(figure)
+
+
 def _draw(axes: Any, graph: nx.MultiDiGraph, highlight: str | None) -> None:
     layout = nx.spring_layout(
-        nx.Graph(graph), seed=7, k=1.8 / max(graph.number_of_nodes(), 1) ** 0.5
+        nx.Graph(graph), seed=7, k=3.0 / max(graph.number_of_nodes(), 1) ** 0.5, iterations=200
     )
+    axes.margins(0.15)  # room for the labels of the outer nodes
     degree = dict(nx.Graph(graph).degree())
     sizes = [120 + 80 * degree[n] for n in graph.nodes]
     colours = ["#F0E442" if n == highlight else "#DDDDDD" for n in graph.nodes]
@@ -104,7 +157,14 @@ def _draw(axes: Any, graph: nx.MultiDiGraph, highlight: str | None) -> None:
             connectionstyle=f"arc3,rad={0.08 + 0.04 * number}",
         )
     labels = {n: _short(graph.nodes[n]["name"]) for n in graph.nodes}
-    nx.draw_networkx_labels(graph, layout, labels=labels, ax=axes, font_size=8)
+    nx.draw_networkx_labels(
+        graph,
+        layout,
+        labels=labels,
+        ax=axes,
+        font_size=7,
+        bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.75},
+    )
     handles = [Line2D([0], [0], color=RELATION_COLOURS[r], lw=2, label=r) for r in relations_seen]
     axes.legend(
         handles=handles,

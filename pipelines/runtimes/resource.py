@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 from dagster import ConfigurableResource, Failure, MaterializeResult
 from pydantic import Field
 
 from pipelines.config import RUNTIMES
 from pipelines.runtimes.specs import DatabricksSpec, EmrServerlessSpec, EmrSpec, PriceTable
+
+#: An enum in the launchpad: a typo is refused when the run is configured, not when it starts.
+#: (``standalone``: a Spark standalone cluster, see the cluster runtime.)
+RuntimeName = Literal["local", "standalone", "emr", "emr-serverless", "databricks"]
 
 #: The Delta writer each runtime uses unless configured otherwise (see spark_jobs.delta).
 DEFAULT_WRITERS = {
@@ -25,10 +29,10 @@ DEFAULT_WRITERS = {
 
 
 class SparkRuntime(ConfigurableResource):
-    """Where the Spark jobs run. Set per deployment (``SUPPLYLINKS_RUNTIME``) and per run
-    in the launchpad (``resources: spark_runtime: config: runtime: emr``)."""
+    """Where the Spark jobs run: set per deployment (the SUPPLYLINKS_RUNTIME variable) and
+    per run in the launchpad (resources, spark_runtime, config, runtime)."""
 
-    runtime: str = "local"
+    runtime: RuntimeName = "local"
     delta_writer: str | None = None  # None: the runtime's default writer
     # Per-runtime cluster/job shape and the price table of the cost metadata (specs.py).
     emr: EmrSpec = Field(default_factory=EmrSpec)

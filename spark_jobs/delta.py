@@ -321,8 +321,7 @@ def _write_delta_spark(
     spark: SparkSession, spec: TableSpec, path: str, predicate: str, frame: DataFrame
 ) -> WriteReport:
     """The cluster path, over the documented delta-spark API (needs Delta on the cluster)."""
-    from delta.tables import DeltaTable  # ships with EMR/Databricks runtimes
-
+    DeltaTable = delta_tables(spark)  # noqa: N806 (the class)
     frame = frame.select(*spec.columns).cache()
     rows = frame.count()
     creating = DeltaTable.createIfNotExists(spark).location(path).addColumns(frame.schema)
@@ -356,6 +355,27 @@ def _write_delta_spark(
             "partitions_optimized": int(z["partitionsOptimized"]) if z else 0,
         },
     )
+
+
+def delta_tables(spark: SparkSession):
+    """delta-spark's ``DeltaTable`` class. EMR and Databricks install its Python package; a
+    session given the jars of ``make jars`` (``spark.jars``) imports it from the delta-spark
+    jar itself, which carries it, so the Python API is always the JVM side's version."""
+    try:
+        from delta.tables import DeltaTable
+    except ImportError:
+        import sys
+
+        listed = spark.sparkContext.getConf().get("spark.jars", "")
+        found = [j for j in listed.split(",") if j.rsplit("/", 1)[-1].startswith("delta-spark_")]
+        if not found:
+            raise ImportError(
+                "delta-spark writes need Delta's Python API: no `delta` package and no "
+                "delta-spark jar in spark.jars (run `make jars`)"
+            ) from None
+        sys.path.append(found[0].removeprefix("local:").removeprefix("file:"))
+        from delta.tables import DeltaTable
+    return DeltaTable
 
 
 def _retrying(action: Callable[[], T]) -> T:

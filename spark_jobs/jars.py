@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 from pathlib import Path
 
 #: Override of the cache folder (``make jars JARS_DIR=...`` writes there too).
@@ -65,14 +64,16 @@ def jar_paths(folder: Path | None = None) -> list[Path]:
 
 
 def spark_minor() -> str:
-    """The installed PySpark's ``major.minor`` (read from its version file: no Spark import)."""
-    try:
-        from importlib.metadata import version
+    """The ``major.minor`` of the PySpark this process would import, read from its
+    ``version.py`` (located, not imported: the orchestrator never imports PySpark)."""
+    import importlib.util
 
-        return ".".join(version("pyspark").split(".")[:2])
-    except Exception:  # no distribution metadata (a PySpark on PYTHONPATH): ask the module
-        module = sys.modules.get("pyspark")
-        return ".".join(getattr(module, "__version__", "").split(".")[:2])
+    found = importlib.util.find_spec("pyspark")
+    if found is None or not found.submodule_search_locations:
+        return ""
+    version_file = Path(next(iter(found.submodule_search_locations))) / "version.py"
+    match = re.search(r"__version__[^=]*=\s*[\"']([\d.]+)", version_file.read_text())
+    return ".".join(match.group(1).split(".")[:2]) if match else ""
 
 
 def spark_conf(folder: Path | None = None, *, on_nodes: bool = False) -> dict[str, str]:

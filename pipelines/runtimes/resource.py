@@ -9,11 +9,18 @@ from dagster import ConfigurableResource, Failure, MaterializeResult
 from pydantic import Field
 
 from pipelines.config import RUNTIMES
-from pipelines.runtimes.specs import DatabricksSpec, EmrServerlessSpec, EmrSpec, PriceTable
+from pipelines.runtimes.specs import (
+    DatabricksSpec,
+    EmrServerlessSpec,
+    EmrSpec,
+    PriceTable,
+    StandaloneSpec,
+)
 
 #: The Delta writer each runtime uses unless configured otherwise (see spark_jobs.delta).
 DEFAULT_WRITERS = {
     "local": "delta-rs",
+    "standalone": "delta-spark",
     "emr": "delta-spark",
     "emr-serverless": "delta-spark",
     "databricks": "delta-spark",
@@ -31,6 +38,7 @@ class SparkRuntime(ConfigurableResource):
     runtime: str = "local"
     delta_writer: str | None = None  # None: the runtime's default writer
     # Per-runtime cluster/job shape and the price table of the cost metadata (specs.py).
+    standalone: StandaloneSpec = Field(default_factory=StandaloneSpec)
     emr: EmrSpec = Field(default_factory=EmrSpec)
     emr_serverless: EmrServerlessSpec = Field(default_factory=EmrServerlessSpec)
     databricks: DatabricksSpec = Field(default_factory=DatabricksSpec)
@@ -40,13 +48,15 @@ class SparkRuntime(ConfigurableResource):
     def for_deployment(cls, runtime: str, location: str = "") -> SparkRuntime:
         """The deployment's runtime plus its typed per-runtime configuration, read from the
         JSON file ``location`` (``Settings.runtime_config``, i.e. ``SUPPLYLINKS_RUNTIME_CONFIG``;
-        keys: ``emr``, ``emr_serverless``, ``databricks``, ``prices``, ``delta_writer``).
+        keys: ``standalone``, ``emr``, ``emr_serverless``, ``databricks``, ``prices``,
+        ``delta_writer``).
         No file: the defaults of specs.py."""
         import json
         from pathlib import Path
 
         values = json.loads(Path(location).read_text()) if location else {}
-        unknown = set(values) - {"emr", "emr_serverless", "databricks", "prices", "delta_writer"}
+        known = {"standalone", "emr", "emr_serverless", "databricks", "prices", "delta_writer"}
+        unknown = set(values) - known
         if unknown:
             raise ValueError(f"{location}: unknown runtime config keys {sorted(unknown)}")
         return cls(runtime=runtime, **values)
@@ -73,6 +83,10 @@ class SparkRuntime(ConfigurableResource):
             from pipelines.runtimes.local import LocalLauncher
 
             return LocalLauncher()
+        if self.runtime == "standalone":
+            from pipelines.runtimes.standalone import StandaloneLauncher
+
+            return StandaloneLauncher(self.standalone, self.prices)
         from pipelines.runtimes import remote  # EMR, EMR Serverless, Databricks
 
         return remote.launcher_for(self)

@@ -6,7 +6,8 @@ shared_dir``), the wheel is unpacked there once as the nodes' site folder (what 
 bootstrap ``pip install`` does; a wheel on ``--py-files`` cannot serve the compiled page
 walk, which Python does not import from a zip, so there is no ``--py-files``), and the
 driver runs in client mode here, with the Pipes context and messages in S3 as on EMR.
-delta-spark writes with the jars of ``make jars`` from the shared folder (``local:`` paths: used in place on every node).
+delta-spark writes with the jars of ``make jars`` from the shared folder (``local:``
+paths: used in place on every node).
 """
 
 from __future__ import annotations

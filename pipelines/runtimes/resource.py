@@ -82,7 +82,7 @@ class SparkRuntime(ConfigurableResource):
         if self.runtime == "local":
             from pipelines.runtimes.local import LocalLauncher
 
-            return LocalLauncher()
+            return LocalLauncher(prices=self.prices)
         if self.runtime == "standalone":
             from pipelines.runtimes.standalone import StandaloneLauncher
 

@@ -130,9 +130,11 @@ class StandaloneSpec(Config):
     # Client mode keeps the driver here, so its output is the launch's log.
     deploy_mode: str = "client"
     # A folder every node mounts at the same path (NFS, a cluster file system): the wheel,
-    # the job script, the wheel unpacked as the nodes' site folder, and the delta-spark jars
-    # (used in place there: spark.jars with local: paths, nothing copied per executor).
+    # the job script and the wheel unpacked as the nodes' site folder.
     shared_dir: str = "/shared/supplylinks"
+    # Where every node has the delta-spark jars (`make jars JARS_DIR=...` on a shared
+    # folder); put on the class path, never copied per executor. Empty: this machine's cache.
+    jars_dir: str = ""
     # Pipes context and messages go through this bucket (s3:// reachable from the driver).
     bucket: str = "supplylinks-artifacts"
     prefix: str = "supplylinks"

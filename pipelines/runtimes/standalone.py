@@ -6,8 +6,8 @@ shared_dir``), the wheel is unpacked there once as the nodes' site folder (what 
 bootstrap ``pip install`` does; a wheel on ``--py-files`` cannot serve the compiled page
 walk, which Python does not import from a zip, so there is no ``--py-files``), and the
 driver runs in client mode here, with the Pipes context and messages in S3 as on EMR.
-delta-spark writes with the jars of ``make jars`` from the shared folder (``local:``
-paths: used in place on every node).
+delta-spark writes with the jars of ``make jars`` on the class path (``jars_dir``: the same
+path on every node).
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from __future__ import annotations
 import fcntl
 import importlib.util
 import os
-import resource
 import shutil
 import time
 import zipfile
@@ -29,7 +28,7 @@ from dagster_aws.pipes import PipesS3ContextInjector, PipesS3MessageReader
 
 from pipelines.runtimes import artifacts as artifacts_mod
 from pipelines.runtimes.cost import estimate_cpu
-from pipelines.runtimes.local import job_script, require_java
+from pipelines.runtimes.local import cpu_seconds_of_children, job_script, require_java
 from pipelines.runtimes.specs import PriceTable, StandaloneSpec
 from spark_jobs import jars
 
@@ -79,18 +78,9 @@ def spark_submit_binary(spec: StandaloneSpec) -> str:
     return str(Path(next(iter(found.submodule_search_locations))) / "bin" / "spark-submit")
 
 
-def shared_jars(spec: StandaloneSpec) -> Path:
-    """The jar cache copied into the shared folder once (nodes read it there)."""
-    source = jars.cache_dir()
-    names = [path.name for path in jars.jar_paths(source)]
-    target = Path(spec.shared_dir) / "jars"
-    target.mkdir(parents=True, exist_ok=True)
-    if target.resolve() != source.resolve():
-        for name in names:
-            if not (target / name).is_file():
-                shutil.copy2(source / name, target / f".{name}.partial")
-                (target / f".{name}.partial").replace(target / name)
-    return target
+def nodes_jars(spec: StandaloneSpec) -> Path:
+    """Where the nodes find the delta-spark jars: ``jars_dir``, or this machine's cache."""
+    return Path(spec.jars_dir) if spec.jars_dir else jars.cache_dir()
 
 
 def submit_conf(spec: StandaloneSpec, site: Path, writer: str) -> dict[str, str]:
@@ -103,7 +93,7 @@ def submit_conf(spec: StandaloneSpec, site: Path, writer: str) -> dict[str, str]
         "spark.sql.shuffle.partitions": "8",
     }
     if writer == "delta-spark":
-        conf.update(jars.spark_conf(shared_jars(spec), on_nodes=True))
+        conf.update(jars.spark_conf(nodes_jars(spec)))
     if spec.s3_endpoint:
         conf[f"{S3A_PREFIX}endpoint"] = spec.s3_endpoint
         conf[f"{S3A_PREFIX}endpoint.region"] = spec.region
@@ -154,11 +144,11 @@ class StandaloneLauncher:
                 bucket=spec.bucket, client=s3, interval=spec.message_interval_seconds
             ),
         )
-        started, children = time.monotonic(), _children_cpu()
+        started, children = time.monotonic(), cpu_seconds_of_children()
         invocation = client.run(context=context, command=command, extras=dict(extras))
         wall = time.monotonic() - started
         executor_cores = int(conf.get("spark.cores.max", spec.executor_cores))
-        cpu = _children_cpu() - children + wall * executor_cores
+        cpu = cpu_seconds_of_children() - children + wall * executor_cores
         cost = estimate_cpu(
             "standalone",
             cpu,
@@ -168,8 +158,3 @@ class StandaloneLauncher:
         )
         completed = PipesClientCompletedInvocation(invocation._session, metadata=cost)
         return completed.get_results(implicit_materializations=False)
-
-
-def _children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime

@@ -198,7 +198,7 @@ def compact_overlapping(
     if not overlapping:
         return files, []
     tasks = [[f.as_dict() for f in group] for group in overlapping]
-    rewrite = _partition_rewriter(spec, root)
+    rewrite = _partition_rewriter(spec, root, ZORDER_FILE_ROWS)
     context = spark.sparkContext if spark is not None else _active_context()
     if context is None:
         rewritten = [row for task in tasks for row in rewrite(task)]
@@ -218,7 +218,9 @@ def _active_context():
     return SparkContext._active_spark_context
 
 
-def _partition_rewriter(spec: TableSpec, root: str) -> Callable[[list[dict]], list[dict]]:
+def _partition_rewriter(
+    spec: TableSpec, root: str, file_rows: int
+) -> Callable[[list[dict]], list[dict]]:
     def rewrite(described: list[dict]) -> list[dict]:
         import pyarrow.parquet as pq
 
@@ -229,7 +231,7 @@ def _partition_rewriter(spec: TableSpec, root: str) -> Callable[[list[dict]], li
             tables.append(pq.read_table(where, filesystem=filesystem))
         table = pa.concat_tables(tables, promote_options="permissive")
         values = olds[0].partition_values
-        written = write_sorted_files(spec, root, values, table, file_rows=ZORDER_FILE_ROWS)
+        written = write_sorted_files(spec, root, values, table, file_rows=file_rows)
         return [f.as_dict() for f in written]
 
     return rewrite
@@ -417,8 +419,7 @@ def _write_delta_spark(
 ) -> WriteReport:
     """The cluster path, over the documented delta-spark API (needs Delta on the cluster)."""
     DeltaTable = delta_tables(spark)  # noqa: N806 (the class)
-    frame = frame.select(*spec.columns).cache()
-    rows = frame.count()
+    frame = frame.select(*spec.columns)
     creating = DeltaTable.createIfNotExists(spark).location(path).addColumns(frame.schema)
     for key, value in spec.properties.items():  # the registry's properties, as delta-rs sets
         creating = creating.property(key, value)
@@ -430,9 +431,10 @@ def _write_delta_spark(
         .partitionBy(*spec.partition_by)
         .save(path)
     )
-    frame.unpersist()
     table = DeltaTable.forPath(spark, path)
-    spark.conf.set(MAX_FILE_SIZE_CONF, str(_zorder_file_bytes(spark, path, predicate, rows)))
+    written = table.history(1).first()["operationMetrics"] or {}  # the write's own commit
+    rows = int(written.get("numOutputRows", 0) or 0)
+    spark.conf.set(MAX_FILE_SIZE_CONF, str(_zorder_file_bytes(written)))
     metrics = table.optimize().where(predicate).executeZOrderBy(*spec.zorder_by).first()
     history = table.history(1).first()
     z = metrics["metrics"] if metrics is not None else {}
@@ -456,21 +458,11 @@ def _write_delta_spark(
 MAX_FILE_SIZE_CONF = "spark.databricks.delta.optimize.maxFileSize"
 
 
-def _zorder_file_bytes(spark: SparkSession, path: str, predicate: str, rows: int) -> int:
+def _zorder_file_bytes(metrics: dict[str, str]) -> int:
     """OPTIMIZE's target file size for files of about :data:`ZORDER_FILE_ROWS` rows, from
-    the bytes per row of what the slice write just committed."""
-    from pyspark.sql import functions as F
-
-    files = (
-        spark.read.format("delta")
-        .load(path)
-        .where(predicate)
-        .select(F.col("_metadata.file_path").alias("file"), F.col("_metadata.file_size"))
-        .distinct()
-    )
-    sizes = files.select(F.sum("file_size").alias("bytes")).first()
-    files_bytes = int(sizes["bytes"] or 0) if sizes is not None else 0
-    per_row = files_bytes / max(rows, 1)
+    the bytes per row the slice write just committed (its commit's operation metrics)."""
+    rows = int(metrics.get("numOutputRows", 0) or 0)
+    per_row = int(metrics.get("numOutputBytes", 0) or 0) / max(rows, 1)
     return max(int(per_row * ZORDER_FILE_ROWS), 64 * 1024)
 
 

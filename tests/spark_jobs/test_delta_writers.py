@@ -142,3 +142,41 @@ def test_each_writer_rewrites_the_others_table(spark, tmp_path):
         read = spark.read.format("delta").load(path)  # and delta-spark reads both
         assert read.count() == 500
         assert read.where("segment = '01'").count() == 200
+
+
+@pytest.mark.parametrize("writer", WRITERS)
+def test_files_of_many_tasks_become_one_skippable_zcurve(spark, tmp_path, monkeypatch, writer):
+    """Eight tasks' own sorted files overlap on both Z-order columns; after the slice write
+    (delta-rs: compaction; delta-spark: OPTIMIZE ZORDER BY) the partition's files cover
+    narrow ranges, so point lookups skip most of them; no row is lost or doubled."""
+    from spark_jobs import delta as delta_module
+    from spark_jobs.delta import WrittenFiles, files_root, slice_skip_shares
+    from spark_jobs.zorder import point_lookup_skip
+
+    monkeypatch.setattr(delta_module, "ZORDER_FILE_ROWS", 1_000)
+    warehouse, staging = str(tmp_path / "wh"), str(tmp_path / "staging")
+    rows = sliced_links("CC-A", "00", 24_000)
+    root = files_root(HYPERLINKS, warehouse, writer, staging)
+    values = {"crawl": "CC-A", "segment": "00"}
+    tasks = [
+        f
+        for start in range(0, rows.num_rows, 3_000)
+        for f in write_sorted_files(HYPERLINKS, root, values, rows.slice(start, 3_000))
+    ]
+    before = {c: point_lookup_skip([f.bounds(c) for f in tasks]) for c in HYPERLINKS.zorder_by}
+    report = write_slices(
+        spark, HYPERLINKS, warehouse, {"CC-A": ["00"]}, WrittenFiles(root, tasks),
+        writer=writer, staging_root=staging,
+    )  # fmt: skip
+    path = HYPERLINKS.path(warehouse)
+    assert len(rows_of(path)) == 24_000 and report.rows == 24_000
+    after = slice_skip_shares(HYPERLINKS, path, {"CC-A": ["00"]})
+    assert after == report.zorder["point_lookup_skip"]
+    for column in HYPERLINKS.zorder_by:
+        assert before[column] < 0.3, "the tasks' files each span the whole range"
+        assert after[column] >= 0.6, f"{writer}: {column} lookups skip most files"
+    if writer == "delta-rs":
+        assert report.zorder["files_compacted"] == len(tasks)
+        on_disk = {p.name for p in (tmp_path / "wh" / "hyperlinks").rglob("*.parquet")}
+        committed = {a.rsplit("/", 1)[-1] for a in DeltaTable(path).files()}
+        assert on_disk == committed, "the tasks' files are gone"

@@ -7,7 +7,8 @@ does: T tasks' own Z-sorted files (a task = one WARC file, rows in arrival order
 commits with delta-rs (which compacts overlapping files into one Z-curve) and with
 delta-spark (``replaceWhere`` + ``OPTIMIZE ZORDER BY``). Prints one JSON object: per writer,
 files, seconds and the share of the partition's files a point lookup on each Z-order column
-skips (from the Delta log's statistics), plus that share for the tasks' files uncompacted.
+skips (the Delta log's statistics against 500 domains drawn from the column's distinct
+values), plus that share for the tasks' files uncompacted.
 
 ``python -m spark_jobs.skipping_bench --table hyperlinks --rows 2000000 --tasks 40``
 """
@@ -75,6 +76,25 @@ def synthetic_rows(spec: TableSpec, rows: int, seed: int) -> pa.Table:
     return pa.table(columns, schema=spec.schema)
 
 
+def probe_values(data: pa.Table, column: str, count: int, seed: int) -> list[str]:
+    """Domains to look up: drawn uniformly from the column's distinct values (a user asks
+    about a domain, not about a link), so rare domains weigh as much as popular ones."""
+    distinct = data.column(column).unique().drop_null().to_pylist()
+    rng = np.random.default_rng(seed)
+    return [distinct[i] for i in rng.choice(len(distinct), min(count, len(distinct)), False)]
+
+
+def lookup_skip(path: str, spec: TableSpec, probes: dict[str, list[str]]) -> dict[str, float]:
+    """Per Z-order column, the share of the partition's files the probes' lookups skip."""
+    actions = [a for a in _actions(path) if a["partition.segment"] == SEGMENT]
+    return {
+        column: point_lookup_skip(
+            [(a.get(f"min.{column}"), a.get(f"max.{column}")) for a in actions], probes[column]
+        )
+        for column in spec.zorder_by
+    }
+
+
 def task_files(spec: TableSpec, root: str, rows: pa.Table, tasks: int) -> WrittenFiles:
     """What ``tasks`` extract tasks leave: each its own slice of pages, Z-sorted."""
     written = []
@@ -86,22 +106,31 @@ def task_files(spec: TableSpec, root: str, rows: pa.Table, tasks: int) -> Writte
     return WrittenFiles(root, written)
 
 
-def measure(spec: TableSpec, rows: int, tasks: int, seed: int, folder: str) -> dict:
+def measure(
+    spec: TableSpec,
+    rows: int,
+    tasks: int,
+    seed: int,
+    folder: str,
+    writers: tuple[str, ...] = ("delta-rs", "delta-spark"),
+) -> dict:
     from spark_jobs.session import spark_session
 
     data = synthetic_rows(spec, rows, seed)
+    probes = {c: probe_values(data, c, 500, seed) for c in spec.zorder_by}
     spark = spark_session("supplylinks-skipping-bench")
     slices = {CRAWL: [SEGMENT]}
     figures: dict = {"table": spec.name, "rows": rows, "tasks": tasks}
-    for writer in ("delta-rs", "delta-spark"):
+    for writer in writers:
         warehouse = os.path.join(folder, writer)
         staging = os.path.join(folder, "staging")
         root = files_root(spec, warehouse, writer, os.path.join(staging, writer))
         written = task_files(spec, root, data, tasks)
-        if writer == "delta-rs":
+        if "tasks_files" not in figures:
             figures["tasks_files"] = len(written.files)
             figures["tasks_point_lookup_skip"] = {
-                c: point_lookup_skip([f.bounds(c) for f in written.files]) for c in spec.zorder_by
+                c: point_lookup_skip([f.bounds(c) for f in written.files], probes[c])
+                for c in spec.zorder_by
             }
         started = time.perf_counter()
         write_slices(spark, spec, warehouse, slices, written, writer=writer, staging_root=staging)
@@ -110,7 +139,10 @@ def measure(spec: TableSpec, rows: int, tasks: int, seed: int, folder: str) -> d
             "files": len(
                 [a for a in _actions(spec.path(warehouse)) if a["partition.segment"] == SEGMENT]
             ),
-            "point_lookup_skip": slice_skip_shares(spec, spec.path(warehouse), slices),
+            "point_lookup_skip": lookup_skip(spec.path(warehouse), spec, probes),
+            "point_lookup_skip_at_file_bounds": slice_skip_shares(
+                spec, spec.path(warehouse), slices
+            ),
         }
     return figures
 
@@ -127,11 +159,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rows", type=int, default=2_000_000)
     parser.add_argument("--tasks", type=int, default=40)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--writers", default="delta-rs,delta-spark")
     args = parser.parse_args(argv)
     os.environ[jars.DELTA_SPARK_ENV] = "1"  # both writers in one local session
     spec = {"hyperlinks": tables.HYPERLINKS, "company_links": tables.COMPANY_LINKS}[args.table]
     with tempfile.TemporaryDirectory(prefix="skipping-bench-") as folder:
-        print(json.dumps(measure(spec, args.rows, args.tasks, args.seed, folder)))
+        writers = tuple(args.writers.split(","))
+        figures = measure(spec, args.rows, args.tasks, args.seed, folder, writers)
+        print(json.dumps(figures))
 
 
 if __name__ == "__main__":

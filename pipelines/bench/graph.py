@@ -85,6 +85,8 @@ def skipping(rows: int, tasks: int, seed: int) -> list[dict[str, Any]]:
             raise RuntimeError(f"skipping bench of {table} failed:\n{done.stderr[-3000:]}")
         figures = json.loads(done.stdout.strip().splitlines()[-1])
         for writer in ("delta-rs", "delta-spark"):
+            if writer not in figures:
+                continue
             shares = figures[writer]["point_lookup_skip"]
             figures[writer]["meets_target"] = min(shares.values()) >= TARGET_SKIPPED
             print(

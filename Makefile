@@ -10,7 +10,7 @@ EXTRAS ?= spark,dagster,transformer,dev
 # The JVM jars of delta-spark and s3a (jars/pom.xml, spark_jobs/jars.py): fetched once.
 JARS_DIR ?= $(or $(SUPPLYLINKS_JARS_DIR),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/supplylinks/jars)
 
-venv: $(VENV)/.installed
+venv: $(VENV)/.installed jars
 
 # setup.py builds the C page walk (extraction/_pagewalk.c): a change to it reinstalls.
 $(VENV)/.installed: pyproject.toml constraints.txt setup.py extraction/_pagewalk.c
@@ -34,7 +34,7 @@ $(JARS_DIR)/.fetched-%:
 jvm-archive: venv
 	$(BIN)/python -m spark_jobs.jvm_archive || echo "warning: no Spark JVM class archive; Spark starts slower"
 
-test: venv jars jvm-archive
+test: venv jvm-archive
 	$(BIN)/pytest -q
 
 sample: venv jvm-archive

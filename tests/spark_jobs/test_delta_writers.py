@@ -178,5 +178,5 @@ def test_files_of_many_tasks_become_one_skippable_zcurve(spark, tmp_path, monkey
     if writer == "delta-rs":
         assert report.zorder["files_compacted"] == len(tasks)
         on_disk = {p.name for p in (tmp_path / "wh" / "hyperlinks").rglob("*.parquet")}
-        committed = {a.rsplit("/", 1)[-1] for a in DeltaTable(path).files()}
+        committed = {a.rsplit("/", 1)[-1] for a in DeltaTable(path).file_uris()}
         assert on_disk == committed, "the tasks' files are gone"

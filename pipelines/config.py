@@ -18,7 +18,7 @@ SAMPLE_SEEDS = SAMPLES / "seeds" / "companies.csv"
 #: Common Crawl publishes its list of crawls here; a local mirror has its own copy.
 PUBLIC_COLLINFO = "https://index.commoncrawl.org/collinfo.json"
 
-RUNTIMES = ("local", "emr", "emr-serverless", "databricks")
+RUNTIMES = ("local", "standalone", "emr", "emr-serverless", "databricks")
 
 
 @dataclass(frozen=True)

@@ -25,9 +25,15 @@ import pyarrow as pa
 from pyspark.sql import DataFrame, SparkSession
 
 from spark_jobs import storage
-from spark_jobs.files import DataFile, delete_files, now_ms, write_sorted_files
+from spark_jobs.files import (
+    ZORDER_FILE_ROWS,
+    DataFile,
+    delete_files,
+    now_ms,
+    write_sorted_files,
+)
 from spark_jobs.tables import TableSpec, in_slices, slices_predicate
-from spark_jobs.zorder import range_overlap
+from spark_jobs.zorder import point_lookup_skip, range_overlap
 
 Slices = dict[str, list[str] | None]  # crawl -> segments (None: crawl-partitioned table)
 COMMIT_RETRIES = 8
@@ -36,6 +42,9 @@ T = TypeVar("T")
 ZORDER_COMMIT_KEY = "supplylinks.zorder_by"
 #: Commit-info key: files a delta-rs slice write added (its commit has no operationMetrics).
 FILES_ADDED_COMMIT_KEY = "supplylinks.files_added"
+#: Files of one partition whose Z-order ranges overlap more than this are rewritten as one
+#: Z-curve (delta-rs): each task sorts only its own rows, so N tasks' files overlap ~fully.
+COMPACT_OVERLAP = 0.2
 #: What the Spark side returns per written file (one small row each).
 FILE_SCHEMA = pa.schema(
     [
@@ -150,15 +159,103 @@ def write_slices(
             data = WrittenFiles(root, write_frame_files(data, spec, root))
         if data.root.rstrip("/") != path.rstrip("/"):
             raise ValueError(f"delta-rs commits files written into the table, not {data.root}")
+        files, replaced = compact_overlapping(spark, spec, path, data.files)
         try:
-            report = commit_files(spec, path, slices, data.files)
+            report = commit_files(spec, path, slices, files)
         except BaseException:
-            delete_files(path, data.files)  # never committed: remove what would be orphans
+            delete_files(path, files + replaced)  # never committed: would be orphans
             raise
+        delete_files(path, replaced)  # the tasks' own files, rewritten and never committed
+        report.zorder["files_compacted"] = len(replaced)
     else:
         raise ValueError(f"unknown Delta writer {writer!r}")
+    report.zorder["point_lookup_skip"] = slice_skip_shares(spec, path, slices)
     report.seconds = round(time.monotonic() - started, 3)
     return report
+
+
+def compact_overlapping(
+    spark: SparkSession | None, spec: TableSpec, root: str, files: list[DataFile]
+) -> tuple[list[DataFile], list[DataFile]]:
+    """(files to commit, files they replace): every partition whose files overlap on a
+    Z-order column is read and written again as ONE Z-curve cut into files of
+    :data:`ZORDER_FILE_ROWS` rows, one Spark task per partition (on the driver without a
+    context), so each file covers a narrow range of both columns and lookups skip files."""
+    groups: dict[str, list[DataFile]] = {}
+    for data_file in files:
+        groups.setdefault(json.dumps(data_file.partition_values, sort_keys=True), []).append(
+            data_file
+        )
+    overlapping = [
+        group
+        for group in groups.values()
+        if len(group) > 1
+        and any(
+            range_overlap([f.bounds(column) for f in group]) > COMPACT_OVERLAP
+            for column in spec.zorder_by
+        )
+    ]
+    if not overlapping:
+        return files, []
+    tasks = [[f.as_dict() for f in group] for group in overlapping]
+    rewrite = _partition_rewriter(spec, root, ZORDER_FILE_ROWS)
+    context = spark.sparkContext if spark is not None else _active_context()
+    if context is None:
+        rewritten = [row for task in tasks for row in rewrite(task)]
+    else:
+        rdd = context.parallelize(tasks, numSlices=len(tasks))
+        rewritten = rdd.flatMap(rewrite).collect()
+    replaced = [f for group in overlapping for f in group]
+    kept = [f for f in files if f not in replaced]
+    return kept + [DataFile.from_dict(row) for row in rewritten], replaced
+
+
+def _active_context():
+    try:
+        from pyspark import SparkContext
+    except ImportError:
+        return None
+    return SparkContext._active_spark_context
+
+
+def _partition_rewriter(
+    spec: TableSpec, root: str, file_rows: int
+) -> Callable[[list[dict]], list[dict]]:
+    def rewrite(described: list[dict]) -> list[dict]:
+        import pyarrow.parquet as pq
+
+        olds = [DataFile.from_dict(d) for d in described]
+        tables = []
+        for old in olds:
+            filesystem, where = storage.filesystem(storage.join(root, old.path))
+            tables.append(pq.read_table(where, filesystem=filesystem))
+        table = pa.concat_tables(tables, promote_options="permissive")
+        values = olds[0].partition_values
+        written = write_sorted_files(spec, root, values, table, file_rows=file_rows)
+        return [f.as_dict() for f in written]
+
+    return rewrite
+
+
+def slice_skip_shares(spec: TableSpec, path: str, slices: Slices) -> dict[str, float]:
+    """Per Z-order column, the share of a partition's files a point lookup skips, from the
+    Delta log's per-file statistics (whichever writer wrote them), mean over partitions."""
+    from deltalake import DeltaTable
+
+    actions = pa.table(DeltaTable(path).get_add_actions(flatten=True)).to_pylist()
+    groups: dict[str, list[dict]] = {}
+    for action in actions:
+        values = {c: action[f"partition.{c}"] for c in spec.partition_by}
+        if in_slices(spec, slices, values):
+            groups.setdefault(json.dumps(values, sort_keys=True), []).append(action)
+    shares = {}
+    for column in spec.zorder_by:
+        per_partition = [
+            point_lookup_skip([(a.get(f"min.{column}"), a.get(f"max.{column}")) for a in group])
+            for group in groups.values()
+        ]
+        shares[column] = round(sum(per_partition) / max(1, len(per_partition)), 4)
+    return shares
 
 
 def write_frame_files(frame: DataFrame, spec: TableSpec, root: str) -> list[DataFile]:
@@ -321,10 +418,8 @@ def _write_delta_spark(
     spark: SparkSession, spec: TableSpec, path: str, predicate: str, frame: DataFrame
 ) -> WriteReport:
     """The cluster path, over the documented delta-spark API (needs Delta on the cluster)."""
-    from delta.tables import DeltaTable  # ships with EMR/Databricks runtimes
-
-    frame = frame.select(*spec.columns).cache()
-    rows = frame.count()
+    DeltaTable = delta_tables(spark)  # noqa: N806 (the class)
+    frame = frame.select(*spec.columns)
     creating = DeltaTable.createIfNotExists(spark).location(path).addColumns(frame.schema)
     for key, value in spec.properties.items():  # the registry's properties, as delta-rs sets
         creating = creating.property(key, value)
@@ -336,8 +431,10 @@ def _write_delta_spark(
         .partitionBy(*spec.partition_by)
         .save(path)
     )
-    frame.unpersist()
     table = DeltaTable.forPath(spark, path)
+    written = table.history(1).first()["operationMetrics"] or {}  # the write's own commit
+    rows = int(written.get("numOutputRows", 0) or 0)
+    spark.conf.set(MAX_FILE_SIZE_CONF, str(_zorder_file_bytes(written)))
     metrics = table.optimize().where(predicate).executeZOrderBy(*spec.zorder_by).first()
     history = table.history(1).first()
     z = metrics["metrics"] if metrics is not None else {}
@@ -356,6 +453,40 @@ def _write_delta_spark(
             "partitions_optimized": int(z["partitionsOptimized"]) if z else 0,
         },
     )
+
+
+MAX_FILE_SIZE_CONF = "spark.databricks.delta.optimize.maxFileSize"
+
+
+def _zorder_file_bytes(metrics: dict[str, str]) -> int:
+    """OPTIMIZE's target file size for files of about :data:`ZORDER_FILE_ROWS` rows, from
+    the bytes per row the slice write just committed (its commit's operation metrics)."""
+    rows = int(metrics.get("numOutputRows", 0) or 0)
+    per_row = int(metrics.get("numOutputBytes", 0) or 0) / max(rows, 1)
+    return max(int(per_row * ZORDER_FILE_ROWS), 64 * 1024)
+
+
+def delta_tables(spark: SparkSession):
+    """delta-spark's ``DeltaTable`` class. EMR and Databricks install its Python package; a
+    session given the jars of ``make jars`` (class path) imports it from the delta-spark
+    jar itself, which carries it, so the Python API is always the JVM side's version."""
+    try:
+        from delta.tables import DeltaTable
+    except ImportError:
+        import sys
+
+        conf = spark.sparkContext.getConf()
+        listed = conf.get("spark.jars", "").split(",")
+        listed += conf.get("spark.driver.extraClassPath", "").split(":")
+        found = [j for j in listed if j.rsplit("/", 1)[-1].startswith("delta-spark_")]
+        if not found:
+            raise ImportError(
+                "delta-spark writes need Delta's Python API: no `delta` package and no "
+                "delta-spark jar in spark.jars (run `make jars`)"
+            ) from None
+        sys.path.append(found[0].removeprefix("local:").removeprefix("file:"))
+        from delta.tables import DeltaTable
+    return DeltaTable
 
 
 def _retrying(action: Callable[[], T]) -> T:

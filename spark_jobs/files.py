@@ -38,6 +38,11 @@ FILE_ROWS = 2_000_000
 #: Rows per row group: small enough for row-group statistics to skip inside a file
 #: (see :mod:`spark_jobs.zorder`), large enough to keep encoding cost and size flat.
 ROW_GROUP_ROWS = 128 * 1024
+#: Rows per file where files themselves must be skippable (the Z-order compaction of many
+#: tasks' files, and delta-spark's OPTIMIZE file size): with two Z-order columns a point
+#: lookup on one of them reads about sqrt(files) of a partition's files, so skipping 90 %
+#: takes ~100 files; 16 k rows cut a 2 M-row partition into 123 files of a few MB.
+ZORDER_FILE_ROWS = 16_384
 #: Longest string kept in min/max statistics (longer values are cut, as Delta does).
 STATS_STRING_PREFIX = 64
 _SAFE_PARTITION_VALUE = re.compile(r"^[A-Za-z0-9._-]+$")
@@ -88,8 +93,11 @@ def write_sorted_files(
     table: pa.Table,
     *,
     source: str = "",
+    file_rows: int = 0,
 ) -> list[DataFile]:
-    """Sort ``table`` (the data columns of one partition) along the Z-curve and write it."""
+    """Sort ``table`` (the data columns of one partition) along the Z-curve and write it,
+    ``file_rows`` rows per file (0: :data:`FILE_ROWS`)."""
+    file_rows = file_rows or FILE_ROWS
     schema = data_schema(spec)
     table = _conform(table.select(schema.names), schema)
     for field in schema:
@@ -113,7 +121,7 @@ def write_sorted_files(
     )
     folder = partition_folder(spec, partition_values)
     written = []
-    for start in range(0, len(order), FILE_ROWS):
+    for start in range(0, len(order), file_rows):
         data_file = _write_file(
             spec,
             root,
@@ -121,7 +129,7 @@ def write_sorted_files(
             partition_values,
             file_schema,
             columns,
-            order.slice(start, FILE_ROWS),
+            order.slice(start, file_rows),
         )
         data_file.source = source
         written.append(data_file)

@@ -11,7 +11,7 @@ from concurrent.futures import Future
 from pyspark import SparkConf, SparkContext
 from pyspark.sql import SparkSession
 
-from spark_jobs import jvm_archive
+from spark_jobs import jars, jvm_archive
 
 # Settings every runtime needs: Arrow transfer, partition values kept as strings ("00" stays
 # "00"), microsecond timestamps in Parquet so Arrow and Delta read them back unchanged.
@@ -36,6 +36,10 @@ LOCAL_CONF = {
     "spark.python.daemon.module": "spark_jobs.pyspark_daemon",
     "spark.sql.adaptive.enabled": "true",
 }
+
+# Local mode with delta-spark: the Delta log's state is small here, and its 50 default
+# partitions cost seconds of tiny tasks per commit on 2 cores.
+LOCAL_DELTA_CONF = {"spark.databricks.delta.snapshotPartitions": "2"}
 
 
 #: The context :func:`start_context` is creating in the background, if any.
@@ -94,6 +98,9 @@ def _create_context(
         extra = jvm_archive.java_options() if java_options is None else java_options
         if extra:
             local["spark.driver.extraJavaOptions"] += f" {extra}"
+        if jars.wanted():  # delta-spark outside a cluster that ships Delta: our jar cache
+            local.update(jars.spark_conf())
+            local.update(LOCAL_DELTA_CONF)
         conf.setAll(local.items())
     conf.setAll(COMMON_CONF.items())
     context = SparkContext.getOrCreate(conf)

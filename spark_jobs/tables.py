@@ -50,7 +50,11 @@ class TableSpec:
     def stats_columns(self) -> list[str]:
         """Columns with min/max/null-count statistics per file (partition columns have none)."""
         skipped = set(self.partition_by) | set(self.unindexed_columns)
-        return [name for name in self.columns if name not in skipped]
+        return [
+            field.name
+            for field in self.schema
+            if field.name not in skipped and _skippable(field.type)
+        ]
 
     @property
     def properties(self) -> dict[str, str]:
@@ -75,6 +79,14 @@ class TableSpec:
             quoted = ", ".join(_sql_string(v) for v in items)
             parts.append(f"{column} IN ({quoted})" if len(items) > 1 else f"{column} = {quoted}")
         return " AND ".join(parts)
+
+
+def _skippable(type_: pa.DataType) -> bool:
+    """Types Delta keeps min/max for: delta-spark refuses a ``dataSkippingStatsColumns``
+    naming a boolean, binary or nested column."""
+    return not (
+        pa.types.is_boolean(type_) or pa.types.is_binary(type_) or pa.types.is_nested(type_)
+    )
 
 
 def _sql_string(value: str) -> str:

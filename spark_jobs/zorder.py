@@ -202,3 +202,30 @@ def range_overlap(bounds: Sequence[tuple[Any, Any]]) -> float:
         shares.append(intersecting / (files - 1))
     shares.extend([1.0] * unknown)
     return round(sum(shares) / files, 4)
+
+
+def point_lookup_skip(
+    bounds: Sequence[tuple[Any, Any]], probes: Sequence[Any] | None = None
+) -> float:
+    """The share of a partition's files a point lookup skips on min/max statistics, averaged
+    over lookups of ``probes`` (default: each file's own low and high bound, values that
+    exist, the popular ones weighted as they start and end files). One file: nothing to
+    skip (0). A file whose column is all null is always skipped."""
+    files = len(bounds)
+    known = [(low, high) for low, high in bounds if low is not None and high is not None]
+    if files < 2 or not known:
+        return 0.0
+    import bisect
+
+    lows = sorted(low for low, _ in known)
+    highs = sorted(high for _, high in known)
+    values = list(probes) if probes is not None else [v for pair in known for v in pair]
+    read = 0
+    for value in values:
+        # files with low <= value <= high: all minus (high < value) minus (low > value)
+        read += (
+            len(known)
+            - bisect.bisect_left(highs, value)
+            - (len(lows) - bisect.bisect_right(lows, value))
+        )
+    return round(1 - read / (max(len(values), 1) * files), 4)

@@ -55,10 +55,55 @@ def register(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="also measure a copy Z-ordered by delta-rs OPTIMIZE (which sorts per bin, see docs)",
     )
+    parser.add_argument(
+        "--skipping",
+        action="store_true",
+        help="instead: file skipping of point lookups in hyperlinks and company_links slice "
+        "writes on both Delta writers (a local Spark job; needs `make jars`)",
+    )
+    parser.add_argument(
+        "--rows", type=int, default=2_000_000, help="--skipping: rows in the one partition"
+    )
+    parser.add_argument(
+        "--tasks", type=int, default=40, help="--skipping: extract tasks writing it (WARC files)"
+    )
     parser.set_defaults(func=run)
 
 
+def skipping(rows: int, tasks: int, seed: int) -> list[dict[str, Any]]:
+    """Per table, what ``spark_jobs.skipping_bench`` measured (a subprocess: the orchestrator
+    side never imports PySpark): files and point-lookup skip share per writer."""
+    import subprocess
+    import sys
+
+    results = []
+    for table in ("hyperlinks", "company_links"):
+        command = [sys.executable, "-m", "spark_jobs.skipping_bench", "--table", table]
+        command += ["--rows", str(rows), "--tasks", str(tasks), "--seed", str(seed)]
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            raise RuntimeError(f"skipping bench of {table} failed:\n{done.stderr[-3000:]}")
+        figures = json.loads(done.stdout.strip().splitlines()[-1])
+        for writer in ("delta-rs", "delta-spark"):
+            if writer not in figures:
+                continue
+            shares = figures[writer]["point_lookup_skip"]
+            figures[writer]["meets_target"] = min(shares.values()) >= TARGET_SKIPPED
+            print(
+                f"{table} {writer}: {figures[writer]['files']} files, point lookups skip "
+                + ", ".join(f"{c} {v:.1%}" for c, v in shares.items())
+                + f" (tasks' own files: {figures['tasks_files']}, skip "
+                + ", ".join(f"{v:.1%}" for v in figures["tasks_point_lookup_skip"].values())
+                + f"); {figures[writer]['seconds']} s"
+            )
+        results.append(figures)
+    return results
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.skipping:
+        print(json.dumps(skipping(args.rows, args.tasks, args.seed)))
+        return 0
     root = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="bench-graph-"))
     try:
         figures = benchmark(

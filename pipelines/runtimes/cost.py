@@ -143,6 +143,29 @@ def estimate_databricks(spec: DatabricksSpec, prices: PriceTable, hours: float) 
     return CostEstimate(**{**estimate.__dict__, "basis": basis})
 
 
+def estimate_cpu(
+    runtime: str, cpu_seconds: float, usd_per_cpu_hour: float, prices: PriceTable, basis: str
+) -> dict[str, Any]:
+    """Cost metadata of work measured in CPU-seconds (local, standalone): its price here,
+    and what the same CPU-hours cost on EMR spot and on Databricks spot nodes of the price
+    table's reference type (EC2 spot + EMR surcharge / + DBUs), so a user sees the price of
+    a backfill before going remote."""
+    cpu_hours = cpu_seconds / 3600
+    node = _price(prices, prices.reference_instance_type)
+    node_hours = cpu_hours / max(node.vcpus, 1)
+    return {
+        "cost_runtime": runtime,
+        "cost_cpu_seconds": round(cpu_seconds, 2),
+        "cost_estimated_usd": round(cpu_hours * usd_per_cpu_hour, 6),
+        "cost_emr_spot_usd": round(node_hours * (node.spot + node.emr), 6),
+        "cost_databricks_usd": round(
+            node_hours * (node.spot + node.dbu_per_hour * prices.databricks_usd_per_dbu), 6
+        ),
+        "cost_reference_instance_type": prices.reference_instance_type,
+        "cost_basis": basis,
+    }
+
+
 def estimate_emr_serverless(
     spec: EmrServerlessSpec, prices: PriceTable, utilization: dict[str, float], hours: float
 ) -> CostEstimate:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import resource
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
@@ -11,8 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from dagster import Failure, PipesSubprocessClient
+from dagster._core.pipes.client import PipesClientCompletedInvocation
 
 import spark_jobs
+from pipelines.runtimes.cost import estimate_cpu
+from pipelines.runtimes.specs import PriceTable
+from spark_jobs.jars import DELTA_SPARK_ENV
 from spark_jobs.jvm_archive import java_binary
 
 JOBS_DIR = Path(spark_jobs.__file__).resolve().parent
@@ -76,20 +81,43 @@ def require_java() -> None:
 
 
 class LocalLauncher:
-    """Runs a job script as a subprocess; Pipes context and messages go through temp files."""
+    """Runs a job script as a subprocess; Pipes context and messages go through temp files.
+    Attaches cost metadata: the job's CPU-seconds (the subprocess and its JVM and Python
+    workers) at the local price, and what the same CPU-hours cost on EMR and Databricks."""
 
-    def __init__(self, env: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self, env: Mapping[str, str] | None = None, prices: PriceTable | None = None
+    ) -> None:
         self.env = dict(env or {})
+        self.prices = prices or PriceTable()
 
     def run(self, context, job: str, extras: Mapping[str, Any]) -> Sequence[Any]:
         require_java()
         job_script(job)  # an unknown job fails here, with the scripts it knows
-        client = PipesSubprocessClient(env={**os.environ, **self.env})
+        env = {**os.environ, **self.env}
+        if extras.get("writer") == "delta-spark":
+            env[DELTA_SPARK_ENV] = "1"  # the local session loads the jars of `make jars`
+        client = PipesSubprocessClient(env=env)
+        before = cpu_seconds_of_children()
         invocation = client.run(
             context=context,
             # the launcher boots the JVM while the job script imports (spark_jobs.launch)
             command=[sys.executable, "-m", "spark_jobs.launch", job],
             extras=dict(extras),
         )
+        cost = estimate_cpu(
+            "local",
+            cpu_seconds_of_children() - before,
+            self.prices.local_usd_per_cpu_hour,
+            self.prices,
+            "CPU-seconds of the job's processes x price per CPU-hour",
+        )
+        completed = PipesClientCompletedInvocation(invocation._session, metadata=cost)
         # No implicit results: a job that reports nothing must fail the run, not pass.
-        return invocation.get_results(implicit_materializations=False)
+        return completed.get_results(implicit_materializations=False)
+
+
+def cpu_seconds_of_children() -> float:
+    """User + system CPU of this process's finished children (and theirs, once waited for)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime

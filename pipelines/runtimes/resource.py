@@ -9,7 +9,13 @@ from dagster import ConfigurableResource, Failure, MaterializeResult
 from pydantic import Field
 
 from pipelines.config import RUNTIMES
-from pipelines.runtimes.specs import DatabricksSpec, EmrServerlessSpec, EmrSpec, PriceTable
+from pipelines.runtimes.specs import (
+    DatabricksSpec,
+    EmrServerlessSpec,
+    EmrSpec,
+    PriceTable,
+    StandaloneSpec,
+)
 
 #: An enum in the launchpad: a typo is refused when the run is configured, not when it starts.
 #: (``standalone``: a Spark standalone cluster, see the cluster runtime.)
@@ -18,6 +24,7 @@ RuntimeName = Literal["local", "standalone", "emr", "emr-serverless", "databrick
 #: The Delta writer each runtime uses unless configured otherwise (see spark_jobs.delta).
 DEFAULT_WRITERS = {
     "local": "delta-rs",
+    "standalone": "delta-spark",
     "emr": "delta-spark",
     "emr-serverless": "delta-spark",
     "databricks": "delta-spark",
@@ -35,6 +42,7 @@ class SparkRuntime(ConfigurableResource):
     runtime: RuntimeName = "local"
     delta_writer: str | None = None  # None: the runtime's default writer
     # Per-runtime cluster/job shape and the price table of the cost metadata (specs.py).
+    standalone: StandaloneSpec = Field(default_factory=StandaloneSpec)
     emr: EmrSpec = Field(default_factory=EmrSpec)
     emr_serverless: EmrServerlessSpec = Field(default_factory=EmrServerlessSpec)
     databricks: DatabricksSpec = Field(default_factory=DatabricksSpec)
@@ -44,13 +52,15 @@ class SparkRuntime(ConfigurableResource):
     def for_deployment(cls, runtime: str, location: str = "") -> SparkRuntime:
         """The deployment's runtime plus its typed per-runtime configuration, read from the
         JSON file ``location`` (``Settings.runtime_config``, i.e. ``SUPPLYLINKS_RUNTIME_CONFIG``;
-        keys: ``emr``, ``emr_serverless``, ``databricks``, ``prices``, ``delta_writer``).
+        keys: ``standalone``, ``emr``, ``emr_serverless``, ``databricks``, ``prices``,
+        ``delta_writer``).
         No file: the defaults of specs.py."""
         import json
         from pathlib import Path
 
         values = json.loads(Path(location).read_text()) if location else {}
-        unknown = set(values) - {"emr", "emr_serverless", "databricks", "prices", "delta_writer"}
+        known = {"standalone", "emr", "emr_serverless", "databricks", "prices", "delta_writer"}
+        unknown = set(values) - known
         if unknown:
             raise ValueError(f"{location}: unknown runtime config keys {sorted(unknown)}")
         return cls(runtime=runtime, **values)
@@ -82,7 +92,11 @@ class SparkRuntime(ConfigurableResource):
         if self.runtime == "local":
             from pipelines.runtimes.local import LocalLauncher
 
-            return LocalLauncher()
+            return LocalLauncher(prices=self.prices)
+        if self.runtime == "standalone":
+            from pipelines.runtimes.standalone import StandaloneLauncher
+
+            return StandaloneLauncher(self.standalone, self.prices)
         from pipelines.runtimes import remote  # EMR, EMR Serverless, Databricks
 
         return remote.launcher_for(self)

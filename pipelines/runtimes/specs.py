@@ -121,6 +121,41 @@ class DatabricksSpec(Config):
     message_interval_seconds: float = 10.0
 
 
+class StandaloneSpec(Config):
+    """A Spark cluster the user already runs (standalone master, YARN, Kubernetes): jobs are
+    started with ``spark-submit`` from the orchestrator's machine, over Pipes through S3."""
+
+    # spark://host:7077, yarn, k8s://https://...: whatever spark-submit's --master takes.
+    master: str = "spark://127.0.0.1:7077"
+    # Client mode keeps the driver here, so its output is the launch's log.
+    deploy_mode: str = "client"
+    # A folder every node mounts at the same path (NFS, a cluster file system): the wheel,
+    # the job script and the wheel unpacked as the nodes' site folder.
+    shared_dir: str = "/shared/supplylinks"
+    # Where every node has the delta-spark jars (`make jars JARS_DIR=...` on a shared
+    # folder); put on the class path, never copied per executor. Empty: this machine's cache.
+    jars_dir: str = ""
+    # Pipes context and messages go through this bucket (s3:// reachable from the driver).
+    bucket: str = "supplylinks-artifacts"
+    prefix: str = "supplylinks"
+    region: str = "us-east-1"
+    # An S3-compatible endpoint (MinIO, Ceph) for s3a:// and Pipes; empty: AWS itself.
+    s3_endpoint: str = ""
+    s3_path_style: bool = False
+    # The Python of the nodes' Spark workers (PYSPARK_PYTHON); its environment must hold the
+    # project's dependencies (the wheel itself comes from shared_dir).
+    python: str = "python3"
+    # spark-submit to run; empty: the one of the installed PySpark distribution.
+    spark_submit: str = ""
+    executor_memory: str = "1g"
+    executor_cores: int = 1
+    # Extra spark-submit --conf properties.
+    spark_conf: dict[str, str] = Field(default_factory=dict)
+    # The cluster's price per vCPU-hour, for the cost metadata (0: own hardware, no charge).
+    usd_per_vcpu_hour: float = 0.0
+    message_interval_seconds: float = 2.0
+
+
 class InstancePrice(Config):
     """USD per instance-hour."""
 
@@ -128,12 +163,15 @@ class InstancePrice(Config):
     spot: float
     emr: float = 0.0  # the EMR surcharge on top of EC2
     dbu_per_hour: float = 0.0  # Databricks DBUs this node type burns per hour
+    vcpus: int = 8  # what a CPU-second of local work is converted with
 
 
 def _default_instances() -> dict[str, InstancePrice]:
     # us-east-1 list prices (2024); spot is a typical discount, override with your own figures.
     return {
-        "m5.xlarge": InstancePrice(on_demand=0.192, spot=0.07, emr=0.048, dbu_per_hour=0.69),
+        "m5.xlarge": InstancePrice(
+            on_demand=0.192, spot=0.07, emr=0.048, dbu_per_hour=0.69, vcpus=4
+        ),
         "r5.2xlarge": InstancePrice(on_demand=0.504, spot=0.17, emr=0.126, dbu_per_hour=1.8),
         "r5a.2xlarge": InstancePrice(on_demand=0.452, spot=0.16, emr=0.113, dbu_per_hour=1.8),
         "r5d.2xlarge": InstancePrice(on_demand=0.576, spot=0.19, emr=0.144, dbu_per_hour=1.8),
@@ -148,3 +186,7 @@ class PriceTable(Config):
     emr_serverless_usd_per_vcpu_hour: float = 0.052624
     emr_serverless_usd_per_gb_hour: float = 0.0057785
     emr_serverless_usd_per_storage_gb_hour: float = 0.000111
+    # The local machine's CPU-hour (power, amortised hardware): 0 = free.
+    local_usd_per_cpu_hour: float = 0.0
+    # The node type the local/standalone cost metadata prices the same CPU-hours at.
+    reference_instance_type: str = "r5.2xlarge"

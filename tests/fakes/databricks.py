@@ -20,6 +20,7 @@ from typing import Any
 from databricks.sdk.errors import NotFound, ResourceAlreadyExists
 from databricks.sdk.service import files, jobs
 
+from spark_jobs.jars import DELTA_SPARK_ENV
 from tests.fakes.driver import DriverRun, install_wheel, node_environment
 
 _ids = itertools.count(1001)
@@ -269,6 +270,7 @@ class FakeApiClient:
             "DATABRICKS_RUNTIME_VERSION": cluster["spark_version"].split(".x")[0],
             "SUPPLYLINKS_DBFS_MOUNT": str(self.dbfs_root),  # the driver's /dbfs FUSE mount
             "SUPPLYLINKS_VOLUMES_MOUNT": str(self.volumes_root),  # where /Volumes is mounted
+            DELTA_SPARK_ENV: "1",  # the Databricks runtime ships Delta
         }
         run.life_cycle = "RUNNING"
         run.driver = DriverRun(

@@ -28,6 +28,8 @@ PASSTHROUGH = (
     "JAVA_HOME",
     "TMPDIR",
     "SUPPLYLINKS_SPARK_DRIVER_MEMORY",
+    "SUPPLYLINKS_JARS_DIR",  # where this box keeps the Delta jars a cluster would ship
+    "XDG_CACHE_HOME",
 )
 
 

@@ -21,6 +21,7 @@ from botocore.exceptions import WaiterError
 from botocore.loaders import Loader
 from botocore.waiter import WaiterModel
 
+from spark_jobs.jars import DELTA_SPARK_ENV
 from tests.fakes.clock import FakeClock
 from tests.fakes.driver import DriverRun, install_wheel, node_environment
 from tests.fakes.s3 import put_gzip, read_uri
@@ -43,6 +44,14 @@ def _env_from_configurations(configurations: list[dict], deploy_mode: str) -> di
                 if key.startswith(prefix):
                     env[key.removeprefix(prefix)] = value
     return env
+
+
+def _delta_enabled(configurations: list[dict]) -> bool:
+    return any(
+        conf.get("Classification") == "delta-defaults"
+        and conf.get("Properties", {}).get("delta.enabled") == "true"
+        for conf in configurations
+    )
 
 
 def parse_spark_submit(args: list[str]) -> tuple[dict[str, str], str, list[str]]:
@@ -257,6 +266,8 @@ class FakeEMR:
         env = _env_from_configurations(
             cluster.params.get("Configurations", []), options.get("--deploy-mode", "client")
         )
+        if _delta_enabled(cluster.params.get("Configurations", [])):
+            env[DELTA_SPARK_ENV] = "1"  # EMR's delta-defaults puts Delta's jars on the classpath
         step["Status"] = {"State": "RUNNING"}
         cluster.driver = DriverRun(
             script, args, node_environment({**self.node_env, **env}, [site]), cwd=script.parent

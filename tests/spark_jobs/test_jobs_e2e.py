@@ -146,6 +146,8 @@ def test_tables_hold_what_the_crawl_contains(sample):
     assert meta["pages"]["engine"].value == "delta-rs"
     files_read = sum(m["files_read"].value for m in pages_meta)
     assert files_read == meta["pages"]["run_files_read"].value >= 4
+    assert meta["pages"]["cost_runtime"].value == "local"  # the local runtime's cost, too
+    assert meta["pages"]["cost_cpu_seconds"].value > 0 < meta["pages"]["cost_emr_spot_usd"].value
 
 
 def test_company_links_come_from_seed_sites_and_carry_labels(sample):

@@ -27,9 +27,7 @@ def databricks_spec(**overrides) -> DatabricksSpec:
 
 
 def databricks_runtime(**overrides) -> SparkRuntime:
-    return SparkRuntime(
-        runtime="databricks", databricks=databricks_spec(**overrides), delta_writer="delta-rs"
-    )
+    return SparkRuntime(runtime="databricks", databricks=databricks_spec(**overrides))
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ def test_extract_on_emr_matches_local(local_reference, s3, cloud_env, tmp_path, 
     assert set(metadata) == {"pages", "hyperlinks"}
     for values in metadata.values():
         assert values["cost_runtime"] == "emr" and values["cost_estimated_usd"] > 0
-        assert values["engine"] == "delta-rs" and values["rows_written"] > 0
+        assert values["engine"] == "delta-spark" and values["rows_written"] > 0
     assert "[extract]" in result.log_text  # the job's Pipes logs, back through S3
     assert table_rows(warehouse) == local_reference
     assert_no_secret_in(

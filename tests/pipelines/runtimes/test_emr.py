@@ -28,7 +28,7 @@ def emr_runtime(**overrides) -> SparkRuntime:
         message_interval_seconds=0.5,
         **overrides,
     )
-    return SparkRuntime(runtime="emr", emr=spec, delta_writer="delta-rs")
+    return SparkRuntime(runtime="emr", emr=spec)  # delta-spark, as EMR writes
 
 
 @pytest.fixture

@@ -1,7 +1,9 @@
 """The company graph of one crawl as files for R, Stata, Gephi and networkx users.
 
 Two tables, the shape every network tool imports: ``nodes`` (one row per company or bare
-registered domain: ``id``, ``company_id``, ``name``, ``domains``, ``country``) and ``edges``
+registered domain: ``id``, ``company_id``, ``name``, ``domains``, ``country``, and what the
+site's imprint states in the ``companies`` table: ``legal_name``, ``register_number``,
+``register_court``, ``vat_id`` — the keys that join the graph to firm registers) and ``edges``
 (``source``, ``target``, ``relation``, ``evidence`` = links naming the target, ``pages``,
 ``confidence`` = mean classifier confidence, ``first_crawl``, ``last_crawl``). A node's ``id``
 is its company id for a seed company and its registered domain otherwise. CSV and Parquet
@@ -16,10 +18,12 @@ from typing import Any
 
 import pyarrow as pa
 
-from spark_jobs.tables import LINK_GRAPH
+from spark_jobs.tables import COMPANIES, LINK_GRAPH
 
 FORMATS = ("csv", "parquet", "graphml", "gexf")
-NODE_COLUMNS = ("id", "company_id", "name", "domains", "country")
+#: Imprint fields a node carries from ``companies`` ("" when the site states none).
+IDENTITY_COLUMNS = ("legal_name", "register_number", "register_court", "vat_id")
+NODE_COLUMNS = ("id", "company_id", "name", "domains", "country", *IDENTITY_COLUMNS)
 EDGE_COLUMNS = (
     "source",
     "target",
@@ -77,7 +81,33 @@ def graph_tables(
                 "last_crawl": row["last_crawl"] or "",
             }
         )
+    _add_identities(warehouse, crawl, nodes.values())
     return crawl, sorted(nodes.values(), key=lambda n: n["id"]), edges
+
+
+def _add_identities(warehouse: str, crawl: str, nodes) -> None:
+    """Each node's imprint identity as of ``crawl``: the newest ``companies`` row at or
+    before it of any of the node's domains; a node without one gets empty fields."""
+    import pyarrow.dataset as ds
+
+    from pipelines.warehouse import open_table
+
+    nodes = list(nodes)
+    identities: dict[str, dict[str, Any]] = {}
+    table = open_table(warehouse, COMPANIES)
+    if table is not None:
+        domains = sorted({d for node in nodes for d in node["domains"]})
+        rows = table.to_pyarrow_dataset().to_table(
+            columns=["registered_domain", "crawl", *IDENTITY_COLUMNS],
+            filter=ds.field("registered_domain").isin(domains) & (ds.field("crawl") <= crawl),
+        )
+        for row in sorted(rows.to_pylist(), key=lambda r: r["crawl"]):  # newest wins
+            identities[row["registered_domain"]] = row
+    for node in nodes:
+        found = next((identities[d] for d in sorted(node["domains"]) if d in identities), {})
+        for column in IDENTITY_COLUMNS:
+            node[column] = found.get(column) or ""
+        node["name"] = node["name"] or node["legal_name"]
 
 
 def _node(nodes: dict, row: dict, side: str, companies) -> str:

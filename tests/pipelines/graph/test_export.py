@@ -65,3 +65,43 @@ def test_graph_top_leaves_other_out_unless_asked(warehouse: Path, capsys):
     default = json.loads(capsys.readouterr().out)
     business = graph.top(["supplier", "customer", "partner", "ownership", "investor", "membership"])
     assert [r["domain"] for r in default] == [r["domain"] for r in business]
+
+
+def test_nodes_carry_the_imprint_identity(warehouse: Path, tmp_path):
+    """Register number and VAT id come from ``companies`` (newest crawl at or before the
+    export's), for seed companies and bare domains alike; a node without one has "" ."""
+    import shutil
+
+    import pyarrow as pa
+    from deltalake import write_deltalake
+
+    from spark_jobs.tables import COMPANIES
+
+    root = tmp_path / "wh"
+    shutil.copytree(warehouse, root)
+    rows = [
+        {"registered_domain": "rawsteel.com", "crawl": OLD, "legal_name": "Old Steel Ltd",
+         "register_number": "01234567", "vat_id": "GB123456789"},
+        {"registered_domain": "rawsteel.com", "crawl": NEW, "legal_name": "Raw Steel Ltd",
+         "register_number": "07654321", "register_court": "Companies House",
+         "vat_id": "GB987654321"},
+        {"registered_domain": "acme.de", "crawl": NEW, "legal_name": "Acme GmbH",
+         "register_number": "HRB 12345", "register_court": "Amtsgericht München",
+         "vat_id": "DE123456789"},
+    ]  # fmt: skip
+    table = pa.Table.from_pylist(
+        [{name: row.get(name) for name in COMPANIES.columns} for row in rows],
+        schema=COMPANIES.schema,
+    )
+    write_deltalake(COMPANIES.path(str(root)), table, partition_by=list(COMPANIES.partition_by))
+    written = export_graph(str(root), tmp_path / "out", "parquet")
+    nodes = {n["id"]: n for n in pq.read_table(written["files"][0]).to_pylist()}
+    assert nodes["rawsteel.com"]["register_number"] == "07654321"
+    assert nodes["rawsteel.com"]["legal_name"] == "Raw Steel Ltd"
+    assert nodes["c1"]["vat_id"] == "DE123456789"
+    assert nodes["c1"]["register_court"] == "Amtsgericht München"
+    others = [n for key, n in nodes.items() if key not in ("c1", "rawsteel.com")]
+    assert others and all(not n["vat_id"] for n in others)
+    older = export_graph(str(root), tmp_path / "old", "graphml", crawl=OLD)
+    graph = nx.read_graphml(older["files"][0])
+    assert graph.nodes["c1"]["vat_id"] == ""  # acme.de's imprint is of a later crawl

@@ -222,6 +222,19 @@ class Field:
     confidence: float
 
 
+#: The identity's fields, in the order of the ``companies`` table's columns.
+IDENTITY_FIELDS = (
+    "legal_name",
+    "legal_form",
+    "register_number",
+    "register_court",
+    "vat_id",
+    "directors",
+    "address",
+    "country",
+)
+
+
 @dataclass(frozen=True)
 class Identity:
     """A company identity read from one imprint text (fields absent when not found)."""
@@ -244,17 +257,8 @@ class Identity:
         return bool(self.register_number or self.vat_id or self.legal_form)
 
     def fields(self) -> dict[str, Field]:
-        names = (
-            "legal_name",
-            "legal_form",
-            "register_number",
-            "register_court",
-            "vat_id",
-            "directors",
-            "address",
-            "country",
-        )
-        return {n: getattr(self, n) for n in names if getattr(self, n) is not None}
+        """The found fields by name, in :data:`IDENTITY_FIELDS` order."""
+        return {n: getattr(self, n) for n in IDENTITY_FIELDS if getattr(self, n) is not None}
 
 
 # --------------------------------------------------------------------------- ids

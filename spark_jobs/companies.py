@@ -89,7 +89,7 @@ def _completeness(identity) -> tuple[int, ...]:
 def identities(rows: Iterable[dict[str, Any]], cc_root: str) -> Iterator[dict[str, Any]]:
     """One domain's candidate pages (best first) -> at most one ``companies`` row, plus
     ``{"_skip": reason}`` rows for records that could not be read (counted, not fatal)."""
-    from extraction.imprint import parse_imprint_html
+    from extraction.imprint import IDENTITY_FIELDS, parse_imprint_html
 
     parsed = []
     for row in rows:
@@ -123,7 +123,7 @@ def identities(rows: Iterable[dict[str, Any]], cc_root: str) -> Iterator[dict[st
     yield {
         "registered_domain": row["registered_domain"],
         "company_id": row["company_id"],
-        **{name: (fields[name].value if name in fields else None) for name in _FIELD_COLUMNS},
+        **{name: (fields[name].value if name in fields else None) for name in IDENTITY_FIELDS},
         "confidence": round(sum(confidences) / len(confidences), 3),
         "evidence": json.dumps(
             {
@@ -139,18 +139,6 @@ def identities(rows: Iterable[dict[str, Any]], cc_root: str) -> Iterator[dict[st
         "fetch_time": row["fetch_time"],
         "crawl": row["crawl"],
     }
-
-
-_FIELD_COLUMNS = (
-    "legal_name",
-    "legal_form",
-    "register_number",
-    "register_court",
-    "vat_id",
-    "directors",
-    "address",
-    "country",
-)
 
 
 def candidates(pages):

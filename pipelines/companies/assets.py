@@ -32,7 +32,7 @@ from spark_jobs.tables import COMPANIES, PAGES
             ),
         )
     ],
-    kinds={"spark", "delta"},
+    kinds={"spark", "deltalake"},
     owners=OWNERS,
     group_name=GROUP,
     metadata=_table_metadata(COMPANIES),

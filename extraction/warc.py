@@ -200,6 +200,8 @@ def _read(stream: BinaryIO, name: str, stats: ReadStats, reader: str) -> Iterato
 _FRAMED = -1
 #: At most this much record header is inflated/read to find its Content-Length.
 _MAX_HEADER_BYTES = 16 << 20
+#: Bytes inflated at a time while looking for a gzip member's WARC header.
+_HEADER_PROBE_BYTES = 4096
 
 
 class _Framing:
@@ -268,16 +270,20 @@ class _Framing:
 
     def _check_member(self, offset: int, end: int, suspect: bool) -> tuple[str | None, int | None]:
         inflater = zlib.decompressobj(wbits=31)
-        inflated = b""
+        inflated = pending = b""
         position = offset
         length = problem = None
         try:
             while len(inflated) <= _MAX_HEADER_BYTES:
-                chunk = self._read_at(position, 1 << 14)
-                if not chunk:
-                    break
-                position += len(chunk)
-                inflated += inflater.decompress(chunk)
+                if not pending:
+                    pending = self._read_at(position, 1 << 14)
+                    if not pending:
+                        break
+                    position += len(pending)
+                # only the header is wanted: inflating the whole chunk cost a third of
+                # the read (the payload is inflated again by the reader)
+                inflated += inflater.decompress(pending, _HEADER_PROBE_BYTES)
+                pending = inflater.unconsumed_tail
                 length, problem = _header_content_length(inflated)
                 if length is not None or problem or inflater.eof:
                     break

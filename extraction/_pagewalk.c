@@ -16,9 +16,9 @@
  * deeply nested pages cannot overflow the C stack; every string gathered is bounded.
  *
  * Beside the walk, small helpers keep per-link and per-byte loops of the hot path out of
- * the interpreter: utf8_scan (UTF-8 check + '<' count before parsing), resolve_links (URL
- * resolution, registered domains, limits, the internal/external split and link ids),
- * sentence (the sentence around a link), url_hash (CRC-32), stopword_counts (language
+ * the interpreter: utf8_scan (UTF-8 check + '<' count before parsing), Page.links (URL
+ * resolution, registered domains, limits, the internal/external split, link ids, anchors
+ * and the sentence around each link kept), url_hash (CRC-32), stopword_counts (language
  * guess) and find (WARC overrun check).
  * Short strings (hrefs, anchors, headings, block texts) are interned across pages in a
  * bounded table; clear_interned() empties it.
@@ -102,7 +102,6 @@ static int (*node_type)(lxb_dom_node_t *);
 #define MAX_TITLE_CHARS 1000
 #define MAX_BLOCK_CHARS 20000
 #define BLOCK_LOOKUP_STEPS 8
-#define BLOCK_MEMO 8
 
 /* ---- tag ids, found at import by parsing a probe document --------------------------- */
 
@@ -539,14 +538,31 @@ static lxb_dom_node_t *block_of(lxb_dom_node_t *link) {
     return block;
 }
 
-/* ---- the Page object ----------------------------------------------------------------- */
+/* ---- the Page object -----------------------------------------------------------------
+ * The walk keeps per link only what it costs nothing to keep: the element, its href and
+ * rel attribute values (Lexbor's own strings), its region and heading chain. No Python
+ * object is made per link: Page.links() resolves every href in C and builds str objects
+ * (anchor, URL, context, ...) only for the links it returns — on crawl pages ~10 % of
+ * them, those that leave the site. The list attributes (hrefs, anchors, ...) are built on
+ * first access, for tests and tools. */
+
+typedef struct {
+    lxb_dom_node_t *node;
+    const lexbor_str_t *href, *rel; /* attribute values; NULL when the attribute has none */
+    Py_ssize_t chain;               /* index into Page.chains */
+    int region;
+} LinkRec;
+
+enum { L_HREFS, L_ANCHORS, L_REGIONS, L_RELS, L_HEADINGS, L_COUNT };
 
 typedef struct {
     PyObject_HEAD
     lxb_html_document_t *document;
-    lxb_dom_node_t **links;
+    LinkRec *links;
     Py_ssize_t count;
-    PyObject *title, *base_href, *text_utf8, *hrefs, *anchors, *regions, *rels, *headings;
+    AttrSlot slots[ATTR_SLOTS]; /* the document's attribute ids (see attr_kind) */
+    PyObject *title, *base_href, *text_utf8, *chains;
+    PyObject *lists[L_COUNT]; /* built on first access */
     Py_ssize_t text_length;
 } Page;
 
@@ -565,12 +581,15 @@ static void Page_dealloc(Page *self) {
     Py_XDECREF(self->title);
     Py_XDECREF(self->base_href);
     Py_XDECREF(self->text_utf8);
-    Py_XDECREF(self->hrefs);
-    Py_XDECREF(self->anchors);
-    Py_XDECREF(self->regions);
-    Py_XDECREF(self->rels);
-    Py_XDECREF(self->headings);
+    Py_XDECREF(self->chains);
+    for (int i = 0; i < L_COUNT; i++) Py_XDECREF(self->lists[i]);
     Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static int page_open(Page *self) {
+    if (self->document != NULL) return 0;
+    PyErr_SetString(PyExc_ValueError, "page is closed");
+    return -1;
 }
 
 /* Text of a block as block.text(separator=" ") would give it, capped in characters. */
@@ -595,23 +614,17 @@ static PyObject *block_text(lxb_dom_node_t *block, Buf *buf) {
         }
         if (buf_add(buf, s, used) < 0) return NULL;
     }
-    return buf_istr(buf);
+    return PyUnicode_DecodeUTF8(buf->data ? buf->data : "", (Py_ssize_t)buf->len, "replace");
 }
 
 static PyObject *Page_block_texts(Page *self, PyObject *indexes) {
+    if (page_open(self) < 0) return NULL;
     PyObject *seq = PySequence_Fast(indexes, "block_texts() takes a list of link indexes");
     if (seq == NULL) return NULL;
     Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
     PyObject *out = PyList_New(n);
     Buf buf = {0};
-    lxb_dom_node_t *memo_node[BLOCK_MEMO] = {0};
-    PyObject *memo_text[BLOCK_MEMO] = {0};
-    size_t memo_next = 0;
     if (out == NULL) goto fail;
-    if (self->document == NULL) {
-        PyErr_SetString(PyExc_ValueError, "page is closed");
-        goto fail;
-    }
     for (Py_ssize_t i = 0; i < n; i++) {
         Py_ssize_t index = PyLong_AsSsize_t(PySequence_Fast_GET_ITEM(seq, i));
         if (index == -1 && PyErr_Occurred()) goto fail;
@@ -619,37 +632,15 @@ static PyObject *Page_block_texts(Page *self, PyObject *indexes) {
             PyErr_SetString(PyExc_IndexError, "link index out of range");
             goto fail;
         }
-        lxb_dom_node_t *block = block_of(self->links[index]);
-        PyObject *text = NULL;
-        if (block == NULL) {
-            text = Py_None;
-            Py_INCREF(text);
-        } else {
-            for (size_t m = 0; m < BLOCK_MEMO; m++) {
-                if (memo_node[m] == block) {
-                    text = memo_text[m];
-                    Py_INCREF(text);
-                    break;
-                }
-            }
-            if (text == NULL) {
-                text = block_text(block, &buf);
-                if (text == NULL) goto fail;
-                size_t slot = memo_next++ % BLOCK_MEMO;
-                Py_XDECREF(memo_text[slot]);
-                memo_node[slot] = block;
-                memo_text[slot] = text;
-                Py_INCREF(text);
-            }
-        }
+        lxb_dom_node_t *block = block_of(self->links[index].node);
+        PyObject *text = block == NULL ? Py_NewRef(Py_None) : block_text(block, &buf);
+        if (text == NULL) goto fail;
         PyList_SET_ITEM(out, i, text);
     }
-    for (size_t m = 0; m < BLOCK_MEMO; m++) Py_XDECREF(memo_text[m]);
     buf_free(&buf);
     Py_DECREF(seq);
     return out;
 fail:
-    for (size_t m = 0; m < BLOCK_MEMO; m++) Py_XDECREF(memo_text[m]);
     buf_free(&buf);
     Py_XDECREF(out);
     Py_DECREF(seq);
@@ -666,14 +657,131 @@ static PyObject *Page_text(Page *self, void *Py_UNUSED(closure)) {
                                 PyBytes_GET_SIZE(self->text_utf8), "replace");
 }
 
+/* ---- per-link values, made only for the links asked for ------------------------------ */
+
+static Folder anchor_fold; /* scratch (the GIL is held) */
+
+/* A value folded (" ".join(value.split())[:cap]) as a new str, or NULL on error. */
+static PyObject *folded_value(Folder *f, const lexbor_str_t *value, size_t cap) {
+    fold_reset(f, cap);
+    if (value != NULL && value->data != NULL && fold_add(f, value->data, value->length) < 0)
+        return NULL;
+    return buf_istr(&f->buf);
+}
+
+/* Anchor text of a link: its folded text, else the first descendant img[alt], then its
+ * title, then aria-label (each folded and capped). */
+static PyObject *link_anchor(Page *page, lxb_dom_node_t *link) {
+    Folder *f = &anchor_fold;
+    fold_reset(f, MAX_ANCHOR_CHARS);
+    if (fold_text_content(f, link) < 0) return NULL;
+    if (f->buf.len) return buf_istr(&f->buf);
+    int present;
+    for (lxb_dom_node_t *at = link->first_child; at != NULL; at = next_in(at, link)) {
+        if (at->type == NODE_ELEMENT && at->local_name == TAG[TG_IMG]) {
+            lexbor_str_t *alt = find_attr(page->slots, at, A_ALT, &present);
+            if (!present) continue;
+            PyObject *anchor = folded_value(f, alt, MAX_ANCHOR_CHARS);
+            if (anchor == NULL || PyUnicode_GET_LENGTH(anchor) > 0) return anchor;
+            Py_DECREF(anchor);
+            break;
+        }
+    }
+    static const int kinds[] = {A_TITLE, A_ARIA_LABEL};
+    for (int i = 0; i < 2; i++) {
+        lexbor_str_t *value = find_attr(page->slots, link, kinds[i], &present);
+        PyObject *anchor = folded_value(f, value, MAX_ANCHOR_CHARS);
+        if (anchor == NULL || PyUnicode_GET_LENGTH(anchor) > 0) return anchor;
+        Py_DECREF(anchor);
+    }
+    return Py_NewRef(EMPTY_STR);
+}
+
+static int append_new(PyObject *list, PyObject *item) {
+    if (item == NULL) return -1;
+    int status = PyList_Append(list, item);
+    Py_DECREF(item);
+    return status;
+}
+
+static PyObject *value_str(const lexbor_str_t *value) {
+    if (value == NULL || value->data == NULL || value->length == 0) return Py_NewRef(EMPTY_STR);
+    return intern_str((const char *)value->data, value->length);
+}
+
+static PyObject *rel_value(const lexbor_str_t *rel) {
+    if (rel == NULL || rel->data == NULL || rel->length == 0) Py_RETURN_NONE;
+    int ascii = 1, upper = 0;
+    for (size_t i = 0; i < rel->length; i++) {
+        if (rel->data[i] >= 0x80) ascii = 0;
+        if (rel->data[i] >= 'A' && rel->data[i] <= 'Z') upper = 1;
+    }
+    if (ascii && !upper) return PyUnicode_FromStringAndSize((const char *)rel->data, rel->length);
+    PyObject *raw = value_str(rel);
+    if (raw == NULL) return NULL;
+    PyObject *low = PyObject_CallMethod(raw, "lower", NULL);
+    Py_DECREF(raw);
+    return low;
+}
+
+/* One per-link value by kind (L_HREFS ...), as a new reference. */
+static PyObject *link_value(Page *page, const LinkRec *rec, int kind) {
+    switch (kind) {
+    case L_HREFS:
+        return value_str(rec->href);
+    case L_ANCHORS:
+        return link_anchor(page, rec->node);
+    case L_REGIONS:
+        return Py_NewRef(REGION_STR[rec->region]);
+    case L_RELS:
+        return rel_value(rec->rel);
+    default:
+        return Py_NewRef(PyList_GET_ITEM(page->chains, rec->chain));
+    }
+}
+
+static PyObject *Page_list(Page *self, void *closure) {
+    int kind = (int)(intptr_t)closure;
+    if (self->lists[kind] != NULL) return Py_NewRef(self->lists[kind]);
+    if (page_open(self) < 0) return NULL;
+    PyObject *list = PyList_New(self->count);
+    if (list == NULL) return NULL;
+    for (Py_ssize_t i = 0; i < self->count; i++) {
+        PyObject *value = link_value(self, &self->links[i], kind);
+        if (value == NULL) {
+            Py_DECREF(list);
+            return NULL;
+        }
+        PyList_SET_ITEM(list, i, value);
+    }
+    self->lists[kind] = Py_NewRef(list);
+    return list;
+}
+
+static PyObject *Page_links(Page *self, PyObject *const *args, Py_ssize_t nargs);
+
 static PyGetSetDef Page_getset[] = {
     {"text", (getter)Page_text, NULL, "visible text as str (decoded on each access)", NULL},
+    {"hrefs", (getter)Page_list, NULL, "raw href of each a[href], document order",
+     (void *)(intptr_t)L_HREFS},
+    {"anchors", (getter)Page_list, NULL, "anchor text of each link (folded, capped, with fallbacks)",
+     (void *)(intptr_t)L_ANCHORS},
+    {"regions", (getter)Page_list, NULL, "page region of each link", (void *)(intptr_t)L_REGIONS},
+    {"rels", (getter)Page_list, NULL, "lower-cased rel of each link, or None",
+     (void *)(intptr_t)L_RELS},
+    {"headings", (getter)Page_list, NULL, "heading chain (h1 > h2 > ...) in force at each link",
+     (void *)(intptr_t)L_HEADINGS},
     {NULL, NULL, NULL, NULL, NULL},
 };
 
 static PyMethodDef Page_methods[] = {
     {"block_texts", (PyCFunction)Page_block_texts, METH_O,
      "block_texts(indexes) -> [str | None]: text of each link's block (None: no block)."},
+    {"links", (PyCFunction)(void (*)(void))Page_links, METH_FASTCALL,
+     "links(base, base_host, page_host, page_domain, fallback, domain_of, id_prefix, "
+     "keep_internal, idna_netloc, context_chars) -> (positions, urls, hosts, domains, ids, "
+     "anchors, regions, rels, headings, contexts, internal, dropped): the page's usable "
+     "links resolved, limited and split internal/external in C (see the URL section)."},
     {"close", (PyCFunction)Page_close, METH_NOARGS, "Free the parsed document now."},
     {NULL, NULL, 0, NULL},
 };
@@ -685,11 +793,6 @@ static PyMemberDef Page_members[] = {
     PAGE_MEMBER(text_utf8, "visible text (UTF-8): stripped text nodes joined with spaces"),
     {"text_length", T_PYSSIZET, offsetof(Page, text_length), READONLY,
      "characters of the visible text"},
-    PAGE_MEMBER(hrefs, "raw href of each a[href], document order"),
-    PAGE_MEMBER(anchors, "anchor text of each link (folded, capped, with fallbacks)"),
-    PAGE_MEMBER(regions, "page region of each link"),
-    PAGE_MEMBER(rels, "lower-cased rel of each link, or None"),
-    PAGE_MEMBER(headings, "heading chain (h1 > h2 > ...) in force at each link"),
     {NULL, 0, 0, 0, NULL},
 };
 
@@ -698,7 +801,7 @@ static PyTypeObject PageType = {
     .tp_basicsize = sizeof(Page),
     .tp_dealloc = (destructor)Page_dealloc,
     .tp_flags = Py_TPFLAGS_DEFAULT,
-    .tp_doc = "A parsed page: what the walk gathered, and its document for block texts.",
+    .tp_doc = "A parsed page: what the walk gathered, and its document for the links' values.",
     .tp_methods = Page_methods,
     .tp_members = Page_members,
     .tp_getset = Page_getset,
@@ -717,7 +820,7 @@ typedef struct {
     Buf text;
     Buf levels[4];
     int levels_dirty;
-    PyObject *chain;
+    Py_ssize_t chain; /* index of the chain in force in Page.chains, -1 before the first */
     RegionMark *regions;
     size_t region_depth, region_cap;
     Py_ssize_t link_cap;
@@ -740,94 +843,31 @@ static int push_region(Walk *w, lxb_dom_node_t *node, int region) {
     return 0;
 }
 
-static PyObject *heading_chain(Walk *w) {
-    if (w->levels_dirty || w->chain == NULL) {
-        Buf joined = {0};
-        for (int level = 0; level < 4; level++) {
-            if (w->levels[level].len == 0) continue;
-            if (joined.len && buf_add(&joined, " > ", 3) < 0) goto fail;
-            if (buf_add(&joined, w->levels[level].data, w->levels[level].len) < 0) goto fail;
+/* Index in page->chains of the heading chain in force (a new chain after a heading). */
+static Py_ssize_t heading_chain(Walk *w, Page *page) {
+    if (!w->levels_dirty && w->chain >= 0) return w->chain;
+    Buf joined = {0};
+    for (int level = 0; level < 4; level++) {
+        if (w->levels[level].len == 0) continue;
+        if ((joined.len && buf_add(&joined, " > ", 3) < 0) ||
+            buf_add(&joined, w->levels[level].data, w->levels[level].len) < 0) {
+            buf_free(&joined);
+            return -1;
         }
-        PyObject *chain = buf_istr(&joined);
-        buf_free(&joined);
-        if (chain == NULL) return NULL;
-        Py_XSETREF(w->chain, chain);
-        w->levels_dirty = 0;
-        return w->chain;
-    fail:
-        buf_free(&joined);
-        return NULL;
     }
+    PyObject *chain = buf_istr(&joined);
+    buf_free(&joined);
+    if (chain == NULL || append_new(page->chains, chain) < 0) return -1;
+    w->levels_dirty = 0;
+    w->chain = PyList_GET_SIZE(page->chains) - 1;
     return w->chain;
-}
-
-/* A value folded (" ".join(value.split())[:cap]) as a new str, or NULL on error. */
-static PyObject *folded_value(Walk *w, const lexbor_str_t *value, size_t cap) {
-    fold_reset(&w->fold, cap);
-    if (value != NULL && value->data != NULL && fold_add(&w->fold, value->data, value->length) < 0)
-        return NULL;
-    return buf_istr(&w->fold.buf);
-}
-
-/* Anchor of a link without text: first descendant img[alt], then title, aria-label. */
-static PyObject *fallback_anchor(Walk *w, lxb_dom_node_t *link) {
-    int present;
-    for (lxb_dom_node_t *at = link->first_child; at != NULL; at = next_in(at, link)) {
-        if (at->type == NODE_ELEMENT && at->local_name == TAG[TG_IMG]) {
-            lexbor_str_t *alt = find_attr(w->slots, at, A_ALT, &present);
-            if (!present) continue;
-            PyObject *anchor = folded_value(w, alt, MAX_ANCHOR_CHARS);
-            if (anchor == NULL || PyUnicode_GET_LENGTH(anchor) > 0) return anchor;
-            Py_DECREF(anchor);
-            break;
-        }
-    }
-    static const int kinds[] = {A_TITLE, A_ARIA_LABEL};
-    for (int i = 0; i < 2; i++) {
-        lexbor_str_t *value = find_attr(w->slots, link, kinds[i], &present);
-        PyObject *anchor = folded_value(w, value, MAX_ANCHOR_CHARS);
-        if (anchor == NULL || PyUnicode_GET_LENGTH(anchor) > 0) return anchor;
-        Py_DECREF(anchor);
-    }
-    Py_INCREF(EMPTY_STR);
-    return EMPTY_STR;
-}
-
-static PyObject *value_str(const lexbor_str_t *value) {
-    if (value == NULL || value->data == NULL || value->length == 0) {
-        Py_INCREF(EMPTY_STR);
-        return EMPTY_STR;
-    }
-    return intern_str((const char *)value->data, value->length);
-}
-
-static int append_new(PyObject *list, PyObject *item) {
-    if (item == NULL) return -1;
-    int status = PyList_Append(list, item);
-    Py_DECREF(item);
-    return status;
-}
-
-static PyObject *rel_value(const lexbor_str_t *rel) {
-    if (rel == NULL || rel->data == NULL || rel->length == 0) Py_RETURN_NONE;
-    int ascii = 1, upper = 0;
-    for (size_t i = 0; i < rel->length; i++) {
-        if (rel->data[i] >= 0x80) ascii = 0;
-        if (rel->data[i] >= 'A' && rel->data[i] <= 'Z') upper = 1;
-    }
-    if (ascii && !upper) return PyUnicode_FromStringAndSize((const char *)rel->data, rel->length);
-    PyObject *raw = value_str(rel);
-    if (raw == NULL) return NULL;
-    PyObject *low = PyObject_CallMethod(raw, "lower", NULL);
-    Py_DECREF(raw);
-    return low;
 }
 
 static int add_link(Walk *w, Page *page, lxb_dom_node_t *node, const lexbor_str_t *href,
                     const lexbor_str_t *rel) {
     if (page->count == w->link_cap) {
         Py_ssize_t cap = w->link_cap ? w->link_cap * 2 : 256;
-        lxb_dom_node_t **grown = PyMem_Realloc(page->links, (size_t)cap * sizeof(*grown));
+        LinkRec *grown = PyMem_Realloc(page->links, (size_t)cap * sizeof(*grown));
         if (grown == NULL) {
             PyErr_NoMemory();
             return -1;
@@ -835,17 +875,14 @@ static int add_link(Walk *w, Page *page, lxb_dom_node_t *node, const lexbor_str_
         page->links = grown;
         w->link_cap = cap;
     }
-    page->links[page->count++] = node;
-    if (append_new(page->hrefs, value_str(href)) < 0) return -1;
-    fold_reset(&w->fold, MAX_ANCHOR_CHARS);
-    if (fold_text_content(&w->fold, node) < 0) return -1;
-    PyObject *anchor = w->fold.buf.len ? buf_istr(&w->fold.buf) : fallback_anchor(w, node);
-    if (append_new(page->anchors, anchor) < 0) return -1;
-    int region = w->region_depth ? w->regions[w->region_depth - 1].region : R_MAIN;
-    if (PyList_Append(page->regions, REGION_STR[region]) < 0) return -1;
-    if (append_new(page->rels, rel_value(rel)) < 0) return -1;
-    PyObject *chain = heading_chain(w);
-    if (chain == NULL || PyList_Append(page->headings, chain) < 0) return -1;
+    Py_ssize_t chain = heading_chain(w, page);
+    if (chain < 0) return -1;
+    LinkRec *rec = &page->links[page->count++];
+    rec->node = node;
+    rec->href = href;
+    rec->rel = rel;
+    rec->chain = chain;
+    rec->region = w->region_depth ? w->regions[w->region_depth - 1].region : R_MAIN;
     return 0;
 }
 
@@ -983,8 +1020,7 @@ static int walk_document(Walk *w, Page *page, lxb_html_document_t *document) {
         page->base_href = value_str(base);
         if (page->base_href == NULL) return -1;
     } else {
-        page->base_href = Py_None;
-        Py_INCREF(Py_None);
+        page->base_href = Py_NewRef(Py_None);
     }
     page->text_utf8 = PyBytes_FromStringAndSize(w->text.data ? w->text.data : "", (Py_ssize_t)w->text.len);
     if (page->text_utf8 == NULL) return -1;
@@ -1049,7 +1085,6 @@ static void walk_keep_buffers(Walk *w) {
         spare_region_cap = 0;
     }
     w->regions = NULL;
-    Py_CLEAR(w->chain);
 }
 
 static PyObject *walk(PyObject *Py_UNUSED(module), PyObject *html) {
@@ -1064,16 +1099,13 @@ static PyObject *walk(PyObject *Py_UNUSED(module), PyObject *html) {
     page->count = 0;
     page->title = page->base_href = page->text_utf8 = NULL;
     page->text_length = 0;
-    page->hrefs = PyList_New(0);
-    page->anchors = PyList_New(0);
-    page->regions = PyList_New(0);
-    page->rels = PyList_New(0);
-    page->headings = PyList_New(0);
+    for (int i = 0; i < L_COUNT; i++) page->lists[i] = NULL;
+    page->chains = PyList_New(0);
     Walk w;
     memset(&w, 0, sizeof(w));
+    w.chain = -1;
     walk_take_buffers(&w);
-    if (!page->hrefs || !page->anchors || !page->regions || !page->rels || !page->headings)
-        goto fail;
+    if (page->chains == NULL) goto fail;
     page->document = doc_create();
     if (page->document == NULL) {
         PyErr_NoMemory();
@@ -1088,6 +1120,7 @@ static PyObject *walk(PyObject *Py_UNUSED(module), PyObject *html) {
         goto fail;
     }
     if (walk_document(&w, page, page->document) < 0) goto fail;
+    memcpy(page->slots, w.slots, sizeof(w.slots));
     walk_keep_buffers(&w);
     return (PyObject *)page;
 fail:
@@ -1556,14 +1589,14 @@ done:
 }
 
 /* ---- URLs: resolution, normalisation, limits, registered domains ----------------------
- * resolve_links() turns a walked page's hrefs into absolute normalised URLs, finds each
+ * Page.links() turns a walked page's hrefs into absolute normalised URLs, finds each
  * target's registered domain in a public-suffix hash table and decides internal/external,
  * so Python sees only the links that leave the site. It reproduces extraction.urls'
  * Resolver (urllib.parse.urljoin + normalize_url) and tldextract's suffix walk exactly for
  * the hrefs it handles: printable ASCII without backslash, ';' or ':' in relative paths,
  * userinfo or IPv6 literals. Every other href (about 1 in 1,000 on real pages) goes to a
- * Python fallback, which gives the same answer slowly; hosts with punycode labels get
- * their domain from Python too (tldextract decodes them before the suffix walk).
+ * Python fallback, which gives the same answer slowly. Punycode hosts are walked in C
+ * too: the table holds the ACE forms of the IDN rules (extraction.urls._with_ace_forms).
  * Limits (extraction.urls.MAX_URL_CHARS etc.) make a link a counted skip. */
 
 #define MAX_URL_BYTES 2048
@@ -1666,7 +1699,7 @@ static PyObject *psl_load(PyObject *Py_UNUSED(module), PyObject *rules) {
     return PyLong_FromSsize_t(n);
 }
 
-/* Start of the registered domain in host[0:n] (lower-case ASCII, no punycode label), or
+/* Start of the registered domain in host[0:n] (lower-case ASCII), or
  * -1: tldextract's suffix_index walk (longest rule, wildcards, exceptions) and its
  * "domain and suffix both set" rule. */
 static Py_ssize_t psl_registered(const char *host, size_t n) {
@@ -1690,12 +1723,6 @@ static Py_ssize_t psl_registered(const char *host, size_t n) {
     size_t dot = (size_t)suffix - 1, start = dot;
     while (start > 0 && host[start - 1] != '.') start--;
     return start == dot ? -1 : (Py_ssize_t)start;
-}
-
-static int has_punycode_label(const char *host, size_t n) {
-    for (size_t i = 0; i + 4 <= n; i++)
-        if ((i == 0 || host[i - 1] == '.') && memcmp(host + i, "xn--", 4) == 0) return 1;
-    return 0;
 }
 
 /* Why a resolved URL (host at url[host_at:host_at+host_len]) must not be stored, or NULL.
@@ -1762,7 +1789,7 @@ typedef struct {
 } Target;
 
 /* idna_netloc(netloc) -> ASCII host | None, for a netloc with non-ASCII characters (the
- * resolve_links call's argument, Python: urlsplit + IDNA, cached per host). */
+ * Page.links call's argument, Python: urlsplit + IDNA, cached per host). */
 static PyObject *idna_netloc;
 
 enum { RES_OK = 0, RES_FALLBACK = 1, RES_DROP = 2 };
@@ -2098,86 +2125,256 @@ static PyObject *hex_id(PyObject *prefix, Py_ssize_t position, const char *url, 
     return id;
 }
 
-/* resolve_links(hrefs, base, base_host, page_host, page_domain, fallback, domain_of,
- *               id_prefix, keep_internal)
- * -> (indexes, positions, urls, hosts, domains, ids, internal, dropped)
- * Per usable href (position counts them from 1), the links that leave page_domain (all
- * of them when keep_internal; then internal holds one flag per link, else their count).
- * fallback(href) -> (url, host) | reason str; domain_of(host) -> str | None. */
-static PyObject *resolve_links(PyObject *Py_UNUSED(module), PyObject *const *args,
-                               Py_ssize_t nargs) {
-    if (nargs != 10 || !PyList_Check(args[0])) {
-        PyErr_SetString(PyExc_TypeError,
-                        "resolve_links(hrefs, base, base_host, page_host, page_domain, fallback, "
-                        "domain_of, id_prefix, keep_internal, idna_netloc)");
+/* ---- the sentence around a link ---------------------------------------------------------
+ * extraction.html's rule in one pass over the block's text: whitespace folded to single
+ * spaces (str.split() + " ".join), the anchor found, the sentence bounded by the last
+ * sentence end before it and the first after it, where a sentence end is [.!?;] + space +
+ * [A-ZÄÖÜ0-9"'(] or space + [|•·] + space (the regular expression SENTENCE_END of the
+ * folded text, whose only whitespace is one space). It works on code points (the caps
+ * count characters), folded straight from the block's text nodes: no block str is made. */
+static inline int sentence_start_char(Py_UCS4 c) {
+    return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == 0xC4 || c == 0xD6 ||
+           c == 0xDC || c == '"' || c == '\'' || c == '(';
+}
+static inline int sentence_punct(Py_UCS4 c) { return c == '.' || c == '!' || c == '?' || c == ';'; }
+static inline int sentence_bar(Py_UCS4 c) { return c == '|' || c == 0x2022 || c == 0xB7; }
+
+/* Whitespace-folded code points, built one code point at a time. */
+typedef struct {
+    Py_UCS4 *cp;
+    size_t len, cap;
+    int pending_space;
+} Ucs;
+
+static inline int ucs_push(Ucs *u, Py_UCS4 c) {
+    if (is_space(c)) {
+        u->pending_space = u->len > 0;
+        return 0;
+    }
+    if (u->len + 2 > u->cap) {
+        size_t cap = u->cap ? u->cap * 2 : 1024;
+        Py_UCS4 *grown = PyMem_Realloc(u->cp, cap * sizeof(Py_UCS4));
+        if (grown == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        u->cp = grown;
+        u->cap = cap;
+    }
+    if (u->pending_space) {
+        u->cp[u->len++] = ' ';
+        u->pending_space = 0;
+    }
+    u->cp[u->len++] = c;
+    return 0;
+}
+
+/* The block's text as block_text() gives it (separator " ", MAX_BLOCK_CHARS), folded. */
+static int block_folded(lxb_dom_node_t *block, Ucs *u) {
+    size_t chars = 0;
+    int first = 1;
+    u->len = 0;
+    u->pending_space = 0;
+    for (lxb_dom_node_t *at = block->first_child; at != NULL && chars < MAX_BLOCK_CHARS;
+         at = next_in(at, block)) {
+        if (at->type != NODE_TEXT) continue;
+        const lxb_char_t *s = as_text(at)->data.data;
+        size_t len = as_text(at)->data.length, used = 0;
+        if (!first) {
+            u->pending_space = u->len > 0; /* the separator: a space */
+            chars++;
+        }
+        first = 0;
+        while (used < len && chars < MAX_BLOCK_CHARS) {
+            uint32_t c = s[used];
+            used += c < 0x80 ? 1 : utf8_next(s + used, len - used, &c);
+            chars++;
+            if (ucs_push(u, c) < 0) return -1;
+        }
+    }
+    return 0;
+}
+
+/* The sentence of folded text that holds anchor (a str), at most cap characters. */
+static PyObject *sentence_of(const Py_UCS4 *text, Py_ssize_t len, PyObject *anchor, Py_ssize_t cap) {
+    if (len == 0) return Py_NewRef(anchor);
+    Py_ssize_t alen = PyUnicode_GET_LENGTH(anchor), at = -1;
+    int akind = PyUnicode_KIND(anchor);
+    const void *adata = PyUnicode_DATA(anchor);
+    if (alen > 0) {
+        Py_UCS4 first = PyUnicode_READ(akind, adata, 0);
+        for (Py_ssize_t i = 0; i + alen <= len && at < 0; i++) {
+            if (text[i] != first) continue;
+            Py_ssize_t k = 1;
+            while (k < alen && text[i + k] == PyUnicode_READ(akind, adata, k)) k++;
+            if (k == alen) at = i;
+        }
+    }
+    if (at < 0)
+        return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, text, cap < len ? cap : len);
+    Py_ssize_t start = 0, end = len;
+    for (Py_ssize_t i = 0; i + 2 <= at;) { /* non-overlapping matches inside text[:at] */
+        Py_UCS4 c = text[i];
+        if (sentence_punct(c) && i + 2 < at && text[i + 1] == ' ' && sentence_start_char(text[i + 2]))
+            i = start = i + 2;
+        else if (c == ' ' && i + 3 <= at && sentence_bar(text[i + 1]) && text[i + 2] == ' ')
+            i = start = i + 3;
+        else
+            i++;
+    }
+    for (Py_ssize_t i = at + alen; i < len; i++) {
+        Py_UCS4 c = text[i];
+        if ((sentence_punct(c) && i + 2 < len && text[i + 1] == ' ' && sentence_start_char(text[i + 2])) ||
+            (c == ' ' && i + 2 < len && sentence_bar(text[i + 1]) && text[i + 2] == ' ')) {
+            end = i + 1;
+            break;
+        }
+    }
+    Py_ssize_t lo = start, hi = end;
+    while (lo < hi && text[lo] == ' ') lo++;
+    while (hi > lo && text[hi - 1] == ' ') hi--;
+    if (hi - lo > cap) {
+        lo = at - cap / 2 > start ? at - cap / 2 : start;
+        hi = lo + cap < len ? lo + cap : len;
+        while (lo < hi && text[lo] == ' ') lo++;
+        while (hi > lo && text[hi - 1] == ' ') hi--;
+    }
+    return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, text + lo, hi - lo);
+}
+
+/* sentence(block, anchor, max_chars): the same rule for a block given as a str. */
+static PyObject *sentence(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 3 || !PyUnicode_Check(args[0]) || !PyUnicode_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "sentence(block: str, anchor: str, max_chars: int)");
         return NULL;
     }
-    PyObject *hrefs = args[0], *page_host = args[3], *page_domain = args[4];
-    PyObject *fallback = args[5], *domain_of = args[6], *prefix = args[7];
-    int keep_internal = PyObject_IsTrue(args[8]);
-    idna_netloc = args[9] == Py_None ? NULL : args[9];
+    Py_ssize_t cap = PyLong_AsSsize_t(args[2]);
+    if (cap == -1 && PyErr_Occurred()) return NULL;
+    PyObject *block = args[0];
+    int kind = PyUnicode_KIND(block);
+    const void *data = PyUnicode_DATA(block);
+    Ucs u = {0};
+    PyObject *result = NULL;
+    for (Py_ssize_t i = 0; i < PyUnicode_GET_LENGTH(block); i++)
+        if (ucs_push(&u, PyUnicode_READ(kind, data, i)) < 0) goto done;
+    result = sentence_of(u.cp, (Py_ssize_t)u.len, args[1], cap);
+done:
+    PyMem_Free(u.cp);
+    return result;
+}
+
+/* Page.links(base, base_host, page_host, page_domain, fallback, domain_of, id_prefix,
+ *            keep_internal, idna_netloc, context_chars)
+ * -> (positions, urls, hosts, domains, ids, anchors, regions, rels, headings, contexts,
+ *     internal, dropped)
+ * Per usable href (position counts them from 1), the links that leave page_domain (all
+ * of them when keep_internal; then internal holds one flag per link, else their count, and
+ * internal links get "" as context). fallback(href) -> (url, host) | reason str;
+ * domain_of(host) -> str | None. Only the links returned get Python objects. */
+enum { C_POSITIONS, C_URLS, C_HOSTS, C_DOMAINS, C_IDS, C_ANCHORS, C_REGIONS, C_RELS,
+       C_HEADINGS, C_CONTEXTS, C_FLAGS, C_COUNT };
+
+/* The href's bytes as the C resolver takes them: (text, size) with leading whitespace
+ * skipped and, when it had some, trailing too; RES_FALLBACK when Python must decide. */
+static int href_span(const lxb_char_t *s, size_t size, int ascii, PyObject *href,
+                     const Base *base, Target *t, const char **reason) {
+    size_t first = 0, last = size;
+    while (first < size && (s[first] == ' ' || (s[first] >= 9 && s[first] <= 13))) first++;
+    if (first > 0)
+        while (last > first && (s[last - 1] == ' ' || (s[last - 1] >= 9 && s[last - 1] <= 13)))
+            last--;
+    int plain_ends;
+    if (ascii) {
+        plain_ends = size > 0 && !is_space(s[size - 1]);
+    } else { /* the str's last character, as Python sees it */
+        Py_ssize_t chars = PyUnicode_GET_LENGTH(href);
+        plain_ends = chars > 0 && !Py_UNICODE_ISSPACE(PyUnicode_READ_CHAR(href, chars - 1));
+    }
+    if (first == size) {
+        *reason = "empty_href";
+        return RES_DROP;
+    }
+    if (first > 0 || plain_ends) {
+        int wide_end = s[first] >= 0x80 || s[last - 1] >= 0x80;
+        if (!(first > 0 && wide_end))
+            return resolve_href(base, (const char *)s + first, last - first, t, reason);
+    }
+    return RES_FALLBACK;
+}
+
+static PyObject *Page_links(Page *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 10) {
+        PyErr_SetString(PyExc_TypeError,
+                        "links(base, base_host, page_host, page_domain, fallback, domain_of, "
+                        "id_prefix, keep_internal, idna_netloc, context_chars)");
+        return NULL;
+    }
+    if (page_open(self) < 0) return NULL;
+    PyObject *page_host = args[2], *page_domain = args[3];
+    PyObject *fallback = args[4], *domain_of = args[5], *prefix = args[6];
+    int keep_internal = PyObject_IsTrue(args[7]);
+    idna_netloc = args[8] == Py_None ? NULL : args[8];
+    Py_ssize_t context_chars = PyLong_AsSsize_t(args[9]);
+    if (context_chars == -1 && PyErr_Occurred()) return NULL;
     Base base;
-    if (base_init(&base, args[1], args[2]) < 0) return NULL;
+    if (base_init(&base, args[0], args[1]) < 0) return NULL;
     const char *ph = NULL, *pd = NULL;
     Py_ssize_t phl = 0, pdl = 0;
     if (PyUnicode_Check(page_host)) ph = PyUnicode_AsUTF8AndSize(page_host, &phl);
     if (PyUnicode_Check(page_domain)) pd = PyUnicode_AsUTF8AndSize(page_domain, &pdl);
     if (PyErr_Occurred()) return NULL;
-    PyObject *lists[7] = {0}, *dropped = PyDict_New(), *result = NULL;
-    for (int i = 0; i < 7; i++) lists[i] = PyList_New(0);
+    PyObject *lists[C_COUNT] = {0}, *dropped = PyDict_New(), *result = NULL;
+    for (int i = 0; i < C_COUNT; i++) lists[i] = PyList_New(0);
     Target t = {0};
+    Ucs block_text = {0};
+    lxb_dom_node_t *folded_block = NULL; /* the block block_text holds */
     Py_ssize_t position = 0, internal_count = 0;
     if (dropped == NULL) goto done;
-    for (int i = 0; i < 7; i++)
+    for (int i = 0; i < C_COUNT; i++)
         if (lists[i] == NULL) goto done;
-    Py_ssize_t n = PyList_GET_SIZE(hrefs);
-    for (Py_ssize_t at = 0; at < n; at++) {
-        PyObject *href = PyList_GET_ITEM(hrefs, at);
+    for (Py_ssize_t at = 0; at < self->count; at++) {
+        const LinkRec *rec = &self->links[at];
+        const lxb_char_t *s = rec->href && rec->href->data ? rec->href->data : (const lxb_char_t *)"";
+        size_t size = rec->href && rec->href->data ? rec->href->length : 0;
+        int ascii = 1;
+        for (size_t i = 0; i < size && ascii; i++) ascii = s[i] < 0x80;
+        PyObject *href = NULL; /* made only when Python must see the href */
+        if (!ascii) {
+            href = value_str(rec->href);
+            if (href == NULL) goto done;
+            Py_ssize_t n;
+            s = (const lxb_char_t *)PyUnicode_AsUTF8AndSize(href, &n);
+            if (s == NULL) {
+                Py_DECREF(href);
+                goto done;
+            }
+            size = (size_t)n;
+        }
         const char *reason = NULL;
         PyObject *url_obj = NULL, *host_obj = NULL, *domain_obj = NULL;
         const char *url, *host;
         Py_ssize_t url_len, host_len;
-        int status = RES_FALLBACK;
-        if (PyUnicode_Check(href)) {
-            Py_ssize_t chars = PyUnicode_GET_LENGTH(href), first = 0, last = chars;
-            Py_ssize_t size;
-            const char *text = PyUnicode_AsUTF8AndSize(href, &size);
-            if (text == NULL) goto done;
-            /* the resolver strips an href that starts with whitespace (str.strip()); one
-             * that only ends with it is left to Python (its spaces become %20 on a path) */
-            while (first < size && (text[first] == ' ' || (text[first] >= 9 && text[first] <= 13)))
-                first++;
-            last = size;
-            if (first > 0)
-                while (last > first && (text[last - 1] == ' ' || (text[last - 1] >= 9 && text[last - 1] <= 13)))
-                    last--;
-            int plain_ends = chars > 0 && !Py_UNICODE_ISSPACE(PyUnicode_READ_CHAR(href, chars - 1));
-            if (first == size) {
-                reason = "empty_href";
-                status = RES_DROP;
-            } else if (first > 0 || plain_ends) {
-                int wide_end = (unsigned char)text[first] >= 0x80 ||
-                               (unsigned char)text[last - 1] >= 0x80;
-                if (!(first > 0 && wide_end))
-                    status = resolve_href(&base, text + first, (size_t)(last - first), &t, &reason);
-            }
-            if (chars == 0) {
-                reason = "empty_href";
-                status = RES_DROP;
-            }
+        int status = size == 0 ? RES_DROP : href_span(s, size, ascii, href, &base, &t, &reason);
+        if (size == 0) reason = "empty_href";
+        if (status < 0) {
+            Py_XDECREF(href);
+            goto done;
         }
-        if (status < 0) goto done;
         if (status == RES_DROP) {
+            Py_XDECREF(href);
             if (count_reason(dropped, reason) < 0) goto done;
             continue;
         }
         if (status == RES_OK) {
+            Py_XDECREF(href);
             url = t.url.data;
             url_len = (Py_ssize_t)t.url.len;
             host = t.url.data + t.host_at;
             host_len = (Py_ssize_t)t.host_len;
         } else {
+            if (href == NULL && (href = value_str(rec->href)) == NULL) goto done;
             PyObject *got = PyObject_CallOneArg(fallback, href);
+            Py_DECREF(href);
             if (got == NULL) goto done;
             if (PyUnicode_Check(got)) {
                 int failed = count_reason(dropped, PyUnicode_AsUTF8(got)) < 0;
@@ -2190,10 +2387,8 @@ static PyObject *resolve_links(PyObject *Py_UNUSED(module), PyObject *const *arg
                 PyErr_SetString(PyExc_TypeError, "fallback must return (url, host) or a str");
                 goto done;
             }
-            url_obj = PyTuple_GET_ITEM(got, 0);
-            host_obj = PyTuple_GET_ITEM(got, 1);
-            Py_INCREF(url_obj);
-            Py_INCREF(host_obj);
+            url_obj = Py_NewRef(PyTuple_GET_ITEM(got, 0));
+            host_obj = Py_NewRef(PyTuple_GET_ITEM(got, 1));
             Py_DECREF(got);
             url = PyUnicode_AsUTF8AndSize(url_obj, &url_len);
             host = url ? PyUnicode_AsUTF8AndSize(host_obj, &host_len) : NULL;
@@ -2214,9 +2409,8 @@ static PyObject *resolve_links(PyObject *Py_UNUSED(module), PyObject *const *arg
         int same_host = ph != NULL && host_len == phl && memcmp(host, ph, (size_t)phl) == 0;
         int internal = same_host;
         if (same_host) {
-            domain_obj = page_domain;
-            Py_INCREF(domain_obj);
-        } else if (!has_punycode_label(host, (size_t)host_len) && url_obj == NULL) {
+            domain_obj = Py_NewRef(page_domain);
+        } else if (url_obj == NULL) { /* the C suffix walk (ACE rules for punycode hosts) */
             Py_ssize_t start = -1;
             int digits = 1;
             for (Py_ssize_t i = 0; i < host_len; i++)
@@ -2225,13 +2419,11 @@ static PyObject *resolve_links(PyObject *Py_UNUSED(module), PyObject *const *arg
             if (start >= 0) {
                 internal = pd != NULL && host_len - start == pdl &&
                            memcmp(host + start, pd, (size_t)pdl) == 0;
-                if (!internal || keep_internal) {
-                    domain_obj = internal ? page_domain : ascii_str(host + start, (size_t)(host_len - start));
-                    if (internal) Py_INCREF(domain_obj);
-                }
+                if (!internal || keep_internal)
+                    domain_obj = internal ? Py_NewRef(page_domain)
+                                          : ascii_str(host + start, (size_t)(host_len - start));
             } else {
-                domain_obj = Py_None;
-                Py_INCREF(domain_obj);
+                domain_obj = Py_NewRef(Py_None);
             }
             if (domain_obj == NULL && (!internal || keep_internal)) goto done;
         } else {
@@ -2255,34 +2447,51 @@ static PyObject *resolve_links(PyObject *Py_UNUSED(module), PyObject *const *arg
         }
         if (url_obj == NULL) url_obj = PyUnicode_DecodeUTF8(url, url_len, "strict");
         if (host_obj == NULL && url_obj != NULL) host_obj = ascii_str(host, (size_t)host_len);
-        PyObject *items[7] = {PyLong_FromSsize_t(at), PyLong_FromSsize_t(position), url_obj,
-                              host_obj, domain_obj,
-                              url_obj ? hex_id(prefix, position, url, (size_t)url_len) : NULL,
-                              PyBool_FromLong(internal)};
+        PyObject *anchor = url_obj ? link_anchor(self, rec->node) : NULL;
+        PyObject *context = NULL;
+        if (anchor != NULL && internal) {
+            context = Py_NewRef(EMPTY_STR);
+        } else if (anchor != NULL) {
+            lxb_dom_node_t *block = block_of(rec->node);
+            if (block == NULL) {
+                context = Py_NewRef(anchor);
+            } else if (block == folded_block || block_folded(block, &block_text) == 0) {
+                folded_block = block;
+                context = sentence_of(block_text.cp, (Py_ssize_t)block_text.len, anchor, context_chars);
+            } else {
+                folded_block = NULL;
+            }
+        }
+        PyObject *items[C_COUNT] = {
+            PyLong_FromSsize_t(position), url_obj, host_obj, domain_obj,
+            url_obj ? hex_id(prefix, position, url, (size_t)url_len) : NULL, anchor,
+            Py_NewRef(REGION_STR[rec->region]), rel_value(rec->rel),
+            Py_NewRef(PyList_GET_ITEM(self->chains, rec->chain)), context,
+            PyBool_FromLong(internal)};
         int failed = 0;
-        for (int i = 0; i < 7; i++) {
-            if (items[i] == NULL || (i < 6 || keep_internal ? PyList_Append(lists[i], items[i]) : 0) < 0)
+        for (int i = 0; i < C_COUNT; i++) {
+            if (items[i] == NULL || ((i != C_FLAGS || keep_internal) && PyList_Append(lists[i], items[i]) < 0))
                 failed = 1;
         }
-        for (int i = 0; i < 7; i++) Py_XDECREF(items[i]);
+        for (int i = 0; i < C_COUNT; i++) Py_XDECREF(items[i]);
         if (failed) goto done;
     }
-    PyObject *internal_out = keep_internal ? lists[6] : PyLong_FromSsize_t(internal_count);
+    PyObject *internal_out = keep_internal ? Py_NewRef(lists[C_FLAGS]) : PyLong_FromSsize_t(internal_count);
     if (internal_out == NULL) goto done;
-    if (keep_internal) Py_INCREF(internal_out);
-    result = PyTuple_Pack(8, lists[0], lists[1], lists[2], lists[3], lists[4], lists[5],
-                          internal_out, dropped);
+    result = PyTuple_Pack(12, lists[0], lists[1], lists[2], lists[3], lists[4], lists[5], lists[6],
+                          lists[7], lists[8], lists[9], internal_out, dropped);
     Py_DECREF(internal_out);
 done:
     buf_free(&t.url);
+    PyMem_Free(block_text.cp);
     idna_netloc = NULL;
-    for (int i = 0; i < 7; i++) Py_XDECREF(lists[i]);
+    for (int i = 0; i < C_COUNT; i++) Py_XDECREF(lists[i]);
     Py_XDECREF(dropped);
     return result;
 }
 
 /* registered_domain(host) -> str | None | False: the C suffix walk for a lower-case ASCII
- * host; False when Python must decide (punycode labels, other characters). */
+ * host; False when Python must decide (other characters). */
 static PyObject *psl_domain(PyObject *Py_UNUSED(module), PyObject *host) {
     if (!PyUnicode_Check(host) || !PyUnicode_IS_ASCII(host)) Py_RETURN_FALSE;
     const char *s = (const char *)PyUnicode_1BYTE_DATA(host);
@@ -2294,117 +2503,14 @@ static PyObject *psl_domain(PyObject *Py_UNUSED(module), PyObject *host) {
             Py_RETURN_FALSE;
         if (c != '.' && (c < '0' || c > '9')) digits = 0;
     }
-    if (n == 0 || s[n - 1] == '.' || has_punycode_label(s, (size_t)n)) Py_RETURN_FALSE;
+    if (n == 0 || s[n - 1] == '.') Py_RETURN_FALSE;
     if (digits) Py_RETURN_NONE;
     Py_ssize_t start = psl_registered(s, (size_t)n);
     if (start < 0) Py_RETURN_NONE;
     return ascii_str(s + start, (size_t)(n - start));
 }
 
-/* ---- the sentence around a link ---------------------------------------------------------
- * sentence(block, anchor, max_chars): extraction.html's rule in one pass over the block's
- * text: whitespace folded to single spaces (str.split() + " ".join), the anchor found, the
- * sentence bounded by the last sentence end before it and the first after it, where a
- * sentence end is [.!?;] + space + [A-ZÄÖÜ0-9"'(] or space + [|•·] + space (the regular
- * expression _SENTENCE_END of the folded text, whose only whitespace is one space). */
-static inline int sentence_start_char(Py_UCS4 c) {
-    return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == 0xC4 || c == 0xD6 ||
-           c == 0xDC || c == '"' || c == '\'' || c == '(';
-}
-static inline int sentence_punct(Py_UCS4 c) { return c == '.' || c == '!' || c == '?' || c == ';'; }
-static inline int sentence_bar(Py_UCS4 c) { return c == '|' || c == 0x2022 || c == 0xB7; }
-
-static PyObject *sentence(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs) {
-    if (nargs != 3 || !PyUnicode_Check(args[0]) || !PyUnicode_Check(args[1])) {
-        PyErr_SetString(PyExc_TypeError, "sentence(block: str, anchor: str, max_chars: int)");
-        return NULL;
-    }
-    PyObject *block = args[0], *anchor = args[1];
-    Py_ssize_t cap = PyLong_AsSsize_t(args[2]);
-    if (cap == -1 && PyErr_Occurred()) return NULL;
-    int kind = PyUnicode_KIND(block);
-    const void *data = PyUnicode_DATA(block);
-    Py_ssize_t n = PyUnicode_GET_LENGTH(block);
-    char *folded = PyMem_Malloc((size_t)(n ? n : 1) * (size_t)kind);
-    if (folded == NULL) return PyErr_NoMemory();
-    Py_ssize_t len = 0;
-    int pending_space = 0;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        if (Py_UNICODE_ISSPACE(c)) {
-            pending_space = len > 0;
-            continue;
-        }
-        if (pending_space) {
-            PyUnicode_WRITE(kind, folded, len++, ' ');
-            pending_space = 0;
-        }
-        PyUnicode_WRITE(kind, folded, len++, c);
-    }
-    if (len == 0) {
-        PyMem_Free(folded);
-        Py_INCREF(anchor);
-        return anchor;
-    }
-    PyObject *text = PyUnicode_FromKindAndData(kind, folded, len);
-    PyMem_Free(folded);
-    if (text == NULL) return NULL;
-    Py_ssize_t anchor_len = PyUnicode_GET_LENGTH(anchor);
-    Py_ssize_t at = anchor_len ? PyUnicode_Find(text, anchor, 0, len, 1) : -1;
-    if (at == -2) {
-        Py_DECREF(text);
-        return NULL;
-    }
-    PyObject *result;
-    if (at < 0) {
-        result = PyUnicode_Substring(text, 0, cap < len ? cap : len);
-        Py_DECREF(text);
-        return result;
-    }
-    kind = PyUnicode_KIND(text);
-    data = PyUnicode_DATA(text);
-    Py_ssize_t start = 0, end = len;
-    for (Py_ssize_t i = 0; i + 2 <= at;) { /* non-overlapping matches inside text[:at] */
-        Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        if (sentence_punct(c) && i + 2 < at && PyUnicode_READ(kind, data, i + 1) == ' ' &&
-            sentence_start_char(PyUnicode_READ(kind, data, i + 2)))
-            i = start = i + 2;
-        else if (c == ' ' && i + 3 <= at && sentence_bar(PyUnicode_READ(kind, data, i + 1)) &&
-                 PyUnicode_READ(kind, data, i + 2) == ' ')
-            i = start = i + 3;
-        else
-            i++;
-    }
-    for (Py_ssize_t i = at + anchor_len; i < len; i++) {
-        Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        if ((sentence_punct(c) && i + 2 < len && PyUnicode_READ(kind, data, i + 1) == ' ' &&
-             sentence_start_char(PyUnicode_READ(kind, data, i + 2))) ||
-            (c == ' ' && i + 2 < len && sentence_bar(PyUnicode_READ(kind, data, i + 1)) &&
-             PyUnicode_READ(kind, data, i + 2) == ' ')) {
-            end = i + 1;
-            break;
-        }
-    }
-    Py_ssize_t lo = start, hi = end;
-    while (lo < hi && PyUnicode_READ(kind, data, lo) == ' ') lo++;
-    while (hi > lo && PyUnicode_READ(kind, data, hi - 1) == ' ') hi--;
-    if (hi - lo > cap) {
-        lo = at - cap / 2 > start ? at - cap / 2 : start;
-        hi = lo + cap < len ? lo + cap : len;
-        while (lo < hi && PyUnicode_READ(kind, data, lo) == ' ') lo++;
-        while (hi > lo && PyUnicode_READ(kind, data, hi - 1) == ' ') hi--;
-    }
-    result = PyUnicode_Substring(text, lo, hi);
-    Py_DECREF(text);
-    return result;
-}
-
 static PyMethodDef module_methods[] = {
-    {"resolve_links", (PyCFunction)(void (*)(void))resolve_links, METH_FASTCALL,
-     "resolve_links(hrefs, base, base_host, page_host, page_domain, fallback, domain_of, "
-     "id_prefix, keep_internal) -> (indexes, positions, urls, hosts, domains, ids, internal, "
-     "dropped): the page's usable links resolved, limited and split internal/external "
-     "(see the URL section of _pagewalk.c)."},
     {"sentence", (PyCFunction)(void (*)(void))sentence, METH_FASTCALL,
      "sentence(block, anchor, max_chars) -> the sentence of the whitespace-folded block "
      "that holds the anchor (see extraction.html.sentence_around)."},

@@ -1,13 +1,14 @@
 """HTML pages -> title, visible text, language and hyperlinks with their context.
 
 Built for crawl scale on Lexbor, the engine of ``selectolax.lexbor``. Each page is parsed
-and walked once in C (:mod:`extraction._pagewalk`): the walk gives the title, ``<base
-href>``, visible text and, per ``a[href]`` in document order, the raw href, anchor text,
-page region, ``rel`` and heading chain, so no Python code runs per DOM node. Python resolves
-the hrefs (a per-site cache answers most of them), and only links that leave the site get
-the costly context: the sentence around them, from their block's text (memoised). Links
-come out column-wise (:class:`PageLinks`). Nothing recurses over the tree, so deeply nested
-pages cannot overflow a stack.
+and walked once in C (:mod:`extraction._pagewalk`): the walk gathers the title, ``<base
+href>`` and visible text and keeps, per ``a[href]`` in document order, only pointers (the
+element, its href and rel, region, heading chain) — no Python object per link. One more C
+call (``Page.links``) resolves every href, finds its registered domain, splits internal
+from external and builds the anchor, URL, link id and context sentence of the links that
+leave the site only (~10 % of a crawl page's links); the rare hrefs it cannot resolve go
+to :class:`~extraction.urls.Resolver`. Links come out column-wise (:class:`PageLinks`).
+Nothing recurses over the tree, so deeply nested pages cannot overflow a stack.
 """
 
 from __future__ import annotations
@@ -95,12 +96,12 @@ class LinkContext:
 class PageLinks:
     """A page's links that leave its registered domain, column-wise, in document order.
 
-    Resolution, the registered-domain lookup and the internal/external split ran in C
-    (``_pagewalk.resolve_links``); links inside the site are only counted
+    Resolution, the registered-domain lookup, the internal/external split, anchors and
+    contexts ran in C (``_pagewalk.Page.links``); links inside the site are only counted
     (:attr:`internal`), unless the page was parsed with ``keep_internal`` (then every usable
-    link is listed and :attr:`internal` holds one flag per link). ``positions`` count the
-    page's usable links from 1; ``blocks`` hold each link's block text (None: no block),
-    from which :attr:`contexts` cuts the sentence around the anchor.
+    link is listed, :attr:`internal` holds one flag per link and internal links have ""
+    as context). ``positions`` count the page's usable links from 1; ``contexts`` hold the
+    sentence around each link (:func:`sentence_around` of its block text).
     """
 
     positions: list[int]
@@ -112,19 +113,11 @@ class PageLinks:
     regions: list[str]
     rels: list[str | None]
     headings: list[str]
-    blocks: list[str | None]
+    contexts: list[str]
     internal: int | list[bool]
 
     def __len__(self) -> int:
         return len(self.urls)
-
-    @property
-    def contexts(self) -> list[str]:
-        """The sentence around each link (its anchor when it has no block)."""
-        return [
-            sentence_around(block, anchor)
-            for block, anchor in zip(self.blocks, self.anchors, strict=True)
-        ]
 
 
 @dataclass
@@ -165,7 +158,7 @@ def parse_page(payload: bytes, url: str, charset: str | None = None) -> ParsedPa
         LinkContext(
             dst_url=dst_url,
             anchor_text=anchor,
-            context="" if internal else sentence_around(block, anchor),
+            context=context,
             section_heading="" if internal else heading,
             region=region,
             rel=rel or "",
@@ -174,9 +167,9 @@ def parse_page(payload: bytes, url: str, charset: str | None = None) -> ParsedPa
             dst_host=dst_host,
             dst_domain=dst_domain,
         )
-        for position, dst_url, dst_host, dst_domain, anchor, region, rel, heading, block,
+        for position, dst_url, dst_host, dst_domain, anchor, region, rel, heading, context,
         internal in zip(links.positions, links.urls, links.hosts, links.domains, links.anchors,
-                        links.regions, links.rels, links.headings, links.blocks,
+                        links.regions, links.rels, links.headings, links.contexts,
                         links.internal, strict=True)
     ]  # fmt: skip
     return page
@@ -383,33 +376,20 @@ def _page_links(
     """A walked page's links, resolved and split in C; unusable hrefs counted in ``dropped``.
 
     Python runs per link only for the rare hrefs the C resolver leaves to
-    :class:`~extraction.urls.Resolver` (non-ASCII, whitespace, userinfo, ...) and to pick
-    the walk's anchors, regions, rels and headings of the links kept.
+    :class:`~extraction.urls.Resolver` (non-ASCII, whitespace, userinfo, ...): the walk
+    made no Python object per link, and ``Page.links`` makes them only for the links kept.
     """
 
     def fallback(href: str) -> tuple[str, str] | str:
         resolved = resolver.resolve(href) if href else None
         return resolved if resolved is not None else unusable_reason(href)
 
-    indexes, positions, urls, hosts, domains, ids, internal, reasons = _pagewalk.resolve_links(
-        page.hrefs, resolver.base, resolver.host, page_host, page_domain, fallback,
-        registered_domain, id_prefix, keep_internal, idna_netloc,
+    *columns, internal, reasons = page.links(
+        resolver.base, resolver.host, page_host, page_domain, fallback, registered_domain,
+        id_prefix, keep_internal, idna_netloc, MAX_CONTEXT_CHARS,
     )  # fmt: skip
     dropped.update(reasons)
-    anchors, regions, rels, headings = page.anchors, page.regions, page.rels, page.headings
-    return PageLinks(
-        positions,
-        urls,
-        hosts,
-        domains,
-        ids,
-        [anchors[i] for i in indexes],
-        [regions[i] for i in indexes],
-        [rels[i] for i in indexes],
-        [headings[i] for i in indexes],
-        page.block_texts(indexes) if indexes else [],
-        internal,
-    )
+    return PageLinks(*columns, internal)
 
 
 def sentence_around(block: str | None, anchor: str) -> str:

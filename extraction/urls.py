@@ -1,11 +1,12 @@
 """URLs, hosts and registered domains: the rules of the hot path, in Python.
 
-The per-link work runs in C (``extraction._pagewalk.resolve_links``: resolution,
+The per-link work runs in C (``extraction._pagewalk.Page.links``: resolution,
 normalisation, the public-suffix walk, limits), and gives exactly what these functions
 give; :class:`Resolver` is its reference and its fallback for the rare hrefs C leaves to
 Python (non-ASCII, whitespace, userinfo, IPv6 literals, ...), and resolves page and
 ``<base href>`` URLs. The public-suffix rules are tldextract's bundled snapshot (never
-fetched), loaded once into the C table; punycode hosts are looked up by tldextract.
+fetched), loaded once into the C table with the ACE forms of its IDN rules, so punycode
+hosts are answered in C too.
 
 Limits: a stored URL is at most :data:`MAX_URL_CHARS` (2,048: the longest URL sitemaps,
 browsers' address bars of old and search engines accept; longer ones are tracking junk),
@@ -20,6 +21,7 @@ import re
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
+import idna
 import tldextract
 
 from extraction.native import pagewalk
@@ -35,8 +37,35 @@ _NON_WEB = {"javascript", "mailto", "tel", "data", "ftp", "file", "callto", "sms
 
 # The bundled public-suffix snapshot; an empty URL list and no cache dir mean no network ever.
 _EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+def _with_ace_forms(rules: list[str]) -> list[str]:
+    """The rules, plus each rule with non-ASCII labels in its ACE (``xn--``) form.
+
+    tldextract decodes a host's ``xn--`` labels with ``idna.decode`` before its suffix walk,
+    so a punycode label matches a Unicode rule exactly when it is that rule label's A-label
+    (``idna.alabel``, the inverse). With both forms in the C table, punycode hosts need no
+    decoding: the C walk answers them as tldextract does (tests check every rule). A rule
+    label that is no valid IDNA 2008 label cannot be matched by a decoded one: it has none.
+    """
+    ace = []
+    for rule in rules:
+        if rule.isascii():
+            continue
+        try:
+            ace.append(".".join(
+                label if label.isascii() else idna.alabel(label).decode("ascii")
+                for label in rule.split(".")
+            ))  # fmt: skip
+        except idna.IDNAError:
+            continue
+    return sorted({*rules, *ace})
+
+
 # The rules tldextract walks (public + extra, private ones excluded as its default), in C.
-pagewalk.psl_load(sorted(_EXTRACT._get_tld_extractor().tlds(include_psl_private_domains=False)))
+pagewalk.psl_load(
+    _with_ace_forms(list(_EXTRACT._get_tld_extractor().tlds(include_psl_private_domains=False)))
+)
 
 MAX_URL_CHARS = pagewalk.MAX_URL_CHARS
 MAX_HOST_CHARS = pagewalk.MAX_HOST_CHARS
@@ -119,7 +148,7 @@ def registered_domain(host: str) -> str | None:
     """Registered domain (``new.siemens.com`` -> ``siemens.com``) from the bundled PSL.
 
     None for IP addresses, ``localhost`` and hosts whose suffix is not on the list. The C
-    suffix walk answers ASCII hosts; tldextract itself the rest (punycode labels).
+    suffix walk answers lower-case ASCII hosts (punycode ones too); tldextract the rest.
     """
     if not host:
         return None

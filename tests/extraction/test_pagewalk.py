@@ -213,11 +213,14 @@ def test_invalid_utf8_and_wrong_input() -> None:
     page = _pagewalk.walk(b"<a href='/a'>a</a>")
     with pytest.raises(IndexError):
         page.block_texts([1])
+    assert page.hrefs == ["/a"]
     page.close()
     page.close()  # closing twice is harmless
-    with pytest.raises(ValueError, match="closed"):
-        page.block_texts([0])
-    assert page.hrefs == ["/a"]  # what the walk gathered outlives the document
+    for closed in (lambda: page.block_texts([0]), lambda: page.anchors, lambda: page.links(
+            "http://a.de/", "a.de", "a.de", "a.de", str, str, "", False, None, 400)):  # fmt: skip
+        with pytest.raises(ValueError, match="closed"):
+            closed()
+    assert page.hrefs == ["/a"]  # a list read before close outlives the document
 
 
 def test_parse_page_on_broken_encodings() -> None:

@@ -12,7 +12,14 @@ setup(
             "extraction._pagewalk",
             sources=["extraction/_pagewalk.c"],
             libraries=["dl"],
-            extra_compile_args=["-O2", "-std=c11", "-Wall", "-Wextra", "-Wno-unused-parameter"],
+            extra_compile_args=[
+                "-O2",
+                "-std=c11",
+                "-Wall",
+                "-Wextra",
+                "-Wno-unused-parameter",
+                "-Werror=implicit-function-declaration",
+            ],
         )
     ]
 )

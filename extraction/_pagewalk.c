@@ -20,8 +20,6 @@
  * resolution, registered domains, limits, the internal/external split, link ids, anchors
  * and the sentence around each link kept), url_hash (CRC-32), stopword_counts (language
  * guess) and find (WARC overrun check).
- * Short strings (hrefs, anchors, headings, block texts) are interned across pages in a
- * bounded table; clear_interned() empties it.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -198,15 +196,8 @@ static PyObject *buf_str(const Buf *b) {
 }
 
 
-/* ---- interned short strings ------------------------------------------------------------
- * Hrefs, anchors and heading chains repeat on every page of a site (menus, footers), so
- * the str objects are reused across pages from a bounded direct-mapped table: a hit costs
- * a hash of the bytes and a memcmp instead of a decode, and the str keeps its cached hash
- * for the dict lookups that follow. clear_interned() empties it (benchmarks start cold). */
-#define INTERN_SLOTS 16384   /* bounded: at most 16k strings of at most 512 bytes */
-#define INTERN_MAX_BYTES 512
-static PyObject *intern_table[INTERN_SLOTS];
 
+/* ---- a hash of bytes (stopword and public-suffix tables) ------------------------------ */
 static inline uint64_t bytes_hash(const char *data, size_t len) {
     uint64_t h = 0x243F6A8885A308D3ULL ^ len;
     size_t at = 0;
@@ -221,44 +212,6 @@ static inline uint64_t bytes_hash(const char *data, size_t len) {
     h = (h ^ tail) * 0x9E3779B97F4A7C15ULL;
     return h ^ (h >> 32);
 }
-
-static PyObject *intern_str(const char *data, size_t len) {
-    if (len == 0) {
-        Py_INCREF(EMPTY_STR);
-        return EMPTY_STR;
-    }
-    if (len > INTERN_MAX_BYTES) return PyUnicode_DecodeUTF8(data, (Py_ssize_t)len, "replace");
-    PyObject **slot = &intern_table[bytes_hash(data, len) & (INTERN_SLOTS - 1)];
-    if (*slot != NULL) {
-        Py_ssize_t cached_len = 0;
-        const char *cached;
-        if (PyUnicode_IS_ASCII(*slot)) {
-            cached = (const char *)PyUnicode_1BYTE_DATA(*slot);
-            cached_len = PyUnicode_GET_LENGTH(*slot);
-        } else {
-            cached = PyUnicode_AsUTF8AndSize(*slot, &cached_len); /* cached by the str */
-        }
-        if (cached == NULL) {
-            PyErr_Clear();
-        } else if ((size_t)cached_len == len && memcmp(cached, data, len) == 0) {
-            Py_INCREF(*slot);
-            return *slot;
-        }
-    }
-    PyObject *text = PyUnicode_DecodeUTF8(data, (Py_ssize_t)len, "replace");
-    if (text == NULL) return NULL;
-    Py_INCREF(text);
-    Py_XSETREF(*slot, text);
-    return text;
-}
-
-static PyObject *clear_interned(PyObject *Py_UNUSED(module), PyObject *Py_UNUSED(ignored)) {
-    for (size_t i = 0; i < INTERN_SLOTS; i++) Py_CLEAR(intern_table[i]);
-    Py_RETURN_NONE;
-}
-
-/* A str of a buffer: interned when short (see above). */
-static PyObject *buf_istr(const Buf *b) { return intern_str(b->data, b->len); }
 
 /* ---- UTF-8 and Python's notion of whitespace ----------------------------------------- */
 
@@ -666,7 +619,7 @@ static PyObject *folded_value(Folder *f, const lexbor_str_t *value, size_t cap) 
     fold_reset(f, cap);
     if (value != NULL && value->data != NULL && fold_add(f, value->data, value->length) < 0)
         return NULL;
-    return buf_istr(&f->buf);
+    return buf_str(&f->buf);
 }
 
 /* Anchor text of a link: its folded text, else the first descendant img[alt], then its
@@ -675,7 +628,7 @@ static PyObject *link_anchor(Page *page, lxb_dom_node_t *link) {
     Folder *f = &anchor_fold;
     fold_reset(f, MAX_ANCHOR_CHARS);
     if (fold_text_content(f, link) < 0) return NULL;
-    if (f->buf.len) return buf_istr(&f->buf);
+    if (f->buf.len) return buf_str(&f->buf);
     int present;
     for (lxb_dom_node_t *at = link->first_child; at != NULL; at = next_in(at, link)) {
         if (at->type == NODE_ELEMENT && at->local_name == TAG[TG_IMG]) {
@@ -706,7 +659,7 @@ static int append_new(PyObject *list, PyObject *item) {
 
 static PyObject *value_str(const lexbor_str_t *value) {
     if (value == NULL || value->data == NULL || value->length == 0) return Py_NewRef(EMPTY_STR);
-    return intern_str((const char *)value->data, value->length);
+    return PyUnicode_DecodeUTF8((const char *)value->data, (Py_ssize_t)value->length, "replace");
 }
 
 static PyObject *rel_value(const lexbor_str_t *rel) {
@@ -855,7 +808,7 @@ static Py_ssize_t heading_chain(Walk *w, Page *page) {
             return -1;
         }
     }
-    PyObject *chain = buf_istr(&joined);
+    PyObject *chain = buf_str(&joined);
     buf_free(&joined);
     if (chain == NULL || append_new(page->chains, chain) < 0) return -1;
     w->levels_dirty = 0;
@@ -2524,8 +2477,6 @@ static PyMethodDef module_methods[] = {
     {"stopword_counts", (PyCFunction)(void (*)(void))stopword_counts, METH_FASTCALL,
      "stopword_counts(text, max_chars, table, max_word, languages) -> hits per language "
      "of the words of text[:max_chars].lower().split() (table: word -> language bit mask)."},
-    {"clear_interned", clear_interned, METH_NOARGS,
-     "Forget the interned hrefs, anchors, headings and block texts."},
     {"url_hash", url_hash, METH_O,
      "url_hash(url) -> 8 hex digits of the CRC-32 of the URL's UTF-8 bytes (as zlib.crc32)."},
     {"find", (PyCFunction)(void (*)(void))find_bytes, METH_FASTCALL,

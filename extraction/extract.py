@@ -22,7 +22,7 @@ from typing import BinaryIO
 from extraction.companies import SeedCompanies
 from extraction.html import MAX_PARSE_CHARS, PageLinks, parse_raw
 from extraction.native import pagewalk
-from extraction.urls import normalize_url, url_limit_reason, url_path
+from extraction.urls import idna_netloc, normalize_url, url_limit_reason, url_path
 from extraction.warc import ReadStats, WarcRecord, iter_html_records
 
 #: Column order of the rows (spark_jobs.tables.PAGES / HYPERLINKS minus crawl and segment);
@@ -170,10 +170,10 @@ def _id_prefix(src_url: str) -> str:
 
 
 def clear_caches() -> None:
-    """Forget the memos left on the extraction path (interned walk strings); benchmarks
-    clear them so each run starts cold, as a fresh Spark task does. Per-URL and per-site
-    caches are gone: URL resolution runs in C and costs less than a cache lookup did."""
-    pagewalk.clear_interned()
+    """Forget what the extraction path memoises (the IDNA answers per non-ASCII netloc);
+    benchmarks clear it so each run starts cold, as a fresh Spark task does. Nothing else
+    is kept between pages: resolving in C costs less than a cache lookup did."""
+    idna_netloc.cache_clear()
 
 
 def extract_warc(

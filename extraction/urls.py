@@ -24,6 +24,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import idna
 import tldextract
 
+from extraction.idn import to_ascii
 from extraction.native import pagewalk
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -84,7 +85,7 @@ def _idna_host(host: str) -> str | None:
         return None
     if not host.isascii():
         try:
-            host = host.encode("idna").decode("ascii")
+            host = to_ascii(host)  # what host.encode("idna") gives, nameprep memoised
         except UnicodeError:
             try:  # Python's idna codec is IDNA 2003; fall back label by label
                 host = ".".join(
@@ -159,10 +160,9 @@ def registered_domain(host: str) -> str | None:
     return _tldextract_domain(host)
 
 
-@lru_cache(maxsize=16_384)
 def _tldextract_domain(host: str) -> str | None:
-    """tldextract's answer for the hosts the C walk leaves to it (punycode labels: it
-    decodes them first, ~50 us a host, so answers are kept per host)."""
+    """tldextract's answer for the rare hosts the C walk leaves to it (characters other
+    than lower-case ASCII letters, digits, ``-``, ``_`` and dots)."""
     if host.startswith("[") or host.replace(".", "").isdigit():
         return None
     return _EXTRACT(host).top_domain_under_public_suffix or None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import random
 from collections import Counter
 from html import escape
 
@@ -11,6 +12,7 @@ import pytest
 import tldextract
 
 from extraction.html import parse_raw, prepare_html
+from extraction.idn import to_ascii
 from extraction.native import pagewalk
 from extraction.synthetic.diverse import write_diverse_warc
 from extraction.urls import (
@@ -249,3 +251,32 @@ def test_c_suffix_walk_equals_tldextract_on_every_rule() -> None:
     hosts |= {"xn--mnchen-3ya.de", "xn--invalid-.de", "xn--.com", "a.xn--zzzz", "xn--p1ai"}
     for host in sorted(hosts):
         assert registered_domain(host) == _reference_domain(host), host
+
+
+def test_idn_to_ascii_is_the_idna_codec() -> None:
+    """extraction.idn memoises nameprep per character: hosts come out as the codec's."""
+    rng = random.Random(5)
+    scripts = [(0x61, 0x7A), (0xC0, 0x24F), (0x370, 0x3FF), (0x400, 0x4FF), (0x590, 0x6FF),
+               (0x900, 0x97F), (0x3040, 0x30FF), (0x4E00, 0x4EFF), (0xAC00, 0xACFF),
+               (0x2000, 0x206F), (0xFE00, 0xFEFF), (0xFF00, 0xFFEF),
+               (0x1D400, 0x1D4FF)]  # fmt: skip
+    encoded = 0
+    for _ in range(20_000):
+        low, high = rng.choice(scripts)
+        labels = [
+            "".join(chr(rng.randint(low, high)) if rng.random() < 0.5 else rng.choice("ab-1")
+                    for _ in range(rng.randint(0, 12)))
+            for _ in range(rng.randint(1, 3))
+        ]  # fmt: skip
+        host = ".".join(labels) + rng.choice(["", ".", ".de", "\u3002com"])
+        try:
+            want = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            want = None
+        try:
+            got = to_ascii(host)
+        except UnicodeError:
+            got = None
+        assert got == want, host
+        encoded += want is not None
+    assert encoded > 5_000

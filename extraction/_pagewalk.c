@@ -213,6 +213,23 @@ static inline uint64_t bytes_hash(const char *data, size_t len) {
     return h ^ (h >> 32);
 }
 
+/* ---- words of bytes --------------------------------------------------------------- */
+/* Eight bytes at a time (SWAR). Each test is exact as a yes/no for the whole word: a
+ * borrow that could flag a wrong byte starts only at a byte that is a true hit. */
+#define SW_ONES 0x0101010101010101ULL
+#define SW_HIGHS 0x8080808080808080ULL
+static inline uint64_t sw_load(const char *s) {
+    uint64_t v;
+    memcpy(&v, s, 8);
+    return v;
+}
+static inline uint64_t sw_zero(uint64_t v) { return (v - SW_ONES) & ~v & SW_HIGHS; }
+static inline uint64_t sw_byte(uint64_t v, unsigned char b) { return sw_zero(v ^ (SW_ONES * b)); }
+/* any byte below n (n <= 128; bytes >= 0x80 never count) */
+static inline uint64_t sw_below(uint64_t v, unsigned char n) {
+    return (v - SW_ONES * n) & ~v & SW_HIGHS;
+}
+
 /* ---- UTF-8 and Python's notion of whitespace ----------------------------------------- */
 
 /* Length of the UTF-8 sequence at s (1 for a stray byte) and its code point. */
@@ -1681,13 +1698,19 @@ static Py_ssize_t psl_registered(const char *host, size_t n) {
 /* Why a resolved URL (host at url[host_at:host_at+host_len]) must not be stored, or NULL.
  * Hosts made only of digits and dots must be a dotted-quad IPv4 address. */
 static const char *limit_reason(const char *url, size_t len, const char *host, size_t hlen) {
-    size_t chars = 0;
-    for (size_t i = 0; i < len; i++) {
+    size_t continuations = 0, i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t v = sw_load(url + i);
+        if (sw_below(v, 0x20) | sw_byte(v, 0x7f)) return "control_char_url";
+        uint64_t marks = v & ~(v << 1) & SW_HIGHS; /* 10xxxxxx bytes */
+        continuations += (size_t)__builtin_popcountll(marks);
+    }
+    for (; i < len; i++) {
         unsigned char c = (unsigned char)url[i];
         if (c < 0x20 || c == 0x7f) return "control_char_url";
-        chars += (c & 0xC0) != 0x80;
+        continuations += (c & 0xC0) == 0x80;
     }
-    if (chars > MAX_URL_BYTES) return "url_too_long";
+    if (len - continuations > MAX_URL_BYTES) return "url_too_long";
     if (hlen > MAX_HOST_BYTES) return "host_too_long";
     size_t label = 0, digits_only = 1;
     for (size_t i = 0; i < hlen; i++) {
@@ -1713,12 +1736,27 @@ static const char *limit_reason(const char *url, size_t len, const char *host, s
     return parts == 4 ? NULL : "invalid_ip_host";
 }
 
+/* No control byte, space, DEL or backslash (UTF-8 bytes are fine). */
 static inline int href_plain(const char *s, size_t n) {
-    for (size_t i = 0; i < n; i++) {
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t v = sw_load(s + i);
+        if (sw_below(v, 0x21) | sw_byte(v, 0x7f) | sw_byte(v, '\\')) return 0;
+    }
+    for (; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c <= 0x20 || c == 0x7f || c == '\\') return 0; /* UTF-8 bytes are fine */
+        if (c <= 0x20 || c == 0x7f || c == '\\') return 0;
     }
     return 1;
+}
+
+/* True when every byte is ASCII. */
+static inline int all_ascii(const unsigned char *s, size_t n) {
+    size_t i = 0;
+    uint64_t high = 0;
+    for (; i + 8 <= n; i += 8) high |= sw_load((const char *)s + i) & SW_HIGHS;
+    for (; i < n; i++) high |= s[i] & 0x80;
+    return high == 0;
 }
 
 static inline char lower(char c) { return (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c; }
@@ -1828,10 +1866,10 @@ static int normalize_absolute(const char *s, size_t n, size_t scheme_len, Target
         int k = snprintf(digits, sizeof digits, ":%ld", port);
         buf_add(&t->url, digits, (size_t)k);
     }
-    size_t frag = net_end;
-    while (frag < n && s[frag] != '#') frag++;
-    size_t query = net_end;
-    while (query < frag && s[query] != '?') query++;
+    const char *hash = memchr(s + net_end, '#', n - net_end);
+    size_t frag = hash ? (size_t)(hash - s) : n;
+    const char *mark = memchr(s + net_end, '?', frag - net_end);
+    size_t query = mark ? (size_t)(mark - s) : frag;
     if (query == net_end) buf_add(&t->url, "/", 1);
     else buf_add(&t->url, s + net_end, query - net_end);
     if (query + 1 < frag) buf_add(&t->url, s + query, frag - query);
@@ -1969,8 +2007,8 @@ static int resolve_href(const Base *b, const char *s, size_t n, Target *t, const
         buf_free(&tmp);
         return status;
     }
-    size_t frag = 0;
-    while (frag < n && s[frag] != '#') frag++;
+    const char *hash = memchr(s, '#', n);
+    size_t frag = hash ? (size_t)(hash - s) : n;
     if (s[0] == '#') {
         t->url.len = 0;
         if (buf_add(&t->url, b->base, b->len) < 0) return -1;
@@ -1978,12 +2016,13 @@ static int resolve_href(const Base *b, const char *s, size_t n, Target *t, const
         t->host_len = b->host_len;
         return RES_OK;
     }
-    size_t query = 0;
-    while (query < frag && s[query] != '?') query++;
+    const char *mark = memchr(s, '?', frag);
+    size_t query = mark ? (size_t)(mark - s) : frag;
     if (s[0] == '/') {
-        int dots = 0;
-        for (size_t i = 0; i + 1 < n; i++)
-            if (s[i] == '/' && s[i + 1] == '.') dots = 1;
+        int dots = 0; /* a "/." anywhere */
+        for (const char *dot = memchr(s + 1, '.', n - 1); dot != NULL && !dots;
+             dot = memchr(dot + 1, '.', (size_t)(s + n - dot - 1)))
+            dots = dot[-1] == '/';
         if (!dots) { /* origin + href without its fragment, as the resolver glues it */
             t->url.len = 0;
             if (buf_reserve(&t->url, b->origin_len + frag) < 0) return -1;
@@ -2289,8 +2328,7 @@ static PyObject *Page_links(Page *self, PyObject *const *args, Py_ssize_t nargs)
         const LinkRec *rec = &self->links[at];
         const lxb_char_t *s = rec->href && rec->href->data ? rec->href->data : (const lxb_char_t *)"";
         size_t size = rec->href && rec->href->data ? rec->href->length : 0;
-        int ascii = 1;
-        for (size_t i = 0; i < size && ascii; i++) ascii = s[i] < 0x80;
+        int ascii = all_ascii(s, size);
         PyObject *href = NULL; /* made only when Python must see the href */
         if (!ascii) {
             href = value_str(rec->href);

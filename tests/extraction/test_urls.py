@@ -235,6 +235,18 @@ def test_c_resolver_equals_the_python_rules_on_diverse_pages(tmp_path) -> None:
     assert pages == 40
 
 
+def test_c_resolver_equals_the_python_rules_on_random_hrefs() -> None:
+    """Hrefs glued from the bytes the C scans look for (8 at a time): same answers."""
+    rng = random.Random(3)
+    pieces = ["/", ".", "..", "/.", "?", "#", "\\", " ", "\t", "\x7f", "\x01", "ä", "€", "a",
+              "B", "%20", ":", ";", "@", "[", "https://", "HTTP://", "//", "x.de", "xn--", "ß",
+              "münchen.de", "-", "_", "0", "~", "=&"]  # fmt: skip
+    hrefs = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 24))) for _ in range(3000)]
+    for page_url, base in (("https://www.acme.de/a/b.html", None), ("http://x.de/", "/b/c/")):
+        got, want = _c_and_reference(_page_of(hrefs, base), page_url)
+        assert got == want
+
+
 def test_c_suffix_walk_equals_tldextract_on_every_rule() -> None:
     rules = _REFERENCE_PSL._get_tld_extractor().tlds(include_psl_private_domains=False)
     hosts = set()

@@ -23,7 +23,7 @@ from extraction.companies import SeedCompanies
 from extraction.html import MAX_PARSE_CHARS, PageLinks, parse_raw
 from extraction.native import pagewalk
 from extraction.urls import idna_netloc, normalize_url, url_limit_reason, url_path
-from extraction.warc import ReadStats, WarcRecord, iter_html_records
+from extraction.warc import DEFAULT_READER, ReadStats, WarcRecord, iter_html_records
 
 #: Column order of the rows (spark_jobs.tables.PAGES / HYPERLINKS minus crawl and segment);
 #: tests check these against the table registry, which extraction must not import.
@@ -181,7 +181,7 @@ def extract_warc(
     warc_filename: str | None = None,
     seeds: SeedCompanies | None = None,
     stats: ExtractStats | None = None,
-    reader: str = "warcio",
+    reader: str = DEFAULT_READER,
 ) -> Iterator[tuple[dict, list[dict]]]:
     """(page row, link rows) per HTML record of a WARC file; failures are counted, not raised."""
     return _extract(extract_record, source, warc_filename, seeds, stats, reader)
@@ -192,7 +192,7 @@ def extract_warc_columns(
     warc_filename: str | None = None,
     seeds: SeedCompanies | None = None,
     stats: ExtractStats | None = None,
-    reader: str = "warcio",
+    reader: str = DEFAULT_READER,
 ) -> Iterator[tuple[dict, dict[str, list]]]:
     """(page row, link columns) per HTML record: :func:`extract_warc` without building a
     dict per link (see :func:`extract_columns`); the form for bulk writers."""

@@ -37,6 +37,9 @@ from extraction.native import pagewalk
 MAX_PAYLOAD_BYTES = 2 * 1024 * 1024
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", "application/xml+xhtml"})
 READERS = ("warcio", "fastwarc")
+#: The reader everything uses unless told otherwise: FastWARC reads ~1.6x faster, and both
+#: give the same records, skips and errors (tests/extraction/test_warc*.py run both).
+DEFAULT_READER = "fastwarc"
 _GZIP_MAGIC = b"\x1f\x8b\x08"
 _BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b")
 _CONTROL_BYTES = bytes([*range(0, 9), *range(14, 32)])
@@ -112,7 +115,7 @@ def iter_html_records(
     source: str | os.PathLike | BinaryIO,
     warc_filename: str | None = None,
     stats: ReadStats | None = None,
-    reader: str = "warcio",
+    reader: str = DEFAULT_READER,
 ) -> Iterator[WarcRecord]:
     """HTML response records of a WARC file (path or binary file-like), in file order.
 

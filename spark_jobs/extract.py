@@ -257,7 +257,9 @@ def run(pipes: PipesContext, params: JobParams) -> dict[str, Any]:
         spec.name: files_root(spec, params.warehouse, params.writer, staging)
         for spec in (PAGES, HYPERLINKS)
     }
-    reader = params.extra.get("reader", "warcio")
+    from extraction.warc import DEFAULT_READER
+
+    reader = params.extra.get("reader", DEFAULT_READER)
     context = job.context  # the SQL session starts only if a step below needs it
     phases = {"spark_start": round(job.elapsed(), 2)}
     job.log(f"Spark {context.version} ready after {job.elapsed():.1f} s")

@@ -26,7 +26,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("paths", nargs="+", metavar="PATH", help="WARC file or directory")
     parser.add_argument("--out", required=True, help="output directory")
     parser.add_argument("--seeds", help="seed company CSV (company_id,name,domains,country)")
-    parser.add_argument("--reader", choices=("warcio", "fastwarc"), default="warcio")
+    parser.add_argument(
+        "--reader", choices=("warcio", "fastwarc"), default="fastwarc",
+        help="WARC reader (default fastwarc; warcio is the pure-Python reference)",
+    )  # fmt: skip
     parser.set_defaults(func=run)
 
 

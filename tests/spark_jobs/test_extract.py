@@ -22,10 +22,13 @@ SEEDS = SAMPLES / "seeds" / "companies.csv"
 FIRST_WARC = sorted((CC_ROOT / "crawl-data" / CRAWL / "segments").glob("*/warc/*.warc.gz"))[0]
 
 
-def test_task_tables_hold_the_rows_extraction_gave():
-    """Page rows and link columns collected by the task become the tables' Arrow schema."""
+@pytest.mark.parametrize("batch_rows", [extract.TableColumns.BATCH_ROWS, 7])
+def test_task_tables_hold_the_rows_extraction_gave(batch_rows: int):
+    """Page rows and link columns collected by the task become the tables' Arrow schema,
+    in order, however many record batches they were turned into on the way."""
     link_rows, page_rows = [], []
     pages, links = extract.TableColumns(PAGES), extract.TableColumns(HYPERLINKS)
+    pages.BATCH_ROWS = links.BATCH_ROWS = batch_rows
     for page, columns in extract_warc_columns(FIRST_WARC, warc_filename="x.warc.gz"):
         pages.add_row(page)
         links.add_columns(columns)
@@ -36,7 +39,8 @@ def test_task_tables_hold_the_rows_extraction_gave():
         ]
     for collected, rows, spec in ((pages, page_rows, PAGES), (links, link_rows, HYPERLINKS)):
         table = collected.table()
-        assert table.num_rows == len(rows) > 10
+        assert table.num_rows == len(collected) == len(rows) > 10
+        assert len(collected.batches) >= (2 if batch_rows == 7 else 1)
         wanted = [(f.name, f.type) for f in spec.schema if f.name not in spec.partition_by]
         assert [(f.name, f.type) for f in table.schema] == wanted
         got = table.to_pylist()

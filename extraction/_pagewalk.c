@@ -2,11 +2,12 @@
  * extraction._pagewalk: one Lexbor parse and one iterative walk per HTML page.
  *
  * What extraction.html needs from a page, gathered in C so that no Python code runs per
- * DOM node: title, <base href>, visible text (boilerplate subtrees skipped) and, per
- * a[href] link in document order, its raw href, anchor text (img alt / title /
- * aria-label fallback), page region, rel and heading chain. The sentence around a link is
- * costly and needed only for links that leave the site, so the page keeps its document
- * and gives the text of a link's block on demand (Page.block_texts).
+ * DOM node or per link: title, <base href>, visible text (boilerplate subtrees skipped)
+ * and, per a[href] link in document order, pointers to its element, href and rel, its page
+ * region and heading chain. The page keeps its document; Page.links then resolves every
+ * href and makes Python objects (URL, anchor text with its img alt / title / aria-label
+ * fallback, the sentence around the link, ...) only for the links it returns: on crawl
+ * pages the ~10 % that leave the site.
  *
  * Lexbor is the engine selectolax ships: its shared object exports the Lexbor C API, so
  * the functions are resolved with dlopen/dlsym at import (no headers, no link-time
@@ -2511,7 +2512,7 @@ static PyMethodDef module_methods[] = {
      "registered_domain(host) -> str | None | False (False: Python must decide)."},
     {"walk", walk, METH_O,
      "walk(html: bytes) -> Page: parse UTF-8 HTML with Lexbor and gather title, base href, "
-     "visible text and the a[href] links with anchor, region, rel and heading chain."},
+     "visible text and the a[href] links (element, href, rel, region, heading chain)."},
     {"stopword_counts", (PyCFunction)(void (*)(void))stopword_counts, METH_FASTCALL,
      "stopword_counts(text, max_chars, table, max_word, languages) -> hits per language "
      "of the words of text[:max_chars].lower().split() (table: word -> language bit mask)."},

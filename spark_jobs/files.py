@@ -26,7 +26,9 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from spark_jobs import storage
@@ -191,7 +193,9 @@ def _write_file(
         for start in range(0, len(rows), ROW_GROUP_ROWS):
             group = rows.slice(start, ROW_GROUP_ROWS)
             writer.write_table(
-                pa.Table.from_arrays([column.take(group) for column in columns], schema=schema),
+                pa.Table.from_arrays(
+                    [_compacted(column.take(group)) for column in columns], schema=schema
+                ),
                 row_group_size=ROW_GROUP_ROWS,
             )
         writer.close()
@@ -202,6 +206,28 @@ def _write_file(
         partition_values=dict(partition_values),
         rows=len(rows),
         stats=json.dumps(delta_stats(collected[0], schema), separators=(",", ":")),
+    )
+
+
+def _compacted(array: pa.Array) -> pa.Array:
+    """A dictionary array with only the entries its rows use.
+
+    ``take`` keeps the whole dictionary of the task's table, and the Parquet writer writes a
+    dictionary array's dictionary as it is: every row group of every file carried all the
+    task's distinct anchors, contexts and ids (a 2.5 M-row partition took 5.6 GB in 16 k-row
+    files of 38 MB, and 0.76 s a file to write)."""
+    if not pa.types.is_dictionary(array.type):
+        return array
+    indices = array.indices
+    valid = None if indices.null_count == 0 else pc.is_valid(indices).to_numpy(False)
+    codes = pc.fill_null(indices, 0).to_numpy() if valid is not None else indices.to_numpy()
+    used = np.unique(codes if valid is None else codes[valid])
+    local = np.searchsorted(used, codes).astype(np.int32)
+    if valid is not None:
+        local[~valid] = 0  # masked: any code will do
+    return pa.DictionaryArray.from_arrays(
+        pa.array(local, mask=None if valid is None else ~valid),
+        array.dictionary.take(pa.array(used, type=pa.int64())),
     )
 
 

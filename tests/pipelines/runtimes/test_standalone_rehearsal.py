@@ -94,11 +94,11 @@ def test_extract_on_a_standalone_cluster_matches_local(
 def rehearsal_times(seconds: dict[str, float], job: dict) -> str:
     """Where the rehearsal's wall time went: the cluster, the orchestrator side of the run
     (wheel, spark-submit's JVM, Pipes round trips: the run minus the job's own clock), and
-    the job's phases as it reports them (``phase_seconds``)."""
-    outside = seconds["extract_run"] - float(job["duration_seconds"])
+    the job's phases as it reports them (``phase_seconds``, published run-wide as ``run_*``)."""
+    outside = seconds["extract_run"] - float(job["run_duration_seconds"])
     parts = [f"cluster start {seconds['cluster_start']:.1f} s"]
     parts.append(f"extract run {seconds['extract_run']:.1f} s")
     parts.append(f"of it outside the job (wheel, spark-submit, Pipes) {outside:.1f} s")
-    parts += [f"job {name} {value:.1f} s" for name, value in job["phase_seconds"].items()]
+    parts += [f"job {name} {value:.1f} s" for name, value in job["run_phase_seconds"].items()]
     parts.append(f"read back and checks {seconds['read_back_and_checks']:.1f} s")
     return f"standalone rehearsal: {seconds['total']:.1f} s (" + ", ".join(parts) + ")"

@@ -1,11 +1,23 @@
 """Z-order (Morton) keys over string columns, vectorised, and how well files keep to them.
 
-A row's key interleaves the bits of the leading 8 UTF-8 bytes of each Z-order column
-(zero-padded, so the key orders like the strings' prefixes; a null counts as the empty
-string). Sorting by it places rows along one Z-curve: cut into files, each file then spans a
-narrow range of *every* Z-order column, which is what lets per-file min/max statistics skip
-files for a predicate on any one of them. This is the layout ``OPTIMIZE ZORDER BY`` builds;
-the delta-rs writer sorts rows this way while writing instead of rewriting them afterwards.
+A row's key interleaves the bits of each Z-order column's *dense rank*: the position of its
+value among the distinct values of the rows being sorted (full string order; a null ranks
+first, like the empty string), scaled to 32 bits. Sorting by it places rows along one
+Z-curve: cut into files, each file then spans a narrow range of *every* Z-order column,
+which is what lets per-file min/max statistics skip files for a predicate on any one of
+them. This is the layout ``OPTIMIZE ZORDER BY`` builds (delta-spark interleaves range ids
+too); the delta-rs writer sorts rows this way while writing instead of rewriting them.
+
+Why ranks, not the strings' bytes: a point lookup asks about one domain and reads every
+file whose [min, max] holds it, so a file costs lookups in proportion to the number of
+*distinct values* its range covers. With ranks every distinct value gets the same share of
+the curve, and the curve's cells are as wide in one column as in the other in that measure.
+The first key of this module interleaved the leading 8 bytes instead: ASCII leaves most of
+those bits constant, domains sharing an 8-byte prefix could not be told apart, and a column
+of few, popular values (``src_domain``: a page's ~60 links share it) got cells many values
+wide. On 2 M synthetic links cut into 123 files (``spark_jobs.skipping_bench``, 500 random
+distinct domains per column) lookups skipped 89.3 % (src_domain) / 94.3 % (dst_domain) of
+the files with byte keys and 95.7 % / 93.2 % with rank keys, the same file count.
 
 Files of different tasks overlap (each task's rows make their own curve), so the writer also
 cuts each file into row groups of 128 k rows (``spark_jobs.files.ROW_GROUP_ROWS``): along
@@ -25,48 +37,31 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-
-PREFIX_BYTES = 8
-
-
-#: MASKS[k] keeps the first k bytes of a big-endian 8-byte word.
-_MASKS = np.array(
-    [0] + [((1 << (8 * k)) - 1) << (8 * (PREFIX_BYTES - k)) for k in range(1, 9)],
-    dtype=np.uint64,
-)
+import pyarrow.compute as pc
 
 
-def prefix_u64(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
-    """The first 8 UTF-8 bytes of each value as a big-endian integer (order-preserving)."""
-    if isinstance(array, pa.ChunkedArray):
-        array = array.combine_chunks() if array.num_chunks != 1 else array.chunk(0)
-    if isinstance(array, pa.DictionaryArray):  # keys of the (small) dictionary, then gather
-        keys = prefix_u64(array.dictionary)
-        indices = array.indices.fill_null(0).to_numpy(zero_copy_only=False)
-        out = keys[indices] if len(keys) else np.zeros(len(array), np.uint64)
-        if array.null_count:
-            out[np.asarray(array.is_null())] = 0
-        return out
-    if pa.types.is_large_string(array.type) or pa.types.is_large_binary(array.type):
-        array = array.cast(pa.string() if pa.types.is_large_string(array.type) else pa.binary())
-    count = len(array)
-    if count == 0:
-        return np.zeros(0, np.uint64)
-    _, offsets_buffer, data_buffer = array.buffers()
-    offsets = np.frombuffer(offsets_buffer, np.int32, count + 1, array.offset * 4)
-    first, end = int(offsets[0]), int(offsets[-1])
-    padded = np.zeros(end - first + PREFIX_BYTES, np.uint8)  # 8 spare bytes: no overrun
-    if data_buffer is not None and end > first:
-        padded[: end - first] = np.frombuffer(data_buffer, np.uint8, end - first, first)
-    lengths = np.minimum(np.diff(offsets), PREFIX_BYTES)
-    if array.null_count:
-        lengths = np.where(np.asarray(array.is_null()), 0, lengths)
-    # Every 8-byte window of the data, gathered at the values' starts (one copy of 8n bytes).
-    windows = np.lib.stride_tricks.as_strided(
-        padded, shape=(len(padded) - PREFIX_BYTES + 1, PREFIX_BYTES), strides=(1, 1)
-    )
-    words = windows[offsets[:-1] - first].view(">u8").reshape(count).astype(np.uint64)
-    return words & _MASKS[lengths]
+def dense_ranks(column: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
+    """(code per row, rank per code): codes index the column's distinct values (a null gets
+    the last code), ranks order them as strings from 1 (a null ranks 0)."""
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+    if not isinstance(column, pa.DictionaryArray):
+        column = pc.dictionary_encode(column)
+    distinct = len(column.dictionary)
+    ranks = np.zeros(distinct + 1, np.uint64)
+    # a dictionary may repeat a value (unified chunks): equal values share their rank
+    ordered = pc.sort_indices(column.dictionary).to_numpy()
+    values = column.dictionary.take(pa.array(ordered))
+    if distinct > 1:
+        changed = pc.not_equal(values.slice(1), values.slice(0, distinct - 1))
+        steps = np.concatenate([[1], changed.to_numpy(zero_copy_only=False)]).astype(np.uint64)
+    else:
+        steps = np.ones(distinct, np.uint64)
+    ranks[ordered] = np.cumsum(steps, dtype=np.uint64)
+    indices = column.indices
+    if indices.null_count:
+        indices = indices.fill_null(distinct)
+    return indices.to_numpy(zero_copy_only=False), ranks
 
 
 def _spread(x: np.ndarray) -> np.ndarray:
@@ -84,20 +79,13 @@ def _spread(x: np.ndarray) -> np.ndarray:
 
 
 def _interleave32(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """64-bit Morton keys: ``a``'s bit above ``b``'s at every level."""
     return (_spread(a) << np.uint64(1)) | _spread(b)
 
 
-def zorder_keys(columns: Sequence[pa.Array | pa.ChunkedArray]) -> list[np.ndarray]:
-    """The Morton key of each row, most significant word first (for ``np.lexsort``).
-
-    One column: its 8-byte prefix. Two columns: 128 bits, the prefixes' bits interleaved.
-    """
-    prefixes = [prefix_u64(column) for column in columns]
-    if len(prefixes) == 1:
-        return prefixes
-    if len(prefixes) != 2:
-        raise ValueError(f"Z-order over {len(prefixes)} columns: 1 or 2 supported")
-    return _morton(*prefixes)
+def _scaled(ranks: np.ndarray) -> np.ndarray:
+    """Ranks spread over 32 bits, so two columns of any cardinalities share the key evenly."""
+    return (ranks << np.uint64(32)) // np.uint64(int(ranks.max(initial=0)) + 1)
 
 
 def zorder_indices(table: pa.Table, columns: Sequence[str]) -> np.ndarray:
@@ -108,64 +96,23 @@ def zorder_indices(table: pa.Table, columns: Sequence[str]) -> np.ndarray:
     codes are hashed to their distinct tuples, and Morton keys are computed and sorted for
     those tuples only; rows are then placed by their tuple's rank with a linear radix sort.
     """
-    count = table.num_rows
-    if count == 0:
+    if table.num_rows == 0:
         return np.zeros(0, np.int64)
     if not 1 <= len(columns) <= 2:
         raise ValueError(f"Z-order over {len(columns)} columns: 1 or 2 supported")
-    codes, values = zip(*(_encode(table.column(name)) for name in columns), strict=True)
+    codes, ranks = zip(*(dense_ranks(table.column(name)) for name in columns), strict=True)
     if len(codes) == 1:
-        combined, tuples = codes[0], [values[0]]
-    else:
-        first, second = codes
-        width = np.int64(len(values[1]))
-        distinct, combined = _distinct(first.astype(np.int64) * width + second)
-        tuples = [values[0][distinct // width], values[1][distinct % width]]
-    keys = tuples if len(tuples) == 1 else _morton(*tuples)
-    return _radix_order(_ranks(keys), combined)
-
-
-def _encode(column: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
-    """(code per row, 8-byte prefix per code): a null gets the last code, prefix 0."""
-    import pyarrow.compute as pc
-
-    if isinstance(column, pa.ChunkedArray):
-        column = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
-    if not isinstance(column, pa.DictionaryArray):
-        column = pc.dictionary_encode(column)
-    prefixes = np.append(prefix_u64(column.dictionary), np.uint64(0))
-    indices = column.indices
-    if indices.null_count:
-        indices = indices.fill_null(len(column.dictionary))
-    return indices.to_numpy(zero_copy_only=False), prefixes
+        return _radix_order(ranks[0], codes[0])
+    width = np.int64(len(ranks[1]))
+    distinct, combined = _distinct(codes[0].astype(np.int64) * width + codes[1])
+    keys = _interleave32(_scaled(ranks[0])[distinct // width], _scaled(ranks[1])[distinct % width])
+    return _radix_order(np.unique(keys, return_inverse=True)[1].astype(np.uint32), combined)
 
 
 def _distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(distinct values in first-seen order, index of each value among them), by hashing."""
-    import pyarrow.compute as pc
-
     encoded = pc.dictionary_encode(pa.array(values))
     return encoded.dictionary.to_numpy(), encoded.indices.to_numpy()
-
-
-def _morton(first: np.ndarray, second: np.ndarray) -> list[np.ndarray]:
-    """128-bit keys, the two prefixes' bits interleaved, most significant word first."""
-    low32 = np.uint64(0xFFFFFFFF)
-    high = _interleave32(first >> np.uint64(32), second >> np.uint64(32))
-    low = _interleave32(first & low32, second & low32)
-    return [high, low]
-
-
-def _ranks(keys: list[np.ndarray]) -> np.ndarray:
-    """Dense rank of each key (equal keys share a rank)."""
-    order = np.lexsort(tuple(reversed(keys)))
-    changed = np.zeros(len(order), bool)
-    for key in keys:
-        ordered = key[order]
-        changed[1:] |= ordered[1:] != ordered[:-1]
-    rank = np.empty(len(order), np.uint32)
-    rank[order] = np.cumsum(changed, dtype=np.uint32)
-    return rank
 
 
 def _radix_order(rank: np.ndarray, code: np.ndarray) -> np.ndarray:

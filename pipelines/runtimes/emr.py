@@ -29,12 +29,9 @@ from dagster_aws.pipes.message_readers import gzip_log_decode_fn
 from pipelines.runtimes.artifacts import Artifacts
 from pipelines.runtimes.cost import estimate_emr, hours_between
 from pipelines.runtimes.specs import EmrSpec, PriceTable
+from spark_jobs.jars import DELTA_CONF as DELTA_SPARK_CONF  # stdlib only: no PySpark here
 
 RUNNING_STATES = ("STARTING", "BOOTSTRAPPING", "RUNNING", "WAITING", "TERMINATING")
-DELTA_SPARK_CONF = {
-    "spark.sql.extensions": "io.delta.sql.DeltaSparkSessionExtension",
-    "spark.sql.catalog.spark_catalog": "org.apache.spark.sql.delta.catalog.DeltaCatalog",
-}
 
 
 # --------------------------------------------------------------------------- configurations

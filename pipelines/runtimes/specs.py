@@ -13,13 +13,23 @@ from dagster import Config
 from pydantic import Field
 
 
-class EmrSpec(Config):
-    """One transient EMR cluster per Dagster run (``run_job_flow``), terminated after its step."""
+class S3JobSpec(Config):
+    """What the runtimes whose artefacts and Pipes transport live in an S3 bucket share
+    (EMR, EMR Serverless, standalone): one declaration of each field, its default and why."""
 
     region: str = "us-east-1"
     # Artefacts (wheel, job script, bootstrap), Pipes context/messages and logs go here.
     bucket: str = "supplylinks-artifacts"
     prefix: str = "supplylinks"
+    # Extra Spark properties (spark-defaults, sparkSubmitParameters, --conf), merged last.
+    spark_conf: dict[str, str] = Field(default_factory=dict)
+    # Pipes message chunk polling (orchestrator side).
+    message_interval_seconds: float = 10.0
+
+
+class EmrSpec(S3JobSpec):
+    """One transient EMR cluster per Dagster run (``run_job_flow``), terminated after its step."""
+
     # EMR 7.x ships Spark 3.5 with Delta Lake 3 (enabled by the delta-defaults classification).
     release_label: str = "emr-7.5.0"
     applications: list[str] = Field(default_factory=lambda: ["Spark"])
@@ -46,8 +56,6 @@ class EmrSpec(Config):
     # Why: VACUUM deletes files one by one on the driver by default; parallel delete is the
     # difference between minutes and hours on tables with many small files.
     delta_parallel_delete: bool = True
-    # Extra spark-defaults properties (merged with the defaults above and the Pipes variables).
-    spark_conf: dict[str, str] = Field(default_factory=dict)
     # Extra EMR configurations (classifications) merged with ours, never replacing Pipes env.
     configurations: list[dict[str, Any]] = Field(default_factory=list)
     # Client deploy mode keeps the driver on the (on-demand) master, so its stdout is the step log.
@@ -57,18 +65,13 @@ class EmrSpec(Config):
     # Give up waiting after this long (a stuck cluster still costs money): 0 = never.
     timeout_hours: float = 24.0
     wait_for_s3_logs_seconds: int = 10
-    # Pipes message chunk polling (orchestrator side).
-    message_interval_seconds: float = 10.0
 
 
-class EmrServerlessSpec(Config):
+class EmrServerlessSpec(S3JobSpec):
     """A job run on an existing EMR Serverless application (created once per deployment)."""
 
-    region: str = "us-east-1"
     application_id: str = ""
     execution_role_arn: str = ""
-    bucket: str = "supplylinks-artifacts"
-    prefix: str = "supplylinks"
     # "py-files": ship the project wheel with --py-files (pure Python on the release's Python);
     # a venv archive (tar.gz built with venv-pack, uploaded once) for native dependencies.
     venv_archive_uri: str = ""
@@ -86,12 +89,10 @@ class EmrServerlessSpec(Config):
             "/usr/share/aws/delta/lib/delta-storage.jar",
         ]
     )
-    spark_conf: dict[str, str] = Field(default_factory=dict)
     # Why: parallel delete makes Delta VACUUM usable on tables with many small files.
     delta_parallel_delete: bool = True
     execution_timeout_minutes: int = 720
     poll_seconds: float = 15.0
-    message_interval_seconds: float = 10.0
 
 
 class DatabricksSpec(Config):
@@ -121,7 +122,7 @@ class DatabricksSpec(Config):
     message_interval_seconds: float = 10.0
 
 
-class StandaloneSpec(Config):
+class StandaloneSpec(S3JobSpec):
     """A Spark cluster the user already runs (standalone master, YARN, Kubernetes): jobs are
     started with ``spark-submit`` from the orchestrator's machine, over Pipes through S3."""
 
@@ -135,10 +136,7 @@ class StandaloneSpec(Config):
     # Where every node has the delta-spark jars (`make jars JARS_DIR=...` on a shared
     # folder); put on the class path, never copied per executor. Empty: this machine's cache.
     jars_dir: str = ""
-    # Pipes context and messages go through this bucket (s3:// reachable from the driver).
-    bucket: str = "supplylinks-artifacts"
-    prefix: str = "supplylinks"
-    region: str = "us-east-1"
+    # Pipes context and messages go through ``bucket`` (s3:// reachable from the driver).
     # An S3-compatible endpoint (MinIO, Ceph) for s3a:// and Pipes; empty: AWS itself.
     s3_endpoint: str = ""
     s3_path_style: bool = False
@@ -149,10 +147,9 @@ class StandaloneSpec(Config):
     spark_submit: str = ""
     executor_memory: str = "1g"
     executor_cores: int = 1
-    # Extra spark-submit --conf properties.
-    spark_conf: dict[str, str] = Field(default_factory=dict)
     # The cluster's price per vCPU-hour, for the cost metadata (0: own hardware, no charge).
     usd_per_vcpu_hour: float = 0.0
+    # A cluster already runs: its short jobs' messages are worth polling for more often.
     message_interval_seconds: float = 2.0
 
 

@@ -6,6 +6,11 @@ service's: ``sparkSubmit.entryPoint`` (S3 script), ``--py-files`` (the wheel, pu
 PYTHONPATH as a zip, exactly what Spark does), ``--conf spark.emr-serverless.driverEnv.K=V``
 (the driver's environment). Driver logs go to
 ``<logUri>/applications/<app>/jobs/<run>/SPARK_DRIVER/{stdout,stderr}.gz``.
+
+Delta as the service has it: the image bundles delta-spark but loads it only when the job
+names the jars (``--conf spark.jars=/usr/share/aws/delta/lib/delta-spark.jar,...``) and
+Delta's SQL extension; then the driver gets this box's delta-spark jars (``make jars``) in
+their place. Without them a delta-spark write fails, as it does on the service.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from spark_jobs.jars import DELTA_CONF, DELTA_SPARK_ENV
 from tests.fakes.driver import DriverRun, node_environment
 from tests.fakes.s3 import put_gzip, read_uri
 
@@ -38,6 +44,13 @@ def parse_submit_parameters(text: str) -> tuple[list[str], dict[str, str]]:
         else:
             raise ValueError(f"fake EMR Serverless does not know {flag}")
     return py_files, conf
+
+
+def _delta_loaded(conf: dict[str, str]) -> bool:
+    """The job names the image's delta-spark jar and Delta's session extension and catalog."""
+    jars = [uri.rsplit("/", 1)[-1] for uri in conf.get("spark.jars", "").split(",")]
+    named = any(name.startswith("delta-spark") for name in jars)
+    return named and all(conf.get(key) == value for key, value in DELTA_CONF.items())
 
 
 class FakeJobRun:
@@ -129,6 +142,8 @@ class FakeEMRServerless:
             run.state, run.details = "FAILED", f"{type(error).__name__}: {error}"
             return
         env = {k.removeprefix(DRIVER_ENV): v for k, v in conf.items() if k.startswith(DRIVER_ENV)}
+        if _delta_loaded(conf):
+            env[DELTA_SPARK_ENV] = "1"  # the image's Delta jars: this box's `make jars` cache
         run.state = "RUNNING"
         run.driver = DriverRun(
             script,

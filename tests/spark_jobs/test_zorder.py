@@ -1,22 +1,25 @@
-"""Z-order keys: ordered like the strings' prefixes, interleaved over two columns."""
+"""Z-order keys: ordered like the strings, their ranks interleaved over two columns."""
 
 from __future__ import annotations
 
-import numpy as np
 import pyarrow as pa
 
-from spark_jobs.zorder import prefix_u64, range_overlap, zorder_indices, zorder_keys
+from spark_jobs.zorder import dense_ranks, range_overlap, zorder_indices
 
 
-def test_prefix_keys_order_like_the_strings():
-    values = ["b.de", "a.de", "", None, "zürich.ch", "aaaaaaaaaaaa.com", "aaaaaaaab.com", "ab"]
-    keys = prefix_u64(pa.array(values))
-    by_key = [values[i] for i in np.argsort(keys, kind="stable")]
-    assert by_key == [
+def order_of(values: list, column: pa.Array | pa.ChunkedArray | None = None) -> list:
+    table = pa.table({"a": column if column is not None else pa.array(values)})
+    order = zorder_indices(table, ["a"])
+    return [values[i] for i in order]
+
+
+def test_one_column_orders_like_the_strings():
+    values = ["b.de", "a.de", "", None, "zürich.ch", "aaaaaaaab.com", "aaaaaaaaaaaa.com", "ab"]
+    assert order_of(values) == [
+        None,  # a null ranks first, then the empty string
         "",
-        None,
         "a.de",
-        "aaaaaaaaaaaa.com",  # equal 8-byte prefixes keep their order
+        "aaaaaaaaaaaa.com",  # the whole string counts, not a prefix of it
         "aaaaaaaab.com",
         "ab",
         "b.de",
@@ -24,24 +27,40 @@ def test_prefix_keys_order_like_the_strings():
     ]
 
 
-def test_dictionary_and_sliced_arrays_give_the_same_keys():
-    plain = pa.array(["x.de", None, "a.com", "x.de", "m.org"])
-    encoded = plain.dictionary_encode()
-    assert (prefix_u64(encoded) == prefix_u64(plain)).all()
-    assert (prefix_u64(plain.slice(2)) == prefix_u64(plain)[2:]).all()
+def test_dictionary_and_chunked_arrays_give_the_same_order():
+    values = ["x.de", None, "a.com", "x.de", "m.org", "a.com"]
+    plain = pa.array(values)
+    expected = order_of(values)
+    assert expected == [None, "a.com", "a.com", "m.org", "x.de", "x.de"]
+    assert order_of(values, plain.dictionary_encode()) == expected
     chunked = pa.chunked_array([plain.slice(0, 2), plain.slice(2)])
-    assert (prefix_u64(chunked) == prefix_u64(plain)).all()
+    assert order_of(values, chunked) == expected
+    codes, ranks = dense_ranks(plain)
+    assert [int(ranks[c]) for c in codes] == [3, 0, 1, 3, 2, 1]  # dense: equal values, one rank
 
 
-def test_two_columns_interleave_their_bits():
+def test_two_columns_interleave_their_ranks():
     table = pa.table({"a": ["a", "a", "b", "b"], "b": ["a", "b", "a", "b"]})
-    high, low = zorder_keys([table["a"], table["b"]])
-    assert len(high) == len(low) == 4
-    # Z-curve order over the 2x2 grid: (a,a) (a,b) (b,a) (b,b) — "a"=0x61, "b"=0x62 differ
-    # in their lowest bit, so the first column's bit ranks above the second's.
+    # Z-curve order over the 2x2 grid: (a,a) (a,b) (b,a) (b,b); the first column's bit ranks
+    # above the second's at every level.
     assert zorder_indices(table, ["a", "b"]).tolist() == [0, 1, 2, 3]
     swapped = pa.table({"a": ["b", "a", "b", "a"], "b": ["b", "b", "a", "a"]})
     assert zorder_indices(swapped, ["a", "b"]).tolist() == [3, 1, 2, 0]
+
+
+def test_columns_of_different_cardinality_share_the_curve_evenly():
+    """Few values in one column, many in the other, the few differing only in a late byte:
+    each column's ranks span the same 32 bits, so 4 equal runs of the curve are 2 x 2 cells
+    (with keys from the strings' leading bytes, ``d`` alone would decide the order)."""
+    rows = [(s, f"d{d:03d}") for s in ("shop-p", "shop-q") for d in range(100)]
+    table = pa.table({"s": [s for s, _ in rows], "d": [d for _, d in rows]})
+    ordered = table.take(pa.array(zorder_indices(table, ["s", "d"])))
+    runs = [ordered.slice(start, 50) for start in range(0, 200, 50)]
+    assert [len(set(run["s"].to_pylist())) for run in runs] == [1, 1, 1, 1]
+    assert [(run["d"][0].as_py(), run["d"][49].as_py()) for run in runs] == [
+        ("d000", "d049"),
+        ("d050", "d099"),
+    ] * 2
 
 
 def test_range_overlap():

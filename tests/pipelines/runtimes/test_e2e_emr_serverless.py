@@ -30,6 +30,7 @@ def test_extract_on_emr_serverless_matches_local(
     assert set(metadata) == {"pages", "hyperlinks"}
     for values in metadata.values():
         assert values["cost_runtime"] == "emr-serverless" and values["cost_estimated_usd"] > 0
+        assert values["engine"] == "delta-spark" and values["rows_written"] > 0
     assert "[extract]" in result.log_text
     assert table_rows(warehouse) == local_reference
     assert_no_secret_in(

@@ -23,7 +23,7 @@ def serverless_runtime(**overrides) -> SparkRuntime:
         message_interval_seconds=0.5,
         **overrides,
     )
-    return SparkRuntime(runtime="emr-serverless", emr_serverless=spec, delta_writer="delta-rs")
+    return SparkRuntime(runtime="emr-serverless", emr_serverless=spec)
 
 
 @pytest.fixture

@@ -44,13 +44,12 @@ SPEC_SECTIONS: dict[str, tuple[str, type]] = {
 
 class SparkRuntime(ConfigurableResource):
     """Where the Spark jobs run: set per deployment (the SUPPLYLINKS_RUNTIME variable) and
-    per run in the launchpad (resources, spark_runtime, config, runtime).
+    per run in the launchpad (resources, spark_runtime, config, runtime). A runtime's section
+    (emr, databricks, ...) or prices left unset: the defaults of pipelines/runtimes/specs.py."""
 
-    Why the sections are optional: a section left unset (null) means the defaults of
-    specs.py, so the launchpad pre-fills only what the deployment set (its runtime's
-    section), not ~70 lines of every cloud's cluster shape and prices."""
-
-    runtime: RuntimeName = "local"
+    # Why the sections are optional (null): the launchpad pre-fills only what the deployment
+    # set, i.e. its own runtime's section, not ~70 lines of every cloud's shape and prices.
+    runtime: RuntimeName = Field("local", description="Where the Spark jobs run")
     delta_writer: WriterChoice = Field(
         "auto", description="Delta writer; auto: the runtime's own (delta-rs locally)"
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal, get_args
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = REPO_ROOT / "data_samples"
@@ -18,7 +19,10 @@ SAMPLE_SEEDS = SAMPLES / "seeds" / "companies.csv"
 #: Common Crawl publishes its list of crawls here; a local mirror has its own copy.
 PUBLIC_COLLINFO = "https://index.commoncrawl.org/collinfo.json"
 
-RUNTIMES = ("local", "standalone", "emr", "emr-serverless", "databricks")
+#: Where Spark jobs run. A ``Literal``, so the launchpad shows it as an enum and refuses a typo
+#: when the run is configured, not when it starts (``standalone``: a Spark cluster the user runs).
+RuntimeName = Literal["local", "standalone", "emr", "emr-serverless", "databricks"]
+RUNTIMES: tuple[RuntimeName, ...] = get_args(RuntimeName)
 
 
 @dataclass(frozen=True)
@@ -28,7 +32,7 @@ class Settings:
     warehouse: str
     cc_root: str
     seeds: str
-    runtime: str = "local"
+    runtime: RuntimeName = "local"
     model: str = "default"
     #: JSON file with the remote runtimes' typed config (buckets, cluster shape, prices).
     runtime_config: str = ""

@@ -4,37 +4,143 @@ Why: ``make sample`` used to print hundreds of DEBUG event lines and Spark warni
 its summary. Here the file descriptors 1 and 2 are pointed at a log file while Dagster and
 the Spark subprocesses run (so their output, the JVM's included, lands there whatever logger
 wrote it), and the terminal gets one line per asset: partitions done/total, rows, elapsed.
+
+The long CLI commands (extract, fetch, train, bench) draw a tqdm bar on stderr while they
+work, for a person at a terminal only: stdout carries exactly the lines it carries in a pipe
+(benchmarks and tests parse its last line), and CI logs get no carriage-return noise.
 """
 
 from __future__ import annotations
 
 import contextlib
+import io
+import logging
 import os
+import re
 import sys
+import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, TypeVar
-
-T = TypeVar("T")
+from typing import IO, Any
 
 
 def interactive(stream: IO[str] | None = None) -> bool:
-    """Progress bars and spinners only for a person at a terminal, never in CI."""
+    """Progress bars and spinners only for a person at a terminal, never in CI.
+
+    ``stream`` is where the bar would go (stderr by default): a bar is drawn when that is a
+    terminal, whatever stdout is, so ``supplylinks extract ... > summary.json`` still shows
+    one; ``CI`` set or ``TERM=dumb`` turn bars off."""
     stream = stream or sys.stderr
-    if os.environ.get("CI"):
+    if os.environ.get("CI") or os.environ.get("TERM") == "dumb":
         return False
     return bool(getattr(stream, "isatty", lambda: False)())
 
 
-def progress(iterable: Iterable[T], total: int | None = None, what: str = "") -> Iterable[T]:
-    """A tqdm bar on a TTY (on stderr), the bare iterable elsewhere (quiet in CI and pipes)."""
+class Bar:
+    """What a command reports progress to: a tqdm bar on a TTY, nothing elsewhere."""
+
+    def __init__(self, shown: Any = None) -> None:
+        self._shown = shown
+
+    def update(self, amount: int = 1) -> None:
+        if self._shown is not None:
+            self._shown.update(amount)
+
+    def advance_to(self, position: int) -> None:
+        """Move to ``position`` (e.g. a byte offset in the input); never backwards."""
+        if self._shown is not None and position > self._shown.n:
+            self._shown.update(position - self._shown.n)
+
+    def describe(self, text: str) -> None:
+        if self._shown is not None:
+            self._shown.set_description_str(text, refresh=True)
+
+
+class _LinesAboveTheBar(io.TextIOBase):
+    """stdout while a bar is drawn: the bar is cleared before each complete line goes to the
+    real stdout and redrawn after it, so a terminal shows no torn lines and a redirected
+    stdout gets exactly the bytes that were printed."""
+
+    def __init__(self, target: IO[str], shown: Any) -> None:
+        self._target, self._shown, self._pending = target, shown, ""
+
+    def write(self, text: str) -> int:
+        head, newline, self._pending = (self._pending + text).rpartition("\n")
+        if newline:
+            with self._shown.get_lock():
+                self._shown.clear(nolock=True)
+                self._target.write(head + newline)
+                self._target.flush()
+                self._shown.refresh(nolock=True)
+        return len(text)
+
+    def flush(self) -> None:
+        if self._pending:
+            self._target.write(self._pending)
+            self._pending = ""
+        self._target.flush()
+
+
+@contextlib.contextmanager
+def bar(
+    what: str, total: int | None = None, unit: str | None = "item", *, unit_scale: bool = False
+) -> Iterator[Bar]:
+    """A progress bar on stderr for as long as the block runs (TTY only; see ``interactive``).
+
+    The clock ticks even while nothing advances (one long benchmark pass, one epoch);
+    ``unit=None``: a step with nothing to count, shown as its name and the time it takes."""
     if not interactive():
-        return iterable
+        yield Bar()
+        return
     from tqdm import tqdm
 
-    return tqdm(iterable, total=total, desc=what, unit="item", leave=False)
+    stop = threading.Event()
+    with tqdm(
+        total=total,
+        desc=what,
+        unit=unit or "it",
+        unit_scale=unit_scale,
+        leave=False,
+        file=sys.stderr,
+        bar_format=None if unit else "{desc} … {elapsed}",
+    ) as shown:
+        above = _LinesAboveTheBar(sys.stdout, shown)
+        ticker = threading.Thread(target=_tick, args=(shown, stop), daemon=True)
+        ticker.start()
+        try:
+            with contextlib.redirect_stdout(above):
+                yield Bar(shown)
+        finally:
+            stop.set()
+            ticker.join()
+            above.flush()
+
+
+def _tick(shown: Any, stop: threading.Event) -> None:
+    while not stop.wait(1.0):
+        shown.refresh()
+
+
+#: A log line that finishes a training epoch (models.spacy_model, models.transformer).
+EPOCH_LINE = re.compile(r"\bepoch \d+\b")
+
+
+class BarLogHandler(logging.Handler):
+    """Log lines above the bar while it is drawn; an epoch line also advances the bar."""
+
+    def __init__(self, shown: Bar, formatter: logging.Formatter) -> None:
+        super().__init__()
+        self.shown = shown
+        self.setFormatter(formatter)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        from tqdm import tqdm
+
+        tqdm.write(self.format(record), file=sys.stderr)
+        if EPOCH_LINE.search(record.getMessage()):
+            self.shown.update()
 
 
 @contextlib.contextmanager

@@ -7,6 +7,7 @@ last line a benchmark prints is one JSON object with its figures.
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib
 
 BENCHMARKS = ("extract", "pipeline", "classify", "graph", "targeted")
@@ -23,3 +24,19 @@ def register(sub: argparse._SubParsersAction) -> None:
                 continue
             raise
         module.register(bench_sub)
+    for name, benchmark in bench_sub.choices.items():
+        benchmark.set_defaults(func=_with_clock(name, benchmark.get_default("func")))
+
+
+def _with_clock(name: str, func):
+    """The benchmark under a ticking ``bench NAME … 00:12`` line on a TTY (see progress.bar);
+    what it prints to stdout is unchanged."""
+
+    @functools.wraps(func)
+    def run(args: argparse.Namespace) -> int:
+        from pipelines.progress import bar
+
+        with bar(f"bench {name}", unit=None):
+            return func(args)
+
+    return run

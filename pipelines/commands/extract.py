@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
 
     from extraction.companies import SeedCompanies
     from extraction.extract import ExtractStats, extract_warc_columns
-    from pipelines.progress import progress
+    from pipelines.progress import bar
 
     files = warc_files(args.paths)
     seeds = None
@@ -68,14 +68,19 @@ def run(args: argparse.Namespace) -> int:
     out.mkdir(parents=True, exist_ok=True)
     stats = ExtractStats()
     dumps, newline = orjson.dumps, orjson.OPT_APPEND_NEWLINE  # datetimes as RFC 3339
+    sizes = [path.stat().st_size for path in files]
     with (
         open(out / "pages.jsonl", "wb") as pages_out,
         open(out / "links.jsonl", "wb") as links_out,
+        bar("extract", total=sum(sizes), unit="B", unit_scale=True) as shown,  # TTY only
     ):
-        for path in progress(files, total=len(files), what="WARC files"):  # TTY only
+        done = 0  # bytes of the files before this one
+        for path, size in zip(files, sizes, strict=True):
+            shown.describe(f"extract {path.name}")
             for page, links in extract_warc_columns(
                 path, str(path), seeds, stats, reader=args.reader
             ):
+                shown.advance_to(done + page["warc_record_offset"])
                 pages_out.write(dumps(page, option=newline))
                 if links["dst_url"]:  # one dict per cross-domain link (~1 in 10), none else
                     names = tuple(links)
@@ -83,6 +88,8 @@ def run(args: argparse.Namespace) -> int:
                         dumps(dict(zip(names, row, strict=True)), option=newline)
                         for row in zip(*links.values(), strict=True)
                     ))  # fmt: skip
+            done += size
+            shown.advance_to(done)
     summary = {"files": len(files), **stats.as_dict(), "out": str(out)}
     summary["error_count"] = len(stats.errors)
     print(json.dumps(summary, ensure_ascii=False))

@@ -41,6 +41,7 @@ def run(args: argparse.Namespace) -> int:
     from extraction.companies import SeedCompanies
     from extraction.warc import ReadStats, iter_html_records
     from pipelines.config import Settings
+    from pipelines.progress import bar
     from spark_jobs.ccindex import lookup
     from spark_jobs.ranged import RecordRange, fetch_records
 
@@ -52,7 +53,10 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"cannot read seeds: {exc}") from None
     domains = sorted({d for company in seeds for d in company.domains})
     try:
-        found = lookup(cc_root, args.crawl, domains, max_pages_per_domain=args.max_pages_per_domain)
+        with bar(f"index lookup of {args.crawl}", unit=None):  # TTY only: a ticking clock
+            found = lookup(
+                cc_root, args.crawl, domains, max_pages_per_domain=args.max_pages_per_domain
+            )
     except (OSError, ValueError) as exc:
         raise UserError(f"index lookup of {args.crawl} under {cc_root} failed: {exc}") from None
     hits = found.hits.to_pylist()
@@ -65,7 +69,8 @@ def run(args: argparse.Namespace) -> int:
         RecordRange(h["warc_filename"], h["warc_record_offset"], h["warc_record_length"])
         for h in hits
     ]
-    report = fetch_records(cc_root, ranges, concurrency=args.concurrency)
+    with bar("fetch", total=len(ranges), unit="record") as shown:
+        report = fetch_records(cc_root, ranges, concurrency=args.concurrency, on_done=shown.update)
     by_range = {RecordRange(h["warc_filename"], h["warc_record_offset"], h["warc_record_length"]): h
                 for h in hits}  # fmt: skip
     out = Path(args.out)

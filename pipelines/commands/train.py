@@ -55,13 +55,34 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
+LOG_FORMAT = "%(levelname)s %(name)s: %(message)s"
+
+
 def run(args: argparse.Namespace) -> int:
+    """Train under a bar of epochs on a TTY (the log lines above it); plain logs elsewhere."""
+    from pipelines.progress import BarLogHandler, bar, interactive
+
+    root = logging.getLogger()
+    with bar(f"train {args.kind}", unit="epoch") as shown:
+        above = BarLogHandler(shown, logging.Formatter(LOG_FORMAT)) if interactive() else None
+        if above is None:
+            logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
+        else:
+            root.addHandler(above)
+            root.setLevel(logging.INFO)
+        try:
+            return _train(args)
+        finally:
+            if above is not None:
+                root.removeHandler(above)
+
+
+def _train(args: argparse.Namespace) -> int:
     from models.data import load_labelled, weak_examples
     from models.evaluation import format_hard_report, format_report
     from models.registry import Registry
     from models.training import split_examples, train_model
 
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     try:
         labelled = load_labelled(args.data or None)
         split_examples(labelled)  # a clear error if train or dev is missing

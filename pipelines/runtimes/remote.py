@@ -113,7 +113,7 @@ class EmrLauncher(RemoteLauncher):
     def _run(self, context, job: str, extras: dict[str, Any]):
         from pipelines.runtimes.emr import SupplylinksEMRClient, job_flow_params
 
-        spec, prices = self.runtime.emr, self.runtime.prices
+        spec, prices = self.runtime.spec("emr"), self.runtime.price_table()
         s3 = self.clients.s3(spec.region)
         store = artifacts_mod.S3Store(s3, spec.bucket, spec.prefix)
         uploaded = artifacts_mod.publish(store, job_script(job))
@@ -144,7 +144,7 @@ class EmrServerlessLauncher(RemoteLauncher):
             start_job_run_params,
         )
 
-        spec, prices = self.runtime.emr_serverless, self.runtime.prices
+        spec, prices = self.runtime.spec("emr-serverless"), self.runtime.price_table()
         s3 = self.clients.s3(spec.region)
         store = artifacts_mod.S3Store(s3, spec.bucket, spec.prefix)
         uploaded = artifacts_mod.publish(store, job_script(job))
@@ -175,7 +175,7 @@ class DatabricksLauncher(RemoteLauncher):
             transport_for,
         )
 
-        spec, prices = self.runtime.databricks, self.runtime.prices
+        spec, prices = self.runtime.spec("databricks"), self.runtime.price_table()
         workspace = self.clients.databricks(spec.profile)
         if spec.storage == "volumes":
             store = artifacts_mod.VolumeStore(workspace, spec.volume_path)

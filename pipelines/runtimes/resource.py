@@ -8,7 +8,8 @@ from typing import Any, Literal
 from dagster import ConfigurableResource, Failure, MaterializeResult
 from pydantic import Field
 
-from pipelines.config import RUNTIMES
+from pipelines.config import RUNTIMES, RuntimeName
+from pipelines.config_names import name_config_types
 from pipelines.runtimes.specs import (
     DatabricksSpec,
     EmrServerlessSpec,
@@ -17,12 +18,13 @@ from pipelines.runtimes.specs import (
     StandaloneSpec,
 )
 
-#: An enum in the launchpad: a typo is refused when the run is configured, not when it starts.
-#: (``standalone``: a Spark standalone cluster, see the cluster runtime.)
-RuntimeName = Literal["local", "standalone", "emr", "emr-serverless", "databricks"]
+#: The Delta writers (spark_jobs.delta): an enum in the launchpad, as the runtime is.
+DeltaWriter = Literal["delta-rs", "delta-spark"]
+#: ``auto``: the runtime's own writer (Dagster config has no optional enum, hence a value).
+WriterChoice = Literal["auto", "delta-rs", "delta-spark"]
 
-#: The Delta writer each runtime uses unless configured otherwise (see spark_jobs.delta).
-DEFAULT_WRITERS = {
+#: The Delta writer each runtime uses unless configured otherwise.
+DEFAULT_WRITERS: dict[str, DeltaWriter] = {
     "local": "delta-rs",
     "standalone": "delta-spark",
     "emr": "delta-spark",
@@ -31,22 +33,41 @@ DEFAULT_WRITERS = {
 }
 
 
-#: A JSON file with the deployment's per-runtime configuration (bucket, roles, cluster shape,
-#: prices); never credentials.
+#: The per-runtime settings sections, by the runtime they configure.
+SPEC_SECTIONS: dict[str, tuple[str, type]] = {
+    "standalone": ("standalone", StandaloneSpec),
+    "emr": ("emr", EmrSpec),
+    "emr-serverless": ("emr_serverless", EmrServerlessSpec),
+    "databricks": ("databricks", DatabricksSpec),
+}
 
 
 class SparkRuntime(ConfigurableResource):
     """Where the Spark jobs run: set per deployment (the SUPPLYLINKS_RUNTIME variable) and
-    per run in the launchpad (resources, spark_runtime, config, runtime)."""
+    per run in the launchpad (resources, spark_runtime, config, runtime). A runtime's section
+    (emr, databricks, ...) or prices left unset: the defaults of pipelines/runtimes/specs.py."""
 
-    runtime: RuntimeName = "local"
-    delta_writer: str | None = None  # None: the runtime's default writer
-    # Per-runtime cluster/job shape and the price table of the cost metadata (specs.py).
-    standalone: StandaloneSpec = Field(default_factory=StandaloneSpec)
-    emr: EmrSpec = Field(default_factory=EmrSpec)
-    emr_serverless: EmrServerlessSpec = Field(default_factory=EmrServerlessSpec)
-    databricks: DatabricksSpec = Field(default_factory=DatabricksSpec)
-    prices: PriceTable = Field(default_factory=PriceTable)
+    # Why the sections are optional (null): the launchpad pre-fills only what the deployment
+    # set, i.e. its own runtime's section, not ~70 lines of every cloud's shape and prices.
+    runtime: RuntimeName = Field("local", description="Where the Spark jobs run")
+    delta_writer: WriterChoice = Field(
+        "auto", description="Delta writer; auto: the runtime's own (delta-rs locally)"
+    )
+    standalone: StandaloneSpec | None = Field(
+        None, description="Spark cluster you run (spark-submit); null: specs.py defaults"
+    )
+    emr: EmrSpec | None = Field(
+        None, description="EMR cluster per run (run_job_flow); null: specs.py defaults"
+    )
+    emr_serverless: EmrServerlessSpec | None = Field(
+        None, description="EMR Serverless application and job shape; null: specs.py defaults"
+    )
+    databricks: DatabricksSpec | None = Field(
+        None, description="Databricks one-time run on a job cluster; null: specs.py defaults"
+    )
+    prices: PriceTable | None = Field(
+        None, description="Prices of the cost metadata; null: specs.py's list prices"
+    )
 
     @classmethod
     def for_deployment(cls, runtime: str, location: str = "") -> SparkRuntime:
@@ -54,19 +75,40 @@ class SparkRuntime(ConfigurableResource):
         JSON file ``location`` (``Settings.runtime_config``, i.e. ``SUPPLYLINKS_RUNTIME_CONFIG``;
         keys: ``standalone``, ``emr``, ``emr_serverless``, ``databricks``, ``prices``,
         ``delta_writer``).
-        No file: the defaults of specs.py."""
+        No file: the defaults of specs.py. The chosen runtime's section is always set, so
+        the launchpad shows that runtime's settings (and only the sections the file names).
+        """
         import json
         from pathlib import Path
 
+        from dagster._config import validate_config
+
         values = json.loads(Path(location).read_text()) if location else {}
-        known = {"standalone", "emr", "emr_serverless", "databricks", "prices", "delta_writer"}
+        known = {name for name, _ in SPEC_SECTIONS.values()} | {"prices", "delta_writer"}
         unknown = set(values) - known
         if unknown:
             raise ValueError(f"{location}: unknown runtime config keys {sorted(unknown)}")
+        # Dagster's own check, so a misspelt nested key is refused here, not silently dropped.
+        checked = validate_config(cls.to_config_schema().config_type, values)
+        if not checked.success:
+            raise ValueError(f"{location}: " + "; ".join(e.message for e in checked.errors))
+        section = SPEC_SECTIONS.get(runtime)
+        if section:
+            values.setdefault(section[0], {})
         return cls(runtime=runtime, **values)
 
-    def writer(self) -> str:
-        return self.delta_writer or DEFAULT_WRITERS[self.runtime]
+    def writer(self) -> DeltaWriter:
+        if self.delta_writer == "auto":
+            return DEFAULT_WRITERS[self.runtime]
+        return self.delta_writer
+
+    def spec(self, runtime: str | None = None):
+        """The settings of ``runtime`` (default: this one's), specs.py's defaults if unset."""
+        name, spec_class = SPEC_SECTIONS[runtime or self.runtime]
+        return getattr(self, name) or spec_class()
+
+    def price_table(self) -> PriceTable:
+        return self.prices or PriceTable()
 
     def launch(self, context, job: str, extras: dict[str, Any]) -> Sequence[Any]:
         """Run ``spark_jobs/<job>.py`` over Pipes and return its results.
@@ -92,11 +134,11 @@ class SparkRuntime(ConfigurableResource):
         if self.runtime == "local":
             from pipelines.runtimes.local import LocalLauncher
 
-            return LocalLauncher(prices=self.prices)
+            return LocalLauncher(prices=self.price_table())
         if self.runtime == "standalone":
             from pipelines.runtimes.standalone import StandaloneLauncher
 
-            return StandaloneLauncher(self.standalone, self.prices)
+            return StandaloneLauncher(self.spec(), self.price_table())
         from pipelines.runtimes import remote  # EMR, EMR Serverless, Databricks
 
         return remote.launcher_for(self)
@@ -138,3 +180,7 @@ def expected_materializations(context, results: Sequence[Any]) -> None:
     if missing:
         names = ", ".join(k.to_user_string() for k in missing)
         raise Failure(f"the Spark job reported no materialization for: {names}")
+
+
+# Before any SparkRuntime exists: its sections show as EmrSpec, PriceTable... in the UI.
+name_config_types(SparkRuntime)

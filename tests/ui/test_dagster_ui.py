@@ -230,3 +230,59 @@ def test_each_partition_shows_its_own_figures(sample, webserver, browser):
     assert shown == expected
     assert sum(shown.values()) == run_rows
     assert sum(files.values()) == 5
+
+
+LOCATION = "__repository__@pipelines.definitions"
+
+
+def launchpad_default_yaml(base: str, job: str) -> str:
+    """What the launchpad pre-fills for ``job``: the webserver's ``rootDefaultYaml``."""
+    import json
+
+    query = (
+        "query($selector: PipelineSelector!) { runConfigSchemaOrError(selector: $selector) "
+        "{ __typename ... on RunConfigSchema { rootDefaultYaml } } }"
+    )
+    location, repository = LOCATION.split("@")[1], LOCATION.split("@")[0]
+    selector = {"repositoryLocationName": location, "repositoryName": repository}
+    body = json.dumps(
+        {"query": query, "variables": {"selector": {**selector, "pipelineName": job}}}
+    )
+    request = urllib.request.Request(
+        f"{base}/graphql", body.encode(), {"Content-Type": "application/json"}
+    )
+    answer = json.loads(urllib.request.urlopen(request, timeout=60).read())
+    return answer["data"]["runConfigSchemaOrError"]["rootDefaultYaml"]
+
+
+def test_resources_show_named_config_types(sample, webserver, browser):
+    page, base = browser, webserver
+    for resource in ("crawl_config", "classifier_config", "spark_runtime"):
+        visit(page, base, f"/locations/{LOCATION}/resources/{resource}", "Configuration")
+        page.get_by_text("Default").first.wait_for()  # the config table has loaded
+        text = page.locator("body").inner_text()
+        assert "Shape." not in text, (resource, text)
+    for shown in ("Noneable.EmrSpec", "Noneable.PriceTable", "Literal['local'"):
+        assert shown in text, shown
+    page.screenshot(path=ARTIFACTS / "06-spark-runtime-resource.png", full_page=True)
+
+
+def test_launchpad_prefills_only_the_local_runtime(sample, webserver, browser):
+    page, base = browser, webserver
+    default = launchpad_default_yaml(base, "extract_crawl")
+    spark = default[default.index("spark_runtime:") :]
+    assert spark.split() == [
+        "spark_runtime:",
+        "config:",
+        "delta_writer:",
+        "auto",
+        "runtime:",
+        "local",
+    ]
+    for word in ("emr", "databricks", "prices", "on_demand"):
+        assert word not in default, default
+    visit(page, base, f"/locations/{LOCATION}/jobs/extract_crawl/playground", "Launch Run")
+    page.wait_for_timeout(2000)  # the editor fills in after the schema loads
+    editor = page.locator(".CodeMirror").first.inner_text()
+    assert "runtime: local" in editor and "emr" not in editor, editor
+    page.screenshot(path=ARTIFACTS / "07-launchpad-extract-crawl.png")

@@ -135,7 +135,8 @@ def test_deployment_config_file_sets_the_typed_runtime_config(tmp_path):
     assert runtime.runtime == "emr" and runtime.emr.bucket == "my-bucket"
     assert runtime.emr.fleet_mode is False and runtime.prices.databricks_usd_per_dbu == 0.2
     assert runtime.prices.instances  # defaults kept where the file says nothing
-    assert SparkRuntime.for_deployment("local").databricks.storage == "dbfs"
+    local = SparkRuntime.for_deployment("local")
+    assert local.databricks is None and local.spec("databricks").storage == "dbfs"
     config.write_text('{"emr": {}, "aws_secret_access_key": "x"}')
     with pytest.raises(ValueError, match="unknown runtime config keys"):
         SparkRuntime.for_deployment("emr", str(config))

@@ -250,6 +250,7 @@ class SparkTasks:
     """Runs a job's tasks on Spark: one partition per item, results collected."""
 
     name = "spark"
+    start_phase = "spark_start"  # the job's clock until the tasks can run
 
     def __init__(self, job: JobRun) -> None:
         self.job = job
@@ -300,7 +301,7 @@ def extract_and_commit(
     }
     reader = params.extra.get("reader", "warcio")
     version = tasks_engine.start()
-    phases = {"spark_start": round(job.elapsed(), 2)}
+    phases = {tasks_engine.start_phase: round(job.elapsed(), 2)}
     job.log(f"{tasks_engine.name} tasks ({version}) ready after {job.elapsed():.1f} s")
     file_stats: list[dict[str, Any]] = []
     if files:

@@ -30,6 +30,7 @@ class LocalTasks:
     interface of :mod:`spark_jobs.extract`)."""
 
     name = "in-process"
+    start_phase = "seeds_lookup_and_imports"  # the job's clock until the first task
 
     def start(self) -> str:
         return "no Spark"
@@ -48,7 +49,7 @@ class LocalTasks:
             for f in written.files
             if (f.partition_values["crawl"], f.partition_values["segment"]) in slices
         ]
-        tables = []
+        by_key: dict[tuple[str, str, str], list[dict]] = {}
         for data_file in suspects:
             filesystem, where = storage.filesystem(storage.join(written.root, data_file.path))
             table = pq.read_table(
@@ -56,17 +57,9 @@ class LocalTasks:
                 columns=["url", "fetch_time", "warc_filename", "warc_record_offset"],
             )  # fmt: skip
             values = data_file.partition_values
-            tables.append(
-                table.append_column("crawl", pa.array([values["crawl"]] * table.num_rows))
-                .append_column("segment", pa.array([values["segment"]] * table.num_rows))
-                .cast(_suspect_schema(table.schema))
-            )
-        if not tables:
-            return []
-        rows = pa.concat_tables(tables).to_pylist()
-        by_key: dict[tuple[str, str, str], list[dict]] = {}
-        for row in rows:
-            by_key.setdefault((row["crawl"], row["segment"], row["url"]), []).append(row)
+            for row in table.to_pylist():
+                key = (values["crawl"], values["segment"], row["url"])
+                by_key.setdefault(key, []).append({**row, **values})
         losers = []
         for copies in by_key.values():
             if len(copies) < 2:
@@ -78,15 +71,6 @@ class LocalTasks:
                 {k: r[k] for k in ("crawl", "segment", "url", "warc_filename")} for r in copies[1:]
             ]
         return losers
-
-
-def _suspect_schema(schema: pa.Schema) -> pa.Schema:
-    """Plain strings for dictionary-encoded columns, so files concatenate."""
-    fields = []
-    for field in schema:
-        kind = field.type.value_type if pa.types.is_dictionary(field.type) else field.type
-        fields.append(pa.field(field.name, kind))
-    return pa.schema(fields)
 
 
 def company_links_table(

@@ -134,7 +134,7 @@ def materialize_crawl(workdir: Path, root: Path, seeds: Path, targeted: bool) ->
     from pipelines.crawl.assets import company_links, extract
     from pipelines.crawl.partitions import crawl_partitions
     from pipelines.crawl.resources import CrawlConfig
-    from pipelines.crawl.targeted import targeted_crawl
+    from pipelines.crawl.targeted import targeted
     from pipelines.definitions import build_definitions
     from spark_jobs.targeted import ASSET_PREFIX
 
@@ -148,7 +148,7 @@ def materialize_crawl(workdir: Path, root: Path, seeds: Path, targeted: bool) ->
     instance = DagsterInstance.ephemeral()
     instance.add_dynamic_partitions(crawl_partitions.name, [BENCH_CRAWL])
     if targeted:
-        assets, selection = [targeted_crawl], {"partition_key": BENCH_CRAWL}
+        assets, selection = [targeted], {"partition_key": BENCH_CRAWL}
     else:
         segments = segments_with_files(str(root), BENCH_CRAWL)
         start, end = f"{BENCH_CRAWL}|{segments[0]}", f"{BENCH_CRAWL}|{segments[-1]}"

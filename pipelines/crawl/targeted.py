@@ -7,7 +7,7 @@ index lookup finds the seed records of every segment), while the full scan's is 
 records of whole crawls are their own assets, writing the same Delta tables as ``extract``
 and ``company_links`` (the ``dagster/table_name`` metadata says which), and ``link_graph``
 reads them as it reads a full scan. With the single-run backfill policy, a backfill over
-crawls is ONE run of the ``targeted_crawl`` job: per crawl one lookup, then ranged reads,
+crawls is ONE run of the ``targeted_crawl`` job (the multi-asset ``targeted``): per crawl one lookup, then ranged reads,
 extraction, commits and labels, in-process when the records are few (no Spark at all).
 
 A crawl partition replaces that crawl's slices of the three tables: write targeted and
@@ -32,6 +32,7 @@ from spark_jobs.targeted import ASSET_PREFIX
 
 #: asset key -> the table it writes.
 TARGETED_TABLES = {ASSET_PREFIX + spec.name: spec for spec in (PAGES, HYPERLINKS, COMPANY_LINKS)}
+#: The Pipes job (spark_jobs/targeted_crawl.py); the Dagster job of these assets has its name.
 TARGETED_JOB = "targeted_crawl"
 
 
@@ -55,7 +56,7 @@ def _spec(key: str) -> AssetSpec:
 
 
 @multi_asset(
-    name=TARGETED_JOB,
+    name="targeted",
     specs=[_spec(key) for key in TARGETED_TABLES],
     check_specs=[
         AssetCheckSpec(
@@ -70,7 +71,7 @@ def _spec(key: str) -> AssetSpec:
     backfill_policy=ONE_RUN_PER_BACKFILL,
     can_subset=False,
 )
-def targeted_crawl(
+def targeted(
     context: AssetExecutionContext, spark_runtime: SparkRuntime, crawl_config: CrawlConfig
 ):
     """Look the seed domains up in each crawl's columnar index, fetch their records by byte
@@ -86,4 +87,4 @@ def targeted_crawl(
     return publish_per_partition(context, results, crawl_config.warehouse, TARGETED_TABLES)
 
 
-targeted_assets = [targeted_crawl]
+targeted_assets = [targeted]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from pipelines.bench.workdir import prepared_input
 
 
@@ -24,9 +26,7 @@ def test_input_is_reused_only_when_whole_and_for_the_same_parameters(tmp_path):
         (root / "crawl-data").mkdir(parents=True)
         raise KeyboardInterrupt
 
-    try:
+    with pytest.raises(KeyboardInterrupt):
         prepared_input(str(tmp_path), "unused-", {"records": 30}, interrupted)
-    except KeyboardInterrupt:
-        pass
     prepared_input(str(tmp_path), "unused-", {"records": 30}, build)
     assert len(builds) == 3  # no marker was left by the interrupted generation

@@ -132,7 +132,7 @@ def test_a_targeted_backfill_of_two_crawls_is_one_run_with_the_full_scans_edges(
     """The crawl-partitioned targeted assets over a range of two crawl partitions: ONE run
     (what the single-run backfill policy makes of a backfill), one Pipes job that starts no
     Spark, and each crawl's company_links equal the full scan's seed-company edges."""
-    from pipelines.crawl.targeted import targeted_crawl
+    from pipelines.crawl.targeted import targeted
 
     full_wh, _meta = full_run
     later = "CC-MAIN-2024-26"
@@ -140,14 +140,14 @@ def test_a_targeted_backfill_of_two_crawls_is_one_run_with_the_full_scans_edges(
         second_crawl(CC_ROOT, tmp_path / "src", later), tmp_path / "m"
     )
     warehouse = str(tmp_path / "targeted")
-    assert targeted_crawl.backfill_policy == BackfillPolicy.single_run()
+    assert targeted.backfill_policy == BackfillPolicy.single_run()
     with range_server(mirror) as (base, log):
         settings = Settings(warehouse=warehouse, cc_root=base, seeds=str(SEEDS), model="rules")
         resources = dict(build_definitions(settings).resources)
         instance = DagsterInstance.ephemeral()
         instance.add_dynamic_partitions(crawl_partitions.name, [CRAWL, later])
         result = materialize(
-            [targeted_crawl],
+            [targeted],
             instance=instance,
             resources=resources,
             tags={ASSET_PARTITION_RANGE_START_TAG: CRAWL, ASSET_PARTITION_RANGE_END_TAG: later},
@@ -175,3 +175,29 @@ def test_a_targeted_backfill_of_two_crawls_is_one_run_with_the_full_scans_edges(
     graph = materialize([link_graph], instance=instance, resources=resources, partition_key=CRAWL)
     assert graph.success  # link_graph reads the targeted crawl as it reads a full scan
     assert rows(warehouse, LINK_GRAPH) == rows(full_wh, LINK_GRAPH)
+
+
+def test_a_targeted_crawl_over_the_local_limit_runs_as_spark_tasks_with_the_same_rows(tmp_path):
+    """More records than ``targeted_local_max_records``: Spark tasks and the classify job's
+    Spark labelling give the rows of the in-process run (which equal the full scan's)."""
+    from pipelines.crawl.targeted import targeted
+
+    found = {}
+    for engine, limit in (("spark", 10), ("in-process", 20_000)):
+        warehouse = str(tmp_path / engine)
+        settings = Settings(warehouse=warehouse, cc_root=str(CC_ROOT), seeds=str(SEEDS))
+        resources = dict(build_definitions(settings).resources)
+        resources["crawl_config"] = CrawlConfig(
+            warehouse=warehouse, cc_root=str(CC_ROOT), seeds=str(SEEDS), model="rules",
+            targeted_local_max_records=limit,
+        )  # fmt: skip
+        instance = DagsterInstance.ephemeral()
+        instance.add_dynamic_partitions(crawl_partitions.name, [CRAWL])
+        result = materialize(
+            [targeted], instance=instance, resources=resources, partition_key=CRAWL
+        )
+        assert result.success
+        meta = result.get_asset_materialization_events()[0].step_materialization_data
+        assert meta.materialization.metadata["run_tasks_engine"].value == engine
+        found[engine] = [rows(warehouse, spec) for spec in (PAGES, COMPANY_LINKS)]
+    assert found["spark"] == found["in-process"] and len(found["spark"][1]) > 50

@@ -13,6 +13,7 @@ from pipelines.crawl.checks import crawl_checks
 from pipelines.crawl.partitions import crawl_partitions
 from pipelines.crawl.resources import CrawlConfig
 from pipelines.crawl.sensors import crawl_sensors
+from pipelines.crawl.targeted import targeted_assets
 from pipelines.graph.assets import build_graph_assets
 from pipelines.graph.checks import graph_checks
 from pipelines.housekeeping import vacuum_warehouse_job
@@ -26,6 +27,7 @@ def build_definitions(settings: Settings | None = None) -> Definitions:
     return Definitions(
         assets=[
             *crawl_assets,
+            *targeted_assets,
             *companies_assets,
             *classifier_assets,
             *build_graph_assets(crawl_partitions),

@@ -26,6 +26,11 @@ JOB_ASSETS: dict[str, tuple[tuple[str, ...], str]] = {
         "Check the seed list, then parse the WARC files of crawl segments.",
     ),
     "classify_crawl": (("company_links",), "Label the company links of crawl segments."),
+    "targeted_crawl": (
+        ("targeted_pages", "targeted_hyperlinks", "targeted_company_links"),
+        "Read the seed companies' pages of whole crawls by index lookup and byte range, and "
+        "label their links (a backfill over crawls is one run).",
+    ),
     "graph_crawl": (
         ("companies", "link_graph", "link_graph_picture"),
         "Read the companies' imprints, build the company graph of crawls and draw it.",

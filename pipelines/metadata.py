@@ -159,6 +159,17 @@ def slice_rows(warehouse: str, spec: TableSpec, version: int | None = None) -> d
     return figures
 
 
+def figures_of(figures: Mapping[str, dict], key: str) -> dict | None:
+    """A partition's figures: its own slice's, or the sum of its slices' when the asset is
+    partitioned by crawl and the table by crawl and segment (the targeted assets)."""
+    if key in figures:
+        return figures[key]
+    parts = [f for k, f in figures.items() if k.split("|")[0] == key]
+    if not parts:
+        return None
+    return {name: sum(f[name] for f in parts) for name in ("rows", "bytes", "files")}
+
+
 def partition_metadata(
     figures: Mapping[str, Any] | None, slice_report: Mapping[str, Any] | None
 ) -> dict[str, Any]:
@@ -221,7 +232,7 @@ def publish_per_partition(
             run_wide = typed(shared)
             for key in keys:
                 # The partition's own figures first: they are what its page is read for.
-                own = partition_metadata(figures.get(key), by_slice.get(key))
+                own = partition_metadata(figures_of(figures, key), by_slice.get(key))
                 context.add_asset_metadata(
                     {**own, **(extra(key) if extra else {}), **run_wide},
                     asset_key=result.asset_key,

@@ -13,7 +13,7 @@ from typing import Any
 from dagster_pipes import PipesContext
 
 from models.features import INPUT_FIELDS
-from spark_jobs.delta import read_slices, write_slices
+from spark_jobs.delta import WriteReport, read_slices, write_slices
 from spark_jobs.params import JobParams
 from spark_jobs.pipes_session import open_pipes
 from spark_jobs.runner import JobRun, load_seed_rows, seed_domains_frame
@@ -54,22 +54,31 @@ def label_batches(model_ref: str):
 
 
 def run(pipes: PipesContext, params: JobParams) -> dict[str, Any]:
+    job = JobRun(pipes, "classify", params)
+    slices = dict(params.segments_by_crawl())
+    report, extra = classify_slices(
+        job.spark, params, slices, load_seed_rows(params.seeds), params.model
+    )
+    job.report(COMPANY_LINKS.name, report, extra)
+    return {"report": report.metadata(), **extra}
+
+
+def classify_slices(
+    spark, params: JobParams, slices: dict, seed_rows: list[dict[str, str]], model: str
+) -> tuple[WriteReport, dict[str, Any]]:
+    """Replace ``slices`` of ``company_links`` with the labelled links of the same slices of
+    ``hyperlinks``; the write report and the relation counts."""
     from pyspark.sql import functions as F
     from pyspark.sql.pandas.types import from_arrow_schema
 
-    job = JobRun(pipes, "classify", params)
-    slices = dict(params.segments_by_crawl())
-    spark = job.spark
     hyperlinks = read_slices(spark, HYPERLINKS, params.warehouse, slices, reader=params.writer)
-    links = candidate_links(spark, hyperlinks, load_seed_rows(params.seeds)).withColumn(
-        "link_id", F.expr(LINK_ID_SQL)
-    )
+    links = candidate_links(spark, hyperlinks, seed_rows).withColumn("link_id", F.expr(LINK_ID_SQL))
     columns = [
         c for c in COMPANY_LINKS.columns if c not in ("relation", "confidence", "model_version")
     ]
     extra_inputs = [c for c in INPUT_FIELDS if c not in columns]  # what models read
     labelled = links.select(*columns, *extra_inputs).mapInArrow(
-        label_batches(params.model),
+        label_batches(model),
         from_arrow_schema(_labelled_schema(extra_inputs)),
     )
     report = write_slices(
@@ -84,12 +93,11 @@ def run(pipes: PipesContext, params: JobParams) -> dict[str, Any]:
     written = read_slices(spark, COMPANY_LINKS, params.warehouse, slices, reader=params.writer)
     counts = written.groupBy("model_version", "relation").count().collect()
     extra = {
-        "model": params.model,
+        "model": model,
         "model_versions": ", ".join(sorted({r["model_version"] for r in counts})),
         "relations": {r["relation"]: r["count"] for r in counts},
     }
-    job.report(COMPANY_LINKS.name, report, extra)
-    return {"report": report.metadata(), **extra}
+    return report, extra
 
 
 def _labelled_schema(extra_inputs: list[str]):

@@ -284,23 +284,28 @@ def file_batch(files: list[DataFile]) -> pa.RecordBatch:
 
 def _frame_writer(spec: TableSpec, root: str) -> Callable[[Iterator], Iterator]:
     def write(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        import pyarrow.compute as pc
-
         received = [batch for batch in batches if batch.num_rows]
         if not received:
             return
-        table = pa.Table.from_batches(received)
-        keys = table.select(list(spec.partition_by)).group_by(list(spec.partition_by))
-        written: list[DataFile] = []
-        for values in keys.aggregate([]).to_pylist():
-            mask = None
-            for column, value in values.items():
-                term = pc.equal(table.column(column), value)
-                mask = term if mask is None else pc.and_(mask, term)
-            written += write_sorted_files(spec, root, values, table.filter(mask))
-        yield file_batch(written)
+        yield file_batch(write_partition_files(spec, root, pa.Table.from_batches(received)))
 
     return write
+
+
+def write_partition_files(spec: TableSpec, root: str, table: pa.Table) -> list[DataFile]:
+    """Rows of any partitions as Z-ordered files below ``root``, one sorted run per
+    partition (a Spark task's rows, or a job's own table when it runs without Spark)."""
+    import pyarrow.compute as pc
+
+    keys = table.select(list(spec.partition_by)).group_by(list(spec.partition_by))
+    written: list[DataFile] = []
+    for values in keys.aggregate([]).to_pylist():
+        mask = None
+        for column, value in values.items():
+            term = pc.equal(table.column(column), value)
+            mask = term if mask is None else pc.and_(mask, term)
+        written += write_sorted_files(spec, root, values, table.filter(mask))
+    return written
 
 
 def read_files(spark: SparkSession, spec: TableSpec, written: WrittenFiles) -> DataFrame:

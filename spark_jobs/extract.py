@@ -223,7 +223,11 @@ def repeated_page_copies(
 
 
 def drop_copies(
-    context, spec: TableSpec, written: WrittenFiles, copies: list[dict[str, str]], url_column: str
+    tasks_engine,
+    spec: TableSpec,
+    written: WrittenFiles,
+    copies: list[dict[str, str]],
+    url_column: str,
 ) -> WrittenFiles:
     """Rewrite the (uncommitted) files holding dropped copies without their rows."""
     drops: dict[tuple[str, str, str], list[str]] = {}
@@ -240,11 +244,7 @@ def drop_copies(
         return written
     tasks = [(f.as_dict(), drops[where(f)]) for f in affected]
     root = written.root
-    rewritten = (
-        context.parallelize(tasks, len(tasks))
-        .mapPartitions(lambda part: _without_urls(spec, root, url_column, part))
-        .collect()
-    )
+    rewritten = tasks_engine.map(tasks, lambda part: _without_urls(spec, root, url_column, part))
     kept = [f for f in written.files if where(f) not in drops]
     return WrittenFiles(root, kept + [DataFile.from_dict(d) for d in rewritten])
 
@@ -270,12 +270,54 @@ def pa_strings(values: list[str]):
     return pa.array(values, type=pa.string())
 
 
+class SparkTasks:
+    """Runs a job's tasks on Spark: one partition per item, results collected."""
+
+    name = "spark"
+    start_phase = "spark_start"  # the job's clock until the tasks can run
+
+    def __init__(self, job: JobRun) -> None:
+        self.job = job
+
+    def start(self) -> str:
+        return self.job.context.version  # the SQL session starts only if a step needs it
+
+    def map(self, items: list, function) -> list:
+        return self.job.context.parallelize(items, len(items)).mapPartitions(function).collect()
+
+    def repeated_copies(self, written: WrittenFiles, slices: set[tuple[str, str]]) -> list[dict]:
+        return repeated_page_copies(self.job.spark, written, slices)
+
+
 def run(pipes: PipesContext, params: JobParams) -> dict[str, Any]:
     job = JobRun(pipes, "extract", params)
     seed_rows = load_seed_rows(params.seeds)
     targeted = params.extra.get("mode") == "targeted"
     files = plan_targeted(params, seed_rows, job.log) if targeted else plan_files(params)
     job.log(f"{len(files)} WARC files in {len(params.slices)} slice(s)")
+    counts, reports, verdict = extract_and_commit(
+        job, params, files, seed_rows, SparkTasks(job), params.slices, params.segments_by_crawl()
+    )
+    for name, report in reports.items():
+        job.report(name, report, counts)
+        job.check(name, "slices_complete", not verdict.damaged, verdict.metadata(), "WARN")
+    return {"files": counts, "reports": {k: v.metadata() for k, v in reports.items()}}
+
+
+def extract_and_commit(
+    job: JobRun,
+    params: JobParams,
+    files: list[tuple],
+    seed_rows: list[dict],
+    tasks_engine,
+    judged: tuple[tuple[str, str], ...] | list[tuple[str, str]],
+    replaced: dict[str, list[str] | None],
+) -> tuple[dict[str, Any], dict[str, Any], completeness.Verdict]:
+    """Extract ``files`` on ``tasks_engine`` (:class:`SparkTasks`, or in this process:
+    :class:`spark_jobs.local_tasks.LocalTasks`), judge the ``judged`` slices whole, drop
+    repeated pages and replace the ``replaced`` slices of ``pages`` and ``hyperlinks``
+    (crawl -> segments, or None: the whole crawl). Returns the run's counts, the write
+    reports and the verdict; nothing is committed when the verdict refuses."""
     staging = new_staging_dir(params.staging_root, "extract")
     roots = {
         spec.name: files_root(spec, params.warehouse, params.writer, staging)
@@ -284,15 +326,14 @@ def run(pipes: PipesContext, params: JobParams) -> dict[str, Any]:
     from extraction.warc import DEFAULT_READER
 
     reader = params.extra.get("reader", DEFAULT_READER)
-    context = job.context  # the SQL session starts only if a step below needs it
-    phases = {"spark_start": round(job.elapsed(), 2)}
-    job.log(f"Spark {context.version} ready after {job.elapsed():.1f} s")
+    version = tasks_engine.start()
+    phases = {tasks_engine.start_phase: round(job.elapsed(), 2)}
+    job.log(f"{tasks_engine.name} tasks ({version}) ready after {job.elapsed():.1f} s")
     file_stats: list[dict[str, Any]] = []
     if files:
-        rdd = context.parallelize(files, numSlices=len(files))
-        file_stats = rdd.mapPartitions(
-            lambda part: extract_files(part, roots, seed_rows, reader)
-        ).collect()
+        file_stats = tasks_engine.map(
+            files, lambda part: extract_files(part, roots, seed_rows, reader)
+        )
     described = [stats.pop("written") for stats in file_stats]
     written = {
         spec.name: WrittenFiles(
@@ -300,7 +341,7 @@ def run(pipes: PipesContext, params: JobParams) -> dict[str, Any]:
         )
         for spec in (PAGES, HYPERLINKS)
     }
-    verdict = completeness.judge(params.slices, file_stats)
+    verdict = completeness.judge(judged, file_stats)
     if verdict.refuses(params.allow_partial):  # nothing committed: remove what was written
         for spec in (PAGES, HYPERLINKS):
             delete_files(written[spec.name].root, written[spec.name].files)
@@ -313,22 +354,21 @@ def run(pipes: PipesContext, params: JobParams) -> dict[str, Any]:
         f"(tasks spent {write_seconds:.1f} s of it sorting and writing files)"
     )
     repeats = slices_with_repeats(file_stats)
-    copies = repeated_page_copies(job.spark, written["pages"], repeats) if repeats else []
+    copies = tasks_engine.repeated_copies(written["pages"], repeats) if repeats else []
     if copies:
-        written["pages"] = drop_copies(context, PAGES, written["pages"], copies, "url")
+        written["pages"] = drop_copies(tasks_engine, PAGES, written["pages"], copies, "url")
         written["hyperlinks"] = drop_copies(
-            context, HYPERLINKS, written["hyperlinks"], copies, "src_url"
+            tasks_engine, HYPERLINKS, written["hyperlinks"], copies, "src_url"
         )
     phases["repeated_urls"] = round(job.elapsed() - sum(phases.values()), 2)
     job.log(f"{len(copies)} duplicate page(s) dropped after {job.elapsed():.1f} s")
-    slices = params.segments_by_crawl()
     reports = {}
     for spec in (PAGES, HYPERLINKS):
         reports[spec.name] = write_slices(
             job.spark if params.writer == "delta-spark" else None,
             spec,
             params.warehouse,
-            dict(slices),
+            dict(replaced),
             written[spec.name],
             writer=params.writer,
             staging_root=params.staging_root,
@@ -339,14 +379,12 @@ def run(pipes: PipesContext, params: JobParams) -> dict[str, Any]:
     counts = summarize_files(file_stats, len(copies))
     counts["phase_seconds"] = phases
     counts["task_write_seconds"] = round(write_seconds, 3)
+    counts["tasks_engine"] = tasks_engine.name
     counts[SLICE_REPORT_KEY] = slice_figures(file_stats)  # each partition's own figures
     for failed in counts["failed_files"]:
         job.log(f"file failed mid-way, kept what it read: {failed}", level="warning")
     counts.update(verdict.metadata())
-    for name, report in reports.items():
-        job.report(name, report, counts)
-        job.check(name, "slices_complete", not verdict.damaged, verdict.metadata(), "WARN")
-    return {"files": counts, "reports": {k: v.metadata() for k, v in reports.items()}}
+    return counts, reports, verdict
 
 
 def summarize_files(file_stats: list[dict[str, Any]], duplicates: int) -> dict[str, Any]:

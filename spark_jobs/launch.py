@@ -13,13 +13,18 @@ import sys
 
 from spark_jobs import session
 
+#: Jobs that start Spark only when their input turns out big (a targeted read of a few
+#: thousand records runs in-process): booting the JVM ahead would cost them seconds.
+SPARK_WHEN_NEEDED = frozenset({"targeted_crawl"})
+
 
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1 or not args[0].isidentifier():
         raise SystemExit("usage: python -m spark_jobs.launch JOB  (e.g. extract)")
     job = args[0]
-    session.start_context(f"supplylinks-{job}")
+    if job not in SPARK_WHEN_NEEDED:
+        session.start_context(f"supplylinks-{job}")
     importlib.import_module(f"spark_jobs.{job}").main()
 
 

@@ -34,6 +34,14 @@ class JobRun:
 
         return spark_session(f"supplylinks-{self.name}")
 
+    def spark_version(self) -> str:
+        """The version of the Spark this job started; ``none`` when it ran without Spark
+        (a small targeted read): asking must not start a JVM."""
+        for started in ("context", "spark"):
+            if started in self.__dict__:
+                return self.__dict__[started].version
+        return "none"
+
     def elapsed(self) -> float:
         return time.monotonic() - self.started
 
@@ -50,7 +58,7 @@ class JobRun:
             "zorder": write.zorder,
             "zorder_columns": ", ".join(write.zorder.get("columns", [])),
             "engine": write.writer,
-            "spark_version": self.context.version,
+            "spark_version": self.spark_version(),
             "write_seconds": write.seconds,
             "duration_seconds": round(time.monotonic() - self.started, 3),
             "slices": [f"{c}/{s}" for c, s in self.params.slices] or list(self.params.crawls),

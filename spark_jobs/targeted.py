@@ -20,6 +20,13 @@ from spark_jobs import storage
 from spark_jobs.params import JobParams
 
 MODES = ("full", "targeted")
+#: The crawl-partitioned targeted assets (``targeted_crawl`` job) are named after the tables
+#: they write: ``targeted_pages``, ``targeted_hyperlinks``, ``targeted_company_links``.
+ASSET_PREFIX = "targeted_"
+#: Targeted reads of up to this many records run in the job's own process, without Spark
+#: (more: Spark tasks). One core reads and extracts ~1,000-7,000 records/s (diverse vs
+#: pooled pages), so this is seconds of work: about what a local Spark start costs.
+LOCAL_MAX_RECORDS = 20_000
 
 
 class RangeFetchError(RuntimeError):
@@ -38,33 +45,55 @@ def plan_targeted(
 ) -> list[tuple[str, str, str, str, list[tuple[int, int]]]]:
     """(crawl, segment, path, uri, ranges) per WARC file with seed records in the requested
     slices: one index lookup per crawl, hits grouped by file."""
-    from spark_jobs.ccindex import lookup
-
     domains = seed_domains(seed_rows)
     cap = params.extra.get("max_pages_per_domain")
     files = []
     for crawl, segments in params.segments_by_crawl().items():
-        found = lookup(params.cc_root, crawl, domains, max_pages_per_domain=cap)
+        planned, found = plan_crawl(params.cc_root, crawl, domains, cap, set(segments))
         log(f"index lookup {crawl}: {found.summary()} for {len(domains)} seed domains")
-        segment_of = storage.crawl_warc_segments(params.cc_root, crawl)
-        by_file: dict[str, list[tuple[int, int]]] = {}
-        hits = found.hits
-        for path, offset, length in zip(
-            hits.column("warc_filename").to_pylist(),
-            hits.column("warc_record_offset").to_pylist(),
-            hits.column("warc_record_length").to_pylist(),
-            strict=True,
-        ):
-            by_file.setdefault(path, []).append((offset, length))
-        for path, ranges in sorted(by_file.items()):
-            segment = segment_of.get(path)
-            if segment is None:
-                raise ValueError(
-                    f"index of {crawl} names {path}, which warc.paths.gz does not list"
-                )
-            if segment in segments:
-                files.append((crawl, segment, path, storage.join(params.cc_root, path), ranges))
+        files += planned
     return files
+
+
+def plan_crawl(
+    cc_root: str,
+    crawl: str,
+    domains: list[str],
+    max_pages_per_domain: int | None = None,
+    segments: set[str] | None = None,
+) -> tuple[list[tuple[str, str, str, str, list[tuple[int, int]]]], Any]:
+    """The tasks of one crawl's seed records (of ``segments`` only, when given), and the
+    :class:`~spark_jobs.ccindex.IndexLookup` they come from."""
+    from spark_jobs.ccindex import lookup
+
+    found = lookup(cc_root, crawl, domains, max_pages_per_domain=max_pages_per_domain)
+    segment_of = storage.crawl_warc_segments(cc_root, crawl)
+    by_file: dict[str, list[tuple[int, int]]] = {}
+    hits = found.hits
+    for path, offset, length in zip(
+        hits.column("warc_filename").to_pylist(),
+        hits.column("warc_record_offset").to_pylist(),
+        hits.column("warc_record_length").to_pylist(),
+        strict=True,
+    ):
+        by_file.setdefault(path, []).append((offset, length))
+    files = []
+    for path, ranges in sorted(by_file.items()):
+        segment = segment_of.get(path)
+        if segment is None:
+            raise ValueError(f"index of {crawl} names {path}, which warc.paths.gz does not list")
+        if segments is None or segment in segments:
+            files.append((crawl, segment, path, storage.join(cc_root, path), ranges))
+    return files, found
+
+
+def range_requests(files: list[tuple]) -> int:
+    """Requests the tasks' reads take: one per run of adjacent records (no retries)."""
+    from spark_jobs.ranged import RecordRange, merge_adjacent
+
+    return sum(
+        len(merge_adjacent([RecordRange(task[2], o, n) for o, n in task[4]])) for task in files
+    )
 
 
 @contextmanager

@@ -30,7 +30,6 @@ import argparse
 import json
 import os
 import shutil
-import tempfile
 import time
 from pathlib import Path
 
@@ -160,6 +159,7 @@ def run(args: argparse.Namespace) -> int:
         ASSET_PARTITION_RANGE_START_TAG,
     )
 
+    from pipelines.bench.workdir import prepared_input
     from pipelines.commands.sample import segments_with_files
     from pipelines.config import SAMPLE_SEEDS, Settings
     from pipelines.crawl.assets import extract
@@ -168,18 +168,13 @@ def run(args: argparse.Namespace) -> int:
     from spark_jobs.runner import load_seed_rows
     from spark_jobs.storage import crawl_warc_segments
 
-    workdir = Path(args.workdir or tempfile.mkdtemp(prefix="bench-pipeline-"))
-    root = workdir / "commoncrawl"
-    # A kept --workdir is reused only if it holds a complete segment of the pages asked for.
     wanted = {"pages": args.pages, "records": args.records, "files": args.files}
-    marker = root / "bench-segment.json"
-    if not marker.is_file() or json.loads(marker.read_text()) != wanted:
-        shutil.rmtree(root, ignore_errors=True)
-        print(f"generating {args.records} {args.pages} pages under {root} ...", flush=True)
-        started = time.perf_counter()
-        build_segment(root, args.records, args.files, workers=args.cores, pages=args.pages)
-        marker.write_text(json.dumps(wanted))  # written last: the segment is complete
-        print(f"generated in {time.perf_counter() - started:.0f} s", flush=True)
+    workdir, root = prepared_input(
+        args.workdir,
+        "bench-pipeline-",
+        wanted,
+        lambda root: build_segment(root, args.records, args.files, args.cores, args.pages),
+    )
     seeds = SAMPLE_SEEDS
     crawl = BENCH_CRAWL
     segment_of = crawl_warc_segments(str(root), crawl)

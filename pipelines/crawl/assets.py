@@ -23,6 +23,7 @@ from pipelines.graph.assets import relation_metadata
 from pipelines.metadata import definition_metadata, publish_per_partition
 from pipelines.runtimes import SparkRuntime
 from spark_jobs.tables import COMPANY_LINKS, HYPERLINKS, LINK_GRAPH, PAGES, TABLES, TableSpec
+from spark_jobs.targeted import ASSET_PREFIX
 
 OWNERS = ["team:supplylinks"]
 GROUP = "crawl"
@@ -176,6 +177,8 @@ def company_links(
             ),
         ),
         AssetDep("companies"),  # legal names of non-seed targets (pipelines.companies)
+        # or the seed companies' links of whole crawls, read by index (pipelines.crawl.targeted)
+        AssetDep(f"{ASSET_PREFIX}{COMPANY_LINKS.name}"),
     ],
     kinds={"spark", "deltalake"},
     owners=OWNERS,

@@ -7,6 +7,7 @@ from typing import Any, Literal
 from dagster import ConfigurableResource
 
 from pipelines.config import Settings
+from spark_jobs.targeted import LOCAL_MAX_RECORDS
 
 
 class CrawlConfig(ConfigurableResource):
@@ -22,6 +23,9 @@ class CrawlConfig(ConfigurableResource):
     #: found in the crawl's columnar index and fetched by byte range (one lookup per crawl).
     mode: Literal["full", "targeted"] = "full"
     max_pages_per_domain: int | None = None  # targeted mode: cap per seed domain
+    #: Targeted crawl runs (``targeted_crawl``) of up to this many records run in the job's
+    #: own process without Spark; more records run as Spark tasks.
+    targeted_local_max_records: int = LOCAL_MAX_RECORDS
 
     #: Write a slice some of whose WARC files failed (default: fail the partition and keep
     #: the previous version). Per run; recorded in metadata and a WARN asset check.

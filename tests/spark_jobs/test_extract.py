@@ -68,14 +68,42 @@ def test_pages_fetched_twice_in_a_slice_are_kept_once_with_their_links(
     spark, tmp_path, twice_fetched_crawl
 ):
     del spark  # the job reuses the module's session
-    warehouse = str(tmp_path / "wh")
-    params = JobParams(
-        warehouse=warehouse,
-        slices=((CRAWL, "00"),),
-        cc_root=str(twice_fetched_crawl),
-        seeds=str(SEEDS),
-    )
+    params = twice_fetched_params(tmp_path, twice_fetched_crawl)
     result = extract.run(MagicMock(), params)
+    assert_each_url_once(params.warehouse, result["files"])
+
+
+def test_in_process_tasks_keep_the_copy_spark_tasks_keep(tmp_path, twice_fetched_crawl):
+    """A small targeted read runs its tasks without Spark (spark_jobs.in_process): the same
+    commit, and the same repeated-page rule as the Spark window."""
+    from spark_jobs.in_process import LocalTasks
+    from spark_jobs.runner import JobRun, load_seed_rows
+
+    params = twice_fetched_params(tmp_path, twice_fetched_crawl)
+    job = JobRun(MagicMock(), "extract", params)
+    counts, reports, verdict = extract.extract_and_commit(
+        job,
+        params,
+        extract.plan_files(params),
+        load_seed_rows(params.seeds),
+        LocalTasks(),
+        params.slices,
+        params.segments_by_crawl(),
+    )
+    assert not verdict.damaged and counts["tasks_engine"] == "in-process"
+    assert reports["pages"].rows == len(_first_copies(FIRST_WARC))
+    assert_each_url_once(params.warehouse, counts)
+    assert "context" not in job.__dict__ and job.spark_version() == "none"  # no JVM started
+
+
+def twice_fetched_params(tmp_path, cc_root) -> JobParams:
+    return JobParams(
+        warehouse=str(tmp_path / "wh"), slices=((CRAWL, "00"),), cc_root=str(cc_root),
+        seeds=str(SEEDS),
+    )  # fmt: skip
+
+
+def assert_each_url_once(warehouse: str, counts: dict) -> None:
     one_file = _first_copies(FIRST_WARC)
     pages = DeltaTable(PAGES.path(warehouse)).to_pyarrow_table(columns=["url", "warc_filename"])
     links = DeltaTable(HYPERLINKS.path(warehouse)).to_pyarrow_table(columns=["warc_filename"])
@@ -84,7 +112,7 @@ def test_pages_fetched_twice_in_a_slice_are_kept_once_with_their_links(
     assert len(kept_from) == 1, "equal fetch times: the copy of the first file is kept"
     assert set(links.column("warc_filename").to_pylist()) == kept_from
     assert links.num_rows == sum(one_file.values())
-    assert result["files"]["skipped"]["duplicate_url"] >= len(one_file)
+    assert counts["skipped"]["duplicate_url"] >= len(one_file)
 
 
 def _first_copies(path) -> dict[str, int]:

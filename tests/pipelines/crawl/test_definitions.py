@@ -24,6 +24,11 @@ def test_definitions_validate(tmp_path):
     }
     assert graph.get(AssetKey("link_graph")).partitions_def.name == "crawl"
     assert graph.get(AssetKey("pages")).backfill_policy.max_partitions_per_run is None
+    for table in ("pages", "hyperlinks", "company_links"):  # crawl-partitioned targeted reads
+        node = graph.get(AssetKey(f"targeted_{table}"))
+        assert node.partitions_def.name == "crawl"
+        assert node.backfill_policy.max_partitions_per_run is None  # a backfill is one run
+    assert AssetKey("targeted_company_links") in graph.get(AssetKey("link_graph")).parent_keys
 
 
 def test_slices_of_multi_partition_keys():

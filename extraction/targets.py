@@ -328,6 +328,8 @@ HOST_PATTERNS: dict[str, str] = {
     "tool": r"(?:^|\.)(?:status|statuspage)\.",
 }
 _HOST_PATTERNS = tuple((kind, re.compile(pattern)) for kind, pattern in HOST_PATTERNS.items())
+#: All patterns in one: most hosts match none, and one search is ~7x cheaper than seven.
+_ANY_HOST_PATTERN = re.compile("|".join(f"(?:{pattern})" for pattern in HOST_PATTERNS.values()))
 
 
 @lru_cache(maxsize=65_536)
@@ -351,7 +353,7 @@ def target_kind(registered_domain: str | None, host: str | None = None) -> str |
     if domain and domain in NON_BUSINESS_DOMAINS:
         return NON_BUSINESS_DOMAINS[domain]
     subject = host or domain
-    if subject:
+    if subject and _ANY_HOST_PATTERN.search(subject):
         for kind, pattern in _HOST_PATTERNS:
             if pattern.search(subject):
                 return kind

@@ -33,7 +33,7 @@ from typing import Any
 
 from extraction.labels import NO_RELATION
 from extraction.targets import target_kind
-from extraction.urls import registered_domain
+from extraction.urls import host_of
 from extraction.weak_labels import (
     AGENCY_CREDIT,
     BOILERPLATE_ANCHOR,
@@ -493,7 +493,7 @@ def _target_group(host: str, path: str) -> tuple[str, ...]:
     if host:
         domain = _domain_guess(host)
         out += ["d=" + host, "dd=" + domain, "dt=" + host.rsplit(".", 1)[-1]]
-        kind = target_kind(registered_domain(host), host)
+        kind = host_target_kind(host)
         if kind or domain in NON_BUSINESS_DOMAINS or host in NON_BUSINESS_DOMAINS:
             out += ["d!social", f"d!{kind or 'social'}"] * CUE_WEIGHT
         for word in domain.partition(".")[0].split("-"):
@@ -504,6 +504,23 @@ def _target_group(host: str, path: str) -> tuple[str, ...]:
     else:
         out.append("t=/")
     return tuple(out)
+
+
+def url_target_kind(url: str) -> str | None:
+    """The non-business kind of a link target (:func:`extraction.targets.target_kind`).
+
+    Shares the features' cached host split, so the post-rule of ``models.base`` costs a
+    cache hit per link; non-ASCII hosts go through ``host_of`` (IDNA), as the graph does."""
+    host = _host_and_path(url)[0]
+    if not host.isascii():
+        host = host_of(url.strip()) or ""
+    return host_target_kind(host) if host else None
+
+
+def host_target_kind(host: str) -> str | None:
+    """:func:`target_kind` of a host: its labels down to the registered domain are looked
+    up, so the registered domain need not be computed (a suffix-list walk per link)."""
+    return target_kind(None, host)
 
 
 @lru_cache(maxsize=100_000)

@@ -317,6 +317,9 @@ NON_BUSINESS_DOMAINS: dict[str, str] = {
 
 #: Kind -> pattern over a host (all labels): families of hosts no list can enumerate.
 HOST_PATTERNS: dict[str, str] = {
+    # the big networks under every country domain (pinterest.ie, facebook.at, linkedin.cn)
+    "social": r"(?:^|\.)(?:pinterest|facebook|instagram|linkedin|xing|youtube|twitter|tiktok"
+    r"|kununu)\.(?:[a-z]{2,3}|co\.[a-z]{2}|com\.[a-z]{2})$",
     "jobs": r"(?:^|\.)(?:jobs|karriere|careers)\.(?:personio|softgarden|lever|workable)\."
     r"|(?:^|[.-])(?:jobboerse|jobportal|stellenmarkt|stellenboerse|jobsuche)[.-]",
     "agency": r"(?:^|[.-])(?:webdesign|webagentur|werbeagentur|internetagentur|webdesigner"

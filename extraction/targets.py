@@ -317,6 +317,9 @@ NON_BUSINESS_DOMAINS: dict[str, str] = {
 
 #: Kind -> pattern over a host (all labels): families of hosts no list can enumerate.
 HOST_PATTERNS: dict[str, str] = {
+    # the big networks under every country domain (pinterest.ie, facebook.at, linkedin.cn)
+    "social": r"(?:^|\.)(?:pinterest|facebook|instagram|linkedin|xing|youtube|twitter|tiktok"
+    r"|kununu)\.(?:[a-z]{2,3}|co\.[a-z]{2}|com\.[a-z]{2})$",
     "jobs": r"(?:^|\.)(?:jobs|karriere|careers)\.(?:personio|softgarden|lever|workable)\."
     r"|(?:^|[.-])(?:jobboerse|jobportal|stellenmarkt|stellenboerse|jobsuche)[.-]",
     "agency": r"(?:^|[.-])(?:webdesign|webagentur|werbeagentur|internetagentur|webdesigner"
@@ -328,6 +331,8 @@ HOST_PATTERNS: dict[str, str] = {
     "tool": r"(?:^|\.)(?:status|statuspage)\.",
 }
 _HOST_PATTERNS = tuple((kind, re.compile(pattern)) for kind, pattern in HOST_PATTERNS.items())
+#: All patterns in one: most hosts match none, and one search is ~7x cheaper than seven.
+_ANY_HOST_PATTERN = re.compile("|".join(f"(?:{pattern})" for pattern in HOST_PATTERNS.values()))
 
 
 @lru_cache(maxsize=65_536)
@@ -351,7 +356,7 @@ def target_kind(registered_domain: str | None, host: str | None = None) -> str |
     if domain and domain in NON_BUSINESS_DOMAINS:
         return NON_BUSINESS_DOMAINS[domain]
     subject = host or domain
-    if subject:
+    if subject and _ANY_HOST_PATTERN.search(subject):
         for kind, pattern in _HOST_PATTERNS:
             if pattern.search(subject):
                 return kind

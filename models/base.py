@@ -7,9 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 from extraction.labels import NO_RELATION, RELATION_LABELS
-from extraction.targets import target_kind
-from extraction.urls import host_of, registered_domain
-from models.features import LinkInput
+from models.features import LinkInput, url_target_kind
 
 #: Confidence of the non-business-target post-rule (that of the rules' social-target rule).
 NON_BUSINESS_CONFIDENCE = 0.95
@@ -60,5 +58,4 @@ def with_target_rule(links: Sequence[LinkInput], predictions: list[Prediction]) 
 
 def non_business_target(url: str) -> bool:
     """True when ``url`` points at a job portal, social network, tool, registry, …"""
-    host = host_of(url) if url else None
-    return bool(host) and target_kind(registered_domain(host), host) is not None
+    return bool(url) and url_target_kind(url) is not None

@@ -25,6 +25,9 @@ HANDWRITTEN_TEST = HANDWRITTEN_DIR / "handwritten_test.jsonl"
 #: each row tagged with its ``kind``. Test only: never trained on, never read while tuning,
 #: so it is not in :data:`DEFAULT_SOURCES`; :func:`load_hard_eval` reads it.
 HARD_EVAL = HANDWRITTEN_DIR / "handwritten_hard_eval.jsonl"
+#: The hard *development* split (issue 15, session 9): the same kinds, other sites, targets and
+#: sentences, written apart from the hard split. What settings are tuned on; never trained on.
+HARD_DEV = HANDWRITTEN_DIR / "handwritten_hard_dev.jsonl"
 HARD_KINDS = ("logo_wall", "misleading", "prose")
 #: What ``load_labelled()`` reads when no file is named.
 DEFAULT_SOURCES = (GENERATED_LABELLED, HANDWRITTEN_TRAIN, HANDWRITTEN_TEST)
@@ -114,12 +117,22 @@ def labelled_example(row: Mapping[str, Any]) -> Example:
 
 def load_hard_eval(path: str | Path = HARD_EVAL) -> list[Example]:
     """The hard test split; every row must carry a known ``kind`` and the ``test`` split."""
+    return load_hard(path, "test")
+
+
+def load_hard_dev(path: str | Path = HARD_DEV) -> list[Example]:
+    """The hard development split (tuning only); rows carry a ``kind`` and split ``dev``."""
+    return load_hard(path, "dev")
+
+
+def load_hard(path: str | Path, split: str) -> list[Example]:
+    """A hard split's rows; each must carry a known ``kind`` and ``split``."""
     examples = load_labelled(path)
     for example in examples:
-        if example.kind not in HARD_KINDS or example.split != "test":
+        if example.kind not in HARD_KINDS or example.split != split:
             raise ValueError(
-                f"{path}: {example.id}: hard rows need split 'test' and kind in {HARD_KINDS}, "
-                f"got {example.split!r}/{example.kind!r}"
+                f"{path}: {example.id}: hard rows need split {split!r} and kind in "
+                f"{HARD_KINDS}, got {example.split!r}/{example.kind!r}"
             )
     return examples
 

@@ -137,12 +137,14 @@ def evaluate_hard(
     return HardEvaluation(evaluate(gold, predicted), kind_accuracy, by_lang)
 
 
-def format_hard_report(evaluations: dict[str, HardEvaluation]) -> str:
-    """The hard split side by side: per-label F1, macro-F1, per-kind and per-language."""
+def format_hard_report(
+    evaluations: dict[str, HardEvaluation], title: str = "hard split (handwritten_hard_eval.jsonl)"
+) -> str:
+    """A hard split side by side: per-label F1, macro-F1, per-kind and per-language."""
     names = list(evaluations)
     width = max(14, *(len(n) + 2 for n in names))
     first = evaluations[names[0]]
-    lines = [f"hard split (handwritten_hard_eval.jsonl), n={first.overall.n}"]
+    lines = [f"{title}, n={first.overall.n}"]
     lines.append("".ljust(22) + "".join(n.rjust(width) for n in names))
 
     def row(title: str, values: list[float]) -> None:

@@ -33,7 +33,7 @@ from typing import Any
 
 from extraction.labels import NO_RELATION
 from extraction.targets import target_kind
-from extraction.urls import registered_domain
+from extraction.urls import host_of, registered_domain
 from extraction.weak_labels import (
     AGENCY_CREDIT,
     BOILERPLATE_ANCHOR,
@@ -44,10 +44,10 @@ from extraction.weak_labels import (
     TERMS,
     required_strings,
 )
-from models.cues import sentence_cues
+from models.cues import heading_cues, sentence_cues
 
 #: Model kind -> version of the feature view it reads.
-FEATURE_VERSIONS = {"spacy": "f8", "transformer": "t9"}
+FEATURE_VERSIONS = {"spacy": "f9", "transformer": "t10"}
 
 
 def feature_version(kind: str) -> str:
@@ -92,6 +92,8 @@ _PATH_CUES = re.compile(
 _CREDIT = re.compile(AGENCY_CREDIT, re.I)
 _BOILERPLATE = re.compile(BOILERPLATE_ANCHOR, re.I)
 TARGET_MASK = " zztarget "
+#: The source's own name in its sentence (:func:`_self_masked`).
+SELF_MASK = "zzself"
 #: Cue features are repeated: a bag-of-features model then weighs the curated lexicon above
 #: the many template words it would otherwise memorise (measured by template-held-out CV).
 CUE_WEIGHT = 3
@@ -151,7 +153,7 @@ def bow_feature_groups(link: LinkInput) -> list[tuple[str, ...]]:
     """
     host, path = _host_and_path(link.dst_url)
     anchor, a = _text_group("a", link.anchor_text, True, True, 30)
-    masked = _masked(link.context, link.anchor_text)
+    masked = _self_masked(_masked(link.context, link.anchor_text), link.src_url)
     sentence, c = _text_group("c", masked, True, True, _MAX_CONTEXT_WORDS)
     heading, parents, path_words, path_cues, (h, p, s, path_labels) = _page_groups(
         link.section_heading, link.source_path
@@ -176,7 +178,7 @@ def bow_feature_groups(link: LinkInput) -> list[tuple[str, ...]]:
         path_cues,
         target,
         _meta_group(link.region, link.lang, not link.anchor_text.strip(), not link.context),
-        _verdict_group(a, h, p, c, s, path_labels, social),
+        _verdict_group(a, h, p, c, s, path_labels, social, bool(stated)),
     ]
 
 
@@ -185,6 +187,7 @@ def _page_groups(section_heading: str, source_path: str) -> tuple:
     """Heading and source-path groups (and their cues): shared by every link of a list."""
     nearest, _, parents_text = _split_heading(section_heading)
     heading, h = _text_group("h", nearest, True, True, 30)
+    heading += heading_cues(nearest) * CUE_WEIGHT
     parents, p = _text_group("p", parents_text, False, True, 30)
     path_words, s = _cue_group("s", source_path.replace("-", " ").replace("_", " "))
     path_cues, path_labels = _path_group(source_path)
@@ -204,6 +207,7 @@ _EMPTY: Group = ((), _NO_CUES)
 #: Evidence fields in the rules' order of trust (``extraction.weak_labels``): the anchor,
 #: the sentence, the nearest heading, the headings above, the source path (words, cues).
 _VERDICT_FIELDS = ("a", "c", "h", "p", "s", "s")
+_PAGE_FIELDS = frozenset("hps")
 
 
 @lru_cache(maxsize=100_000)
@@ -215,10 +219,13 @@ def _verdict_group(
     s: frozenset[str],
     path: frozenset[str],
     social: bool,
+    stated: bool = False,
 ) -> tuple[str, ...]:
     """What the rule table would say, from the cues already found (no second regex pass):
     the first field with a business cue wins, its most specific label first. The model
-    learns how far to trust each (field, label) verdict; the rules trust all of them."""
+    learns how far to trust each (field, label) verdict; the rules trust all of them.
+    A verdict read from the page (heading, path) under a sentence that ``stated`` a relation
+    is a separate ``~v=`` feature, as the page cues are: there the page often misleads."""
     if social:
         return ("v=social",) * CUE_WEIGHT
     if "credit" in a or "credit" in c:
@@ -226,7 +233,8 @@ def _verdict_group(
     for field, found in zip(_VERDICT_FIELDS, (a, c, h, p, s, path), strict=True):
         for label in LABEL_ORDER:
             if label in found:
-                return (f"v={field}_{label}", f"v={label}") * CUE_WEIGHT
+                mark = "~" if stated and field in _PAGE_FIELDS else ""
+                return (f"{mark}v={field}_{label}", f"{mark}v={label}") * CUE_WEIGHT
         if field == "a" and "boilerplate" in found:
             return ("v=boilerplate",) * CUE_WEIGHT
         if field == "c" and NO_RELATION in found:
@@ -253,6 +261,7 @@ def clear_caches() -> None:
         _sentence_cue_group,
         _shadowed,
         _page_groups,
+        _self_pattern,
         _verdict_group,
         _host_word_cues,
         _text_group,
@@ -339,7 +348,7 @@ def cue_features(link: LinkInput, neighbours: bool = False) -> tuple[str, ...]:
                 for group in bow_feature_groups(link)
                 for feature in group
                 if "!" in feature
-                or feature.startswith(_CUE_PREFIXES)
+                or feature.lstrip("~").startswith(_CUE_PREFIXES)
                 or (neighbours and feature.startswith("c=") and _TARGET_PAIR in feature)
             }
         )
@@ -361,7 +370,7 @@ def _cue_summary(link: LinkInput) -> str:
     by_field: dict[str, list[str]] = {}
     for group in bow_feature_groups(link):
         for feature in group:
-            tag, bang, label = feature.partition("!")
+            tag, bang, label = feature.lstrip("~").partition("!")  # shadowed cues count too
             if bang and tag in _CUE_FIELDS:
                 labels = by_field.setdefault(_CUE_FIELDS[tag], [])
                 if label not in labels:
@@ -479,6 +488,30 @@ def _path_group(path: str) -> Group:
     return tuple(f"s!{label}" for label in labels) * CUE_WEIGHT, frozenset(labels)
 
 
+def _self_masked(sentence: str, src_url: str) -> str:
+    """The sentence with the source's own name as ``zzself``: "Pinemoor was acquired by X",
+    "Die Stadtwerke nutzen Lindqvist Plan" state the direction through it, as "we" does."""
+    pattern = _self_pattern(_host_and_path(src_url)[0]) if sentence and src_url else None
+    return pattern.sub(SELF_MASK, sentence) if pattern is not None else sentence
+
+
+@lru_cache(maxsize=20_000)
+def _self_pattern(src_host: str) -> re.Pattern[str] | None:
+    """The first word of the source's registered domain ("lindqvist-software.de" ->
+    Lindqvist, "moellenkamp-logistik.de" -> Möllenkamp) and any ending; None if the word is
+    short (< 5 letters: "abc-bau.de" would mask every "ABC")."""
+    if not src_host:
+        return None
+    domain = registered_domain(src_host) or src_host
+    word = domain.partition(".")[0].split("-")[0]
+    if len(word) < 5 or not word.isalpha() or not word.isascii():
+        return None
+    spelled = re.escape(word)
+    for ascii_form, umlaut in (("ae", "ä"), ("oe", "ö"), ("ue", "ü"), ("ss", "ß")):
+        spelled = spelled.replace(ascii_form, f"(?:{ascii_form}|{umlaut})")
+    return re.compile(rf"\b{spelled}\w*", re.I)
+
+
 def _masked(context: str, anchor: str) -> str:
     """The sentence with the link's own text replaced by a placeholder word."""
     anchor = anchor.strip()
@@ -493,7 +526,7 @@ def _target_group(host: str, path: str) -> tuple[str, ...]:
     if host:
         domain = _domain_guess(host)
         out += ["d=" + host, "dd=" + domain, "dt=" + host.rsplit(".", 1)[-1]]
-        kind = target_kind(registered_domain(host), host)
+        kind = host_target_kind(host)
         if kind or domain in NON_BUSINESS_DOMAINS or host in NON_BUSINESS_DOMAINS:
             out += ["d!social", f"d!{kind or 'social'}"] * CUE_WEIGHT
         for word in domain.partition(".")[0].split("-"):
@@ -504,6 +537,23 @@ def _target_group(host: str, path: str) -> tuple[str, ...]:
     else:
         out.append("t=/")
     return tuple(out)
+
+
+def url_target_kind(url: str) -> str | None:
+    """The non-business kind of a link target (:func:`extraction.targets.target_kind`).
+
+    Shares the features' cached host split, so the post-rule of ``models.base`` costs a
+    cache hit per link; non-ASCII hosts go through ``host_of`` (IDNA), as the graph does."""
+    host = _host_and_path(url)[0]
+    if not host.isascii():
+        host = host_of(url.strip()) or ""
+    return host_target_kind(host) if host else None
+
+
+def host_target_kind(host: str) -> str | None:
+    """:func:`target_kind` of a host: its labels down to the registered domain are looked
+    up, so the registered domain need not be computed (a suffix-list walk per link)."""
+    return target_kind(None, host)
 
 
 @lru_cache(maxsize=100_000)

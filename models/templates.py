@@ -114,8 +114,9 @@ _SECTORS = {
 _SUFFIX = {"de": ("GmbH", "AG", "KG", "", "", ""), "en": ("Ltd", "Inc.", "plc", "", "", "")}
 _TLD = {"de": (".de", ".at", ".ch", ".de"), "en": (".co.uk", ".com", ".com", ".ie")}
 
-# Sentences per label and language; {n} is the target's name. Each states the relation
-# in the sentence itself, often with a misleading word nearby.
+# Sentences per label and language; {n} is the target's name, {s} the source's own (as a
+# site names itself: "X runs Aldwick software"). Each states the relation in the sentence
+# itself, often with a misleading word nearby.
 FRAMES: dict[str, dict[str, list[str]]] = {
     "customer": {
         "en": [
@@ -131,6 +132,14 @@ FRAMES: dict[str, dict[str, list[str]]] = {
             "Thanks to {n} for trusting us with the rollout across 40 branches.",
             "Our engineers commissioned the cooling system at {n}'s data centre.",
             "Every year we print the annual report of {n}.",
+            "{n} now runs {s} software in all of its depots.",
+            "After a two-year pilot, {n} rolled out {s} sensors across its network.",
+            "{n} came to us with a tight deadline and a difficult site.",
+            "The new canteen at {n} was fitted out by our joinery team.",
+            "{s} has been the sole caterer at {n} since 2017.",
+            "We were appointed by {n} to maintain its lifts for another five years.",
+            "A repeat order from {n} keeps our second shift busy until spring.",
+            "{n} put its trust in {s} for the refurbishment of its flagship store.",
         ],
         "de": [
             "{n} hat bei uns erneut Schaltschränke für das neue Werk bestellt.",
@@ -145,6 +154,14 @@ FRAMES: dict[str, dict[str, list[str]]] = {
             "Danke an {n} für das Vertrauen beim Rollout in 40 Niederlassungen.",
             "Unsere Monteure haben bei {n} die Kühlung des Rechenzentrums in Betrieb genommen.",
             "Jedes Jahr drucken wir den Geschäftsbericht der {n}.",
+            "{n} setzt die Software von {s} inzwischen an allen Standorten ein.",
+            "Nach einer Testphase hat {n} die Sensoren von {s} in allen Werken eingeführt.",
+            "Für die neue Zentrale von {n} lieferten und montierten wir 2.000 m² Glasfassade.",
+            "{n} hat {s} mit der Wartung aller Aufzüge beauftragt.",
+            "Seit 2017 kocht {s} täglich für die Kantine der {n}.",
+            "Ein Folgeauftrag der {n} lastet unsere zweite Schicht bis zum Frühjahr aus.",
+            "Die Filialen der {n} erhalten jede Woche frische Ware aus unserer Backstube.",
+            "Mit {n} haben wir einen Dreijahresvertrag: Wir liefern, sie verbauen.",
         ],
     },
     "supplier": {
@@ -161,6 +178,14 @@ FRAMES: dict[str, dict[str, list[str]]] = {
             "Coffee in our cafés is roasted for us by {n}.",
             "Spare parts are delivered to us by {n} within 24 hours.",
             "Our servers are hosted by {n} in a data centre in Frankfurt.",
+            "Every {s} kettle is fitted with a thermostat made by {n}.",
+            "The steel for our frames is rolled by {n} in Wales.",
+            "We have bought our resin from {n} for over a decade.",
+            "{s} runs on cloud servers rented from {n}.",
+            "The glass for the new range comes from {n}.",
+            "Our cheese is made for us by {n}, a dairy in the next valley.",
+            "{n} delivers the printed circuit boards for our controllers every week.",
+            "Our payroll is handled by {n}.",
         ],
         "de": [
             "Die Aluprofile, die wir verarbeiten, presst {n} für uns.",
@@ -175,6 +200,14 @@ FRAMES: dict[str, dict[str, list[str]]] = {
             "Den Kaffee für unsere Cafés röstet {n} für uns.",
             "Ersatzteile erhalten wir von {n} innerhalb von 24 Stunden.",
             "Unsere Server stehen bei {n}, unserem Hosting-Dienstleister in Frankfurt.",
+            "Jeder Wasserkocher von {s} hat einen Thermostat von {n}.",
+            "Den Stahl für unsere Rahmen walzt {n} im Saarland.",
+            "Das Harz kaufen wir seit über zehn Jahren bei {n}.",
+            "{s} läuft auf Servern, die wir bei {n} mieten.",
+            "Das Glas der neuen Serie kommt von {n}.",
+            "Der Käse wird für uns von {n} hergestellt, einer Sennerei im Nachbartal.",
+            "{n} liefert jede Woche die Leiterplatten für unsere Steuerungen.",
+            "Die Lohnabrechnung übernimmt für uns {n}.",
         ],
     },
     "partner": {
@@ -191,6 +224,14 @@ FRAMES: dict[str, dict[str, list[str]]] = {
             "{n} is our certified implementation partner for Benelux.",
             "A joint venture with {n} builds the new recycling plant.",
             "Customers in Spain can buy our valves through {n}.",
+            "{n} sells and services {s} machines in Poland.",
+            "With {n} we run a joint service desk for customers in both our markets.",
+            "{n} resells our platform in the Middle East.",
+            "Our engineers and those of {n} share a lab in Eindhoven.",
+            "{n} and {s} offer a bundled package for new installers.",
+            "In Austria, {n} acts as our local representative.",
+            "We exchange capacity with {n} when either of us is fully booked.",
+            "{n} builds the apps, we build the hardware: a cooperation since 2019.",
         ],
         "de": [
             "In Frankreich vertreibt und betreut {n} als Exklusivhändler unsere Produkte.",
@@ -205,6 +246,14 @@ FRAMES: dict[str, dict[str, list[str]]] = {
             "{n} ist unser zertifizierter Umsetzungspartner für die Schweiz.",
             "In einem Gemeinschaftsunternehmen mit {n} entsteht die neue Recyclinganlage.",
             "Kunden in Italien erhalten unsere Ventile über {n}.",
+            "{n} verkauft und betreut die Maschinen von {s} in Polen.",
+            "Mit {n} betreiben wir eine gemeinsame Servicehotline für Kunden beider Märkte.",
+            "{n} vertreibt unsere Plattform im Nahen Osten.",
+            "Unsere Ingenieure und die von {n} teilen sich ein Labor in Graz.",
+            "{n} und {s} bieten Installateuren ein gemeinsames Paket an.",
+            "In der Schweiz ist {n} unsere Vertretung vor Ort.",
+            "Sind wir ausgelastet, hilft {n} mit Kapazität aus, und umgekehrt.",
+            "{n} entwickelt die Apps, wir die Hardware: eine Kooperation seit 2019.",
         ],
     },
     "ownership": {
@@ -221,6 +270,14 @@ FRAMES: dict[str, dict[str, list[str]]] = {
             "{n} was spun out of our research department and is fully owned by us.",
             "One of the {n} family of companies.",
             "The acquisition of {n} adds two factories to our group.",
+            "{s} was acquired by {n} in 2021.",
+            "{n}, which we bought in 2019, now makes all of our castings.",
+            "Since January {n} has been part of the {s} group.",
+            "{n} is our service arm for the Nordic market.",
+            "The family sold the business to {n}, which still owns it.",
+            "{n} holds 100 percent of the shares in {s}.",
+            "Our Austrian branch, {n}, opened in Linz this year.",
+            "With the purchase of {n} we add a second plant.",
         ],
         "de": [
             "Wir sind ein Tochterunternehmen der {n}.",
@@ -235,6 +292,14 @@ FRAMES: dict[str, dict[str, list[str]]] = {
             "{n} ist eine Ausgründung unserer Forschung und gehört vollständig uns.",
             "Ein Unternehmen der {n}.",
             "Mit dem Kauf der {n} kommen zwei Werke zur Gruppe hinzu.",
+            "{s} wurde 2021 von {n} übernommen.",
+            "{n}, die wir 2019 gekauft haben, fertigt heute alle unsere Gussteile.",
+            "Seit Januar gehört {n} zur {s} Gruppe.",
+            "{n} ist unsere Servicetochter für Skandinavien.",
+            "Die Familie hat den Betrieb an {n} verkauft, der er bis heute gehört.",
+            "{n} hält 100 Prozent der Anteile an {s}.",
+            "Unsere österreichische Niederlassung {n} hat in Linz eröffnet.",
+            "Mit dem Erwerb der {n} kommt ein zweites Werk hinzu.",
         ],
     },
     "investor": {
@@ -251,6 +316,14 @@ FRAMES: dict[str, dict[str, list[str]]] = {
             "The new plant was co-financed by {n}.",
             "{n} joined the round alongside our existing shareholders.",
             "This product received funding from {n}.",
+            "{n} lent us the money for the new kiln.",
+            "{s} raised a seed round from {n} in 2022.",
+            "{n} put €3 million into {s} last year.",
+            "A grant of £150,000 from {n} supports the trial.",
+            "{n} is a silent partner with a 15 percent stake.",
+            "The expansion was made possible by a development loan from {n}.",
+            "{n} followed on in our Series A after backing us at seed.",
+            "Our R&D programme is co-funded by {n}.",
         ],
         "de": [
             "{n} hat unsere Seed-Runde angeführt.",
@@ -265,6 +338,14 @@ FRAMES: dict[str, dict[str, list[str]]] = {
             "Die Anlage wurde mit Mitteln von {n} kofinanziert.",
             "{n} beteiligt sich neben unseren Altgesellschaftern an der Runde.",
             "Gefördert aus Mitteln von {n}.",
+            "{n} hat uns das Geld für den neuen Brennofen geliehen.",
+            "{s} hat 2022 eine Seed-Finanzierung von {n} erhalten.",
+            "{n} hat im vergangenen Jahr 3 Mio. Euro in {s} investiert.",
+            "Ein Zuschuss von 150.000 Euro von {n} unterstützt den Versuch.",
+            "{n} ist als stiller Gesellschafter mit 15 Prozent beteiligt.",
+            "Die Erweiterung ermöglichte ein Förderdarlehen der {n}.",
+            "Nach der Seed-Runde hat {n} auch in der Series A nachgelegt.",
+            "Unser Forschungsprogramm wird von {n} mitfinanziert.",
         ],
     },
     "membership": {
@@ -281,6 +362,14 @@ FRAMES: dict[str, dict[str, list[str]]] = {
             "We helped draft the standard within the committee of {n}.",
             "Certified to ISO 9001 by {n}.",
             "We belong to the regional network {n}.",
+            "{s} is a full member of {n}.",
+            "Our lab was accredited by {n} for another four years.",
+            "We joined {n} to help write the new safety rules.",
+            "Our managing director chairs the regional group of {n}.",
+            "{n} inspects our workshop every spring.",
+            "We hold the seal of {n} for fair employment.",
+            "As a founding member of {n} we host its autumn meeting.",
+            "Our kitchens are audited twice a year by {n}.",
         ],
         "de": [
             "Wir sind Mitglied im {n}.",
@@ -295,6 +384,14 @@ FRAMES: dict[str, dict[str, list[str]]] = {
             "Im Normenausschuss von {n} arbeiten wir an der Richtlinie mit.",
             "Zertifiziert nach ISO 9001 durch {n}.",
             "Wir gehören dem regionalen Netzwerk {n} an.",
+            "{s} ist Vollmitglied bei {n}.",
+            "Unser Labor wurde von {n} für weitere vier Jahre akkreditiert.",
+            "Wir sind {n} beigetreten, um an den neuen Sicherheitsregeln mitzuarbeiten.",
+            "Unsere Geschäftsführerin leitet die Regionalgruppe von {n}.",
+            "{n} prüft unsere Werkstatt jedes Frühjahr.",
+            "Wir tragen das Siegel von {n} für faire Arbeit.",
+            "Als Gründungsmitglied von {n} richten wir die Herbsttagung aus.",
+            "Unsere Küchen werden zweimal im Jahr von {n} auditiert.",
         ],
     },
     "other": {
@@ -311,6 +408,14 @@ FRAMES: dict[str, dict[str, list[str]]] = {
             "Rate us on {n}.",
             "Book an appointment through {n}.",
             "Our podcast is available on {n}.",
+            "{n} ran a story on {s} in its Sunday edition.",
+            "The weather forecast on {n} decides whether we open the terrace.",
+            "Register for the webinar on {n}.",
+            "Our apprentice was shortlisted for an award run by {n}.",
+            "Recipes using our flour are collected on {n}.",
+            "Join the call on {n}; the link is in your invitation.",
+            "Parking is available at the car park run by {n}.",
+            "Timetables for the bus to our site are on {n}.",
         ],
         "de": [
             "{n} berichtete in der Wochenendausgabe über unser neues Werk.",
@@ -325,6 +430,14 @@ FRAMES: dict[str, dict[str, list[str]]] = {
             "Bewerten Sie uns auf {n}.",
             "Termine können Sie über {n} buchen.",
             "Unseren Podcast gibt es auf {n}.",
+            "{n} berichtete in der Sonntagsausgabe über {s}.",
+            "Ob wir die Terrasse öffnen, entscheidet die Wettervorhersage von {n}.",
+            "Zum Webinar melden Sie sich über {n} an.",
+            "Unser Azubi wurde für einen Preis von {n} nominiert.",
+            "Rezepte mit unserem Mehl finden Sie auf {n}.",
+            "Die Einwahl erfolgt über {n}, den Link finden Sie in der Einladung.",
+            "Parkplätze gibt es im Parkhaus von {n}.",
+            "Den Fahrplan der Buslinie zu unserem Werk finden Sie bei {n}.",
         ],
     },
 }
@@ -581,7 +694,8 @@ def _name(rng: random.Random, split: str, lang: str) -> tuple[str, str]:
 
 def _row(rng: random.Random, split: str, label: str, lang: str, kind: str) -> dict:
     name, dst = _name(rng, split, lang)
-    _, src = _name(rng, split, lang)
+    src_name, src = _name(rng, split, lang)
+    self_name = src_name.split()[0]  # how a site names itself in its sentences ({s})
     region = "main"
     other_labels = [x for x in RELATION_LABELS if x != label]
     if label == "other" and kind != "prose":
@@ -595,7 +709,7 @@ def _row(rng: random.Random, split: str, label: str, lang: str, kind: str) -> di
         path = rng.choice(_PATHS[page_label])
         region = rng.choice(("footer", "footer", "main", "aside"))
         context = "" if kind == "logo_wall" else rng.choice(_held(FRAMES["other"][lang], split))
-        context = context.replace("{n}", platform)
+        context = context.replace("{n}", platform).replace("{s}", self_name)
     elif kind == "logo_wall":
         heading = rng.choice(_held(HEADINGS[label][lang], split))
         form = rng.randrange(4)
@@ -606,7 +720,7 @@ def _row(rng: random.Random, split: str, label: str, lang: str, kind: str) -> di
             region = "footer"
     else:
         frame = rng.choice(_held(FRAMES[label][lang], split))
-        context = frame.replace("{n}", name)
+        context = frame.replace("{n}", name).replace("{s}", self_name)
         anchor = rng.choice((name, name, "mehr" if lang == "de" else "more"))
         if kind == "misleading":
             page_label = rng.choice(other_labels)

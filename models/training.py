@@ -26,7 +26,7 @@ from typing import Any
 from extraction.labels import RELATION_LABELS
 from extraction.urls import host_of
 from models.base import LinkClassifier
-from models.data import HARD_EVAL, Example, data_hash, load_hard_eval
+from models.data import HARD_DEV, HARD_EVAL, Example, data_hash, load_hard_dev, load_hard_eval
 from models.evaluation import Evaluation, HardEvaluation, evaluate, evaluate_hard
 from models.features import feature_version
 from models.registry import ArtefactMeta, Registry
@@ -51,6 +51,8 @@ class TrainResult:
     baseline_test: Evaluation | None = None
     hard: HardEvaluation | None = None  # on the hard split (handwritten_hard_eval.jsonl)
     baseline_hard: HardEvaluation | None = None
+    hard_dev: HardEvaluation | None = None  # on the hard dev split (handwritten_hard_dev.jsonl)
+    baseline_hard_dev: HardEvaluation | None = None
 
     @property
     def version(self) -> str:
@@ -83,6 +85,11 @@ def default_hard_examples() -> list[Example]:
     return load_hard_eval() if HARD_EVAL.is_file() else []
 
 
+def default_hard_dev_examples() -> list[Example]:
+    """The committed hard dev split (tuning), or nothing where the file is absent."""
+    return load_hard_dev() if HARD_DEV.is_file() else []
+
+
 def test_examples(examples: Sequence[Example]) -> list[Example]:
     """The held-out ``test`` split (may be empty)."""
     return [e for e in examples if e.split == "test"]
@@ -105,10 +112,12 @@ def train_model(
     registry: Registry | None = None,
     promote: str = "if-better",
     hard: Sequence[Example] | None = None,
+    hard_dev: Sequence[Example] | None = None,
 ) -> TrainResult:
     """Train a ``kind`` model on the train split (+ weak), evaluate on dev, register it.
 
-    ``hard`` (default: the committed hard split) is scored and stored, never trained on."""
+    ``hard`` and ``hard_dev`` (default: the committed hard splits) are scored and stored,
+    never trained on; only the dev one may guide a choice."""
     if kind not in KINDS:
         raise ValueError(f"unknown model kind {kind!r}; expected one of {KINDS}")
     if promote not in PROMOTE_POLICIES:
@@ -117,6 +126,7 @@ def train_model(
     train, dev = split_examples(labelled)
     test = test_examples(labelled)
     hard = default_hard_examples() if hard is None else list(hard)
+    hard_dev = default_hard_dev_examples() if hard_dev is None else list(hard_dev)
     training_set = [*train, *weak]
     config = {**_default_config(kind), **(config or {})}
     hashed = data_hash(training_set)
@@ -134,6 +144,12 @@ def train_model(
             test_eval = evaluate_model(model, test)
             baseline_test = evaluate_model(RulesClassifier(), test)
             metrics |= {"test": test_eval.as_dict(), "rules_test": baseline_test.as_dict()}
+        hard_dev_eval = baseline_hard_dev = None
+        if hard_dev:
+            hard_dev_eval = evaluate_model_hard(model, hard_dev)
+            baseline_hard_dev = evaluate_model_hard(RulesClassifier(), hard_dev)
+            metrics |= {"hard_dev": hard_dev_eval.summary()}
+            metrics |= {"rules_hard_dev": baseline_hard_dev.summary()}
         hard_eval = baseline_hard = None
         if hard:
             hard_eval = evaluate_model_hard(model, hard)
@@ -154,6 +170,7 @@ def train_model(
                 "dev": len(dev),
                 "test": len(test),
                 "hard": len(hard),
+                "hard_dev": len(hard_dev),
                 "labels": {
                     label: sum(e.label == label for e in train) for label in RELATION_LABELS
                 },
@@ -172,6 +189,8 @@ def train_model(
         baseline_test=baseline_test,
         hard=hard_eval,
         baseline_hard=baseline_hard,
+        hard_dev=hard_dev_eval,
+        baseline_hard_dev=baseline_hard_dev,
     )
     result.in_use = in_use_evaluation(registry, dev)
     result.promoted = _maybe_promote(registry, result, promote)

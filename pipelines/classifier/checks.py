@@ -6,9 +6,16 @@ and turn the verdict into an ``AssetCheckResult``. Blocking: a failing model sto
 downstream ``company_links`` run it was trained in.
 """
 
+from collections.abc import Callable
 from typing import Any
 
-from dagster import AssetCheckExecutionContext, AssetCheckResult, AssetKey, asset_check
+from dagster import (
+    AssetCheckExecutionContext,
+    AssetCheckResult,
+    AssetChecksDefinition,
+    AssetKey,
+    asset_check,
+)
 
 from pipelines.classifier.resources import ClassifierConfig
 
@@ -121,36 +128,36 @@ def not_worse_than_in_use(context: AssetCheckExecutionContext) -> AssetCheckResu
     return _result(not_worse_verdict(latest_metadata(context)))
 
 
-@asset_check(
-    asset=ASSET,
-    blocking=True,
-    description="Hard-split macro-F1, overall and per language, reaches its floor.",
-)
-def hard_macro_f1_floor(
-    context: AssetCheckExecutionContext, classifier_config: ClassifierConfig
-) -> AssetCheckResult:
-    cfg = classifier_config
-    return _result(
-        hard_macro_f1_verdict(
-            latest_metadata(context), cfg.hard_min_macro_f1, cfg.hard_min_lang_macro_f1
-        )
-    )
+def _hard_check(
+    name: str, description: str, verdict: Callable[..., Verdict], *floors: str
+) -> AssetChecksDefinition:
+    """A blocking check of the latest materialization's hard-split figures: ``verdict`` of
+    its metadata and the :class:`ClassifierConfig` fields named by ``floors``."""
+
+    @asset_check(asset=ASSET, name=name, blocking=True, description=description)
+    def check(
+        context: AssetCheckExecutionContext, classifier_config: ClassifierConfig
+    ) -> AssetCheckResult:
+        values = (getattr(classifier_config, floor) for floor in floors)
+        return _result(verdict(latest_metadata(context), *values))
+
+    return check
 
 
-@asset_check(
-    asset=ASSET,
-    blocking=True,
-    description="Hard-split F1 of every label and accuracy on misleading cues and prose.",
+hard_macro_f1_floor = _hard_check(
+    "hard_macro_f1_floor",
+    "Hard-split macro-F1, overall and per language, reaches its floor.",
+    hard_macro_f1_verdict,
+    "hard_min_macro_f1",
+    "hard_min_lang_macro_f1",
 )
-def hard_label_kind_floor(
-    context: AssetCheckExecutionContext, classifier_config: ClassifierConfig
-) -> AssetCheckResult:
-    cfg = classifier_config
-    return _result(
-        hard_label_kind_verdict(
-            latest_metadata(context), cfg.hard_min_label_f1, cfg.hard_min_kind_accuracy
-        )
-    )
+hard_label_kind_floor = _hard_check(
+    "hard_label_kind_floor",
+    "Hard-split F1 of every label and accuracy on misleading cues and prose.",
+    hard_label_kind_verdict,
+    "hard_min_label_f1",
+    "hard_min_kind_accuracy",
+)
 
 
 classifier_checks = [

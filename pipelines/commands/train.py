@@ -122,6 +122,9 @@ def _train(args: argparse.Namespace) -> int:
     if result.test is not None and result.baseline_test is not None:
         test_columns = {result.baseline_name: result.baseline_test, result.version: result.test}
         print("\n" + format_report(test_columns, split="held-out test"))
+    if result.hard_dev is not None and result.baseline_hard_dev is not None:
+        columns = {result.baseline_name: result.baseline_hard_dev, result.version: result.hard_dev}
+        print("\n" + format_hard_report(columns, "hard dev split (handwritten_hard_dev.jsonl)"))
     if result.hard is not None and result.baseline_hard is not None:
         hard_columns = {result.baseline_name: result.baseline_hard, result.version: result.hard}
         print("\n" + format_hard_report(hard_columns))
@@ -137,6 +140,7 @@ def _train(args: argparse.Namespace) -> int:
             {k: v["f1"] for k, v in result.test.per_label.items()} if result.test else None
         ),
         "rules_test_macro_f1": result.baseline_test.macro_f1 if result.baseline_test else None,
+        "hard_dev": result.hard_dev.summary() if result.hard_dev else None,
         "hard": result.hard.summary() if result.hard else None,
         "rules_hard": result.baseline_hard.summary() if result.baseline_hard else None,
         "in_use": in_use,

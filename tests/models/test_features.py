@@ -89,7 +89,8 @@ def test_cue_features_keep_the_evidence_and_drop_the_words():
         region="footer",
     )
     cues = cue_features(link)
-    assert {"h!customer", "v=h_customer", "r=footer"} <= set(cues)
+    # the sentence states the relation ("beliefern wir"): the page's cues are shadowed
+    assert {"k!customer", "~h!customer", "~v=h_customer", "r=footer"} <= set(cues)
     assert cues == tuple(sorted(set(cues))) and set(cues) <= set(bow_features(link))
     assert not any(cue.startswith(("c=", "h=", "a=")) for cue in cues)  # no words
     # with neighbours: the words next to the masked target, where direction is read
@@ -125,3 +126,30 @@ def test_text_view_glosses_only_german_links_and_only_when_asked():
     assert "Vertriebspartner (partner)" in text and "Händler (supplier)" in text
     english = LinkInput(section_heading="Our suppliers", lang="en")
     assert text_features(english, gloss=True) == text_features(english)
+
+
+def test_a_sentence_that_states_a_relation_shadows_the_page_verdict():
+    """Under "Customers", a sentence saying "X rolled the steel" keeps the heading's verdict
+    as a separate ``~v=`` feature: the model learns that there the page misleads."""
+    page = {"section_heading": "Customers", "anchor_text": "Morvern Steel"}
+    stated = set(bow_features(LinkInput(**page, context="Plate rolled by Morvern Steel.")))
+    assert {"k!supplier", "~v=h_customer", "~v=customer"} <= stated
+    assert "v=customer" not in stated
+    bare = set(bow_features(LinkInput(**page, context="Morvern Steel")))
+    assert {"v=h_customer", "v=customer"} <= bare and not any(f[0] == "~" for f in bare)
+
+
+def test_the_source_names_itself_as_zzself_and_list_headings_carry_cues():
+    link = LinkInput(
+        src_url="https://www.moellenkamp-logistik.de/news",
+        anchor_text="Kühllogistik Bremer",
+        context="Möllenkamps Kunde Kühllogistik Bremer nutzt Möllenkamp seit 2020.",
+        section_heading="Werkstoffe von",
+    )
+    features = bow_features(link)
+    assert "c=zzself" in features and "c=möllenkamp" not in features
+    assert "k!customer" in features  # "X nutzt <source>": the target uses the source
+    assert "~g!supplier" in features  # a list heading's cue, shadowed by the sentence
+    assert "g!supplier" in bow_features(LinkInput(section_heading="Werkstoffe von"))
+    short = LinkInput(src_url="https://www.abc-bau.de/", context="ABC baut für ACME.")
+    assert "c=abc" in bow_features(short)  # names under 5 letters stay words

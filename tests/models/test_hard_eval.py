@@ -7,7 +7,15 @@ from collections import Counter
 from extraction.labels import RELATION_LABELS
 from extraction.targets import is_non_business
 from extraction.urls import host_of, registered_domain
-from models.data import DEFAULT_SOURCES, HARD_EVAL, HARD_KINDS, load_hard_eval, load_labelled
+from models.data import (
+    DEFAULT_SOURCES,
+    HARD_DEV,
+    HARD_EVAL,
+    HARD_KINDS,
+    load_hard_dev,
+    load_hard_eval,
+    load_labelled,
+)
 from models.evaluation import evaluate_hard, format_hard_report
 from models.rules import RulesClassifier
 from models.training import evaluate_model_hard
@@ -70,3 +78,26 @@ def test_hard_evaluation_reports_kinds_and_languages():
 def test_rules_on_the_hard_split():
     report = evaluate_model_hard(RulesClassifier(), load_hard_eval())
     assert report.overall.n >= 350 and 0 < report.overall.macro_f1 < 1
+
+
+def test_hard_dev_split_is_apart_from_the_hard_split_and_from_training():
+    """The tuning split: every label, kind and language, and no sentence, source site or
+    business target shared with the hard split or with any training source."""
+    dev = load_hard_dev()
+    assert HARD_DEV not in DEFAULT_SOURCES and len(dev) >= 200
+    labels = Counter(e.label for e in dev)
+    assert set(labels) == set(RELATION_LABELS) and min(labels.values()) >= 30
+    assert {(e.kind, e.lang) for e in dev} == {
+        (k, lang) for k in HARD_KINDS for lang in ("en", "de")
+    }
+    assert all(e.split == "dev" for e in dev)
+    for other in (load_hard_eval(), load_labelled()):
+        contexts = {e.link.context.strip().lower() for e in other if e.link.context.strip()}
+        assert not contexts & {e.link.context.strip().lower() for e in dev if e.link.context}
+        assert not {_domain(e.link.src_url) for e in other} & {_domain(e.link.src_url) for e in dev}
+        business = {
+            _domain(e.link.dst_url)
+            for e in dev
+            if not is_non_business(_domain(e.link.dst_url), host_of(e.link.dst_url))
+        }
+        assert not {_domain(e.link.dst_url) for e in other} & business

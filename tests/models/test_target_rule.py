@@ -46,3 +46,8 @@ def test_non_business_target_reads_the_url():
     assert non_business_target("https://acme.jobs.personio.de/job/1")
     assert not non_business_target("https://www.kunde-gmbh.de/")
     assert not non_business_target("")
+    # networks under country domains, and hosts the feature split reads without IDNA
+    assert non_business_target("https://www.pinterest.ie/calloway/")
+    assert non_business_target("https://WWW.Facebook.at:443/acme")
+    assert not non_business_target("https://www.facebook-fans-gmbh.de/")
+    assert not non_business_target("https://www.bäckerei-müller.de/")

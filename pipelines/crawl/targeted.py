@@ -8,7 +8,8 @@ records of whole crawls are their own assets, writing the same Delta tables as `
 and ``company_links`` (the ``dagster/table_name`` metadata says which), and ``link_graph``
 reads them as it reads a full scan. With the single-run backfill policy, a backfill over
 crawls is ONE run of the ``targeted_crawl`` job (the multi-asset ``targeted``): per crawl
-one lookup, then ranged reads, extraction, commits and labels, in-process when the records are few (no Spark at all).
+one lookup, then ranged reads, extraction, commits and labels, in-process when the records
+are few (no Spark at all).
 
 A crawl partition replaces that crawl's slices of the three tables: write targeted and
 full-scan runs of the same crawl to different warehouses.

@@ -21,6 +21,7 @@ from dagster import (
     MaterializeResult,
     MetadataValue,
     TableColumn,
+    TableMetadataValue,
     TableRecord,
     TableSchema,
 )
@@ -136,6 +137,21 @@ def typed(metadata: Mapping[str, Any]) -> dict[str, Any]:
         elif value not in (None, ""):
             out[key] = value
     return out
+
+
+def figure(metadata: Mapping[str, Any], name: str) -> Any:
+    """A figure of a materialization by name, the inverse of :func:`typed`: ``run_<name>``
+    where the run spans partitions; name/value tables come back as dicts, other tables as
+    lists of rows, everything else as its plain value; None where the figure is absent."""
+    value = metadata.get(name) or metadata.get(f"run_{name}")
+    if value is None:
+        return None
+    if isinstance(value, TableMetadataValue):
+        rows = [record.data for record in value.records]
+        if rows and set(rows[0]) == {"name", "value"}:
+            return {row["name"]: row["value"] for row in rows}
+        return rows
+    return value.value if isinstance(value, MetadataValue) else value
 
 
 def slice_rows(warehouse: str, spec: TableSpec, version: int | None = None) -> dict[str, dict]:

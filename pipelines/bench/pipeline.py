@@ -136,22 +136,6 @@ def build_segment(
     listing.write_bytes(gzip.compress(("\n".join(paths) + "\n").encode(), mtime=0))
 
 
-def _figure(metadata: dict, name: str):
-    """A figure of the job's materialization by name (``run_<name>`` where the run spans
-    partitions, pipelines.metadata); name/value tables come back as dicts."""
-    from dagster import TableMetadataValue
-
-    value = metadata.get(name) or metadata.get(f"run_{name}")
-    if value is None:
-        return None
-    if isinstance(value, TableMetadataValue):
-        rows = [record.data for record in value.records]
-        if rows and set(rows[0]) == {"name", "value"}:
-            return {row["name"]: row["value"] for row in rows}
-        return rows
-    return value.value
-
-
 def run(args: argparse.Namespace) -> int:
     from dagster import DagsterInstance, materialize
     from dagster._core.storage.tags import (
@@ -165,6 +149,7 @@ def run(args: argparse.Namespace) -> int:
     from pipelines.crawl.assets import extract
     from pipelines.crawl.partitions import crawl_partitions
     from pipelines.definitions import build_definitions
+    from pipelines.metadata import figure
     from spark_jobs.runner import load_seed_rows
     from spark_jobs.storage import crawl_warc_segments
 
@@ -218,11 +203,11 @@ def run(args: argparse.Namespace) -> int:
         for m in [m.event_specific_data.materialization]
     }
     pages_meta, links_meta = metadata["pages"], metadata["hyperlinks"]
-    job_records = _figure(pages_meta, "pages") or _figure(pages_meta, "records_read")
-    phases = _figure(pages_meta, "phase_seconds")
-    write_seconds = _figure(pages_meta, "task_write_seconds")
-    task_seconds = _figure(pages_meta, "task_seconds")
-    task_cpu = _figure(pages_meta, "task_cpu_seconds")
+    job_records = figure(pages_meta, "pages") or figure(pages_meta, "records_read")
+    phases = figure(pages_meta, "phase_seconds")
+    write_seconds = figure(pages_meta, "task_write_seconds")
+    task_seconds = figure(pages_meta, "task_seconds")
+    task_cpu = figure(pages_meta, "task_cpu_seconds")
     job_rate = job_records / job_seconds
     passes = (first_pass, single_core_pass(files, seed_rows, "after the job"))
     rates = [p["records"] / p["cpu_seconds"] for p in passes]
@@ -230,7 +215,7 @@ def run(args: argparse.Namespace) -> int:
     baseline = passes[rates.index(per_core)]
     bracketing = sum(rates) / len(rates)
     # The same run without Dagster/JVM start-up: from the job's own clock.
-    in_job_seconds = _figure(pages_meta, "duration_seconds")
+    in_job_seconds = figure(pages_meta, "duration_seconds")
     in_job_rate = job_records / in_job_seconds
     figures = {
         "pages": args.pages,
@@ -263,8 +248,8 @@ def run(args: argparse.Namespace) -> int:
         "in_process_cpu_vs_task_cpu": round(baseline["cpu_seconds"] / task_cpu, 3)
         if task_cpu
         else None,
-        "hyperlinks_files": _figure(links_meta, "delta_files_added"),
-        "zorder_range_overlap": (_figure(links_meta, "zorder") or {}).get("range_overlap"),
+        "hyperlinks_files": figure(links_meta, "delta_files_added"),
+        "zorder_range_overlap": (figure(links_meta, "zorder") or {}).get("range_overlap"),
         "target": 0.70,
     }
     print(

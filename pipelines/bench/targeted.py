@@ -136,6 +136,7 @@ def materialize_crawl(workdir: Path, root: Path, seeds: Path, targeted: bool) ->
     from pipelines.crawl.resources import CrawlConfig
     from pipelines.crawl.targeted import targeted
     from pipelines.definitions import build_definitions
+    from pipelines.metadata import figure
     from spark_jobs.targeted import ASSET_PREFIX
 
     warehouse = workdir / f"warehouse-{'targeted' if targeted else 'full'}"
@@ -169,10 +170,7 @@ def materialize_crawl(workdir: Path, root: Path, seeds: Path, targeted: bool) ->
     pages, links = metadata[f"{prefix}pages"], metadata[f"{prefix}company_links"]
 
     def value(key: str):
-        found = pages[f"run_{key}"]
-        if hasattr(found, "records"):  # a JSON figure the metadata shows as a table
-            return {r.data["name"]: r.data["value"] for r in found.records}
-        return found.value
+        return figure(pages, f"run_{key}")
 
     figures = {
         "warehouse": str(warehouse),
@@ -184,7 +182,7 @@ def materialize_crawl(workdir: Path, root: Path, seeds: Path, targeted: bool) ->
         "files_failed": value("files_failed"),
         "phase_seconds": value("phase_seconds"),
         "step_seconds": step_seconds(instance, result.run_id),
-        "company_links_job_seconds": links["run_duration_seconds"].value,
+        "company_links_job_seconds": figure(links, "run_duration_seconds"),
     }
     if targeted:
         figures.update(

@@ -37,7 +37,9 @@ def test_training_registers_a_versioned_artefact_and_becomes_default(trained, re
         "rules_dev",
         "hard",
         "rules_hard",
-    }  # hard: the committed split
+        "hard_dev",
+        "rules_hard_dev",
+    }  # hard: the committed evaluation split; hard_dev: the committed tuning split
     assert trained.promoted and registry.default_version() == trained.version
     assert trained.in_use["version"] == "rules-2"  # what was in use before
 

@@ -162,10 +162,19 @@ def test_sorted_files_cover_narrow_zorder_ranges_and_carry_footer_stats(tmp_path
         # free text and ids carry no statistics, as the table property declares
         assert not any(k.endswith((".dst_url", ".anchor_text")) for k in action)
         assert action["partition.segment"] == "00"
+    # Point lookups of every distinct value. Ten files are not a power of four, so the
+    # curve's cuts go one level deeper into the leading column (src_domain): a src lookup
+    # reads ~3.7 files and a dst lookup ~6; their mean is what two columns on one curve give.
+    means = {}
     for column in HYPERLINKS.zorder_by:
-        value = rows.column(column)[123].as_py()
-        read = table.file_uris(file_pruning_predicate=f"{column} = '{value}'")
-        assert 1 <= len(read) <= 6, f"a point lookup on {column} reads a few of the ten files"
+        reads = [
+            len(table.file_uris(file_pruning_predicate=f"{column} = '{value}'"))
+            for value in set(rows.column(column).drop_null().to_pylist())
+        ]
+        assert min(reads) >= 1
+        means[column] = sum(reads) / len(reads)
+        assert means[column] <= 6.5, f"a point lookup on {column} reads a few of the ten files"
+    assert sum(means.values()) / len(means) <= 10**0.5 + 2, means
 
 
 def test_sorted_rows_are_written_one_row_group_at_a_time_in_curve_order(tmp_path, monkeypatch):

@@ -16,6 +16,7 @@ import uuid
 import pytest
 
 from pipelines.crawl.checks import duplicate_key_problems, row_count_problems, zorder_problems
+from pipelines.metadata import figure
 from pipelines.runtimes import SparkRuntime
 from pipelines.runtimes.specs import StandaloneSpec
 from spark_jobs.tables import HYPERLINKS, PAGES
@@ -99,6 +100,7 @@ def rehearsal_times(seconds: dict[str, float], job: dict) -> str:
     parts = [f"cluster start {seconds['cluster_start']:.1f} s"]
     parts.append(f"extract run {seconds['extract_run']:.1f} s")
     parts.append(f"of it outside the job (wheel, spark-submit, Pipes) {outside:.1f} s")
-    parts += [f"job {name} {value:.1f} s" for name, value in job["run_phase_seconds"].items()]
+    phases = figure(job, "run_phase_seconds")
+    parts += [f"job {name} {value:.1f} s" for name, value in phases.items()]
     parts.append(f"read back and checks {seconds['read_back_and_checks']:.1f} s")
     return f"standalone rehearsal: {seconds['total']:.1f} s (" + ", ".join(parts) + ")"

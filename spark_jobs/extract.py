@@ -2,11 +2,12 @@
 
 A thin shell in the cc-pyspark manner: list the WARC files of the slices from
 ``warc.paths.gz``, give each Spark task one file (shuffled, so big and small files mix),
-run ``extraction.extract.extract_warc_columns`` over it and write the task's rows as the
-tables' own Parquet files, Z-ordered (:mod:`spark_jobs.files`); the driver then replaces
-the slices of both Delta tables by committing those files. A file that fails mid-way is
-counted and reported, and its slice is not committed unless the run allows partial slices
-(:mod:`spark_jobs.completeness`).
+run ``extraction.extract.extract_warc_columns`` over it and stage the task's rows as they
+came (Arrow IPC for delta-rs, Parquet for delta-spark: :func:`spark_jobs.files.stage_rows`);
+the commit then writes each partition's staged rows once as the tables' Z-ordered files and
+replaces the slices of both Delta tables (:func:`spark_jobs.delta.write_slices`). A file
+that fails mid-way is counted and reported, and its slice is not committed unless the run
+allows partial slices (:mod:`spark_jobs.completeness`).
 
 The task adds nothing to the extraction's own work: pages and their cross-domain links
 arrive column-wise (links that stay inside a site are only counted, on their page) and
@@ -28,8 +29,8 @@ from typing import Any
 from dagster_pipes import PipesContext
 
 from spark_jobs import completeness, storage
-from spark_jobs.delta import WrittenFiles, files_root, new_staging_dir, read_files, write_slices
-from spark_jobs.files import DataFile, delete_files, write_sorted_files
+from spark_jobs.delta import WrittenFiles, new_staging_dir, staged_format, write_slices
+from spark_jobs.files import DataFile, delete_files, read_staged, stage_rows
 from spark_jobs.params import JobParams
 from spark_jobs.pipes_session import open_pipes
 from spark_jobs.runner import JobRun, load_seed_rows
@@ -117,9 +118,10 @@ def extract_files(
     roots: dict[str, str],
     seed_rows: list[dict] | None,
     reader: str,
+    staged_format: str,
 ) -> Iterator[dict[str, Any]]:
-    """Executor side: extract each WARC file of the task, write its rows as Z-ordered
-    table files below ``roots``, yield its counts and the files' descriptions."""
+    """Executor side: extract each WARC file of the task, stage its rows below ``roots``
+    (:func:`spark_jobs.files.stage_rows`), yield its counts and the files' descriptions."""
     from extraction.companies import SeedCompanies
     from extraction.extract import ExtractStats
 
@@ -139,7 +141,7 @@ def extract_files(
                         stats.skipped["duplicate_url"] += 1
                         continue
                     seen_urls.add(page["url"])
-                    url_hashes += hashlib.blake2b(page["url"].encode(), digest_size=8).digest()
+                    url_hashes += url_hash(page["url"])
                     pages.add_row(page)
                     links.add_columns(link_columns)
         except Exception as exc:  # a file failing mid-way keeps what it read so far
@@ -150,10 +152,13 @@ def extract_files(
         written = {
             spec.name: [
                 f.as_dict()
-                for f in write_sorted_files(spec, roots[spec.name], partition, rows, source=path)
+                for f in stage_rows(
+                    spec, roots[spec.name], partition, rows,
+                    staged_format=staged_format, source=path,
+                )
             ]
             for spec, rows in ((PAGES, pages.table()), (HYPERLINKS, links.table()))
-        }
+        }  # fmt: skip
         yield {
             "crawl": crawl,
             "segment": segment,
@@ -169,57 +174,72 @@ def extract_files(
         del pages, links, seen_urls
 
 
-def slices_with_repeats(file_stats: list[dict[str, Any]]) -> set[tuple[str, str]]:
-    """The (crawl, segment) slices where some page URL was kept by two WARC files, from the
-    8-byte URL hashes each task returns (a hash collision only costs an exact check)."""
+def repeated_url_hashes(file_stats: list[dict[str, Any]]) -> dict[tuple[str, str], set[bytes]]:
+    """Per (crawl, segment) slice, the 8-byte URL hashes that two kept pages share, from the
+    hashes each task returns (a hash collision only costs an exact check); slices without
+    any are left out."""
     import numpy as np
 
     by_slice: dict[tuple[str, str], list[bytes]] = {}
     for stats in file_stats:
         by_slice.setdefault((stats["crawl"], stats["segment"]), []).append(stats["url_hashes"])
-    repeated = set()
+    repeated = {}
     for key, parts in by_slice.items():
-        hashes = np.frombuffer(b"".join(parts), dtype=np.uint64)
-        if len(np.unique(hashes)) < len(hashes):
-            repeated.add(key)
+        hashes, counts = np.unique(
+            np.frombuffer(b"".join(parts), dtype=np.uint64), return_counts=True
+        )
+        if (counts > 1).any():
+            repeated[key] = {h.tobytes() for h in hashes[counts > 1]}
     return repeated
 
 
+def url_hash(url: str) -> bytes:
+    return hashlib.blake2b(url.encode(), digest_size=8).digest()
+
+
 def repeated_page_copies(
-    spark, written: WrittenFiles, slices: set[tuple[str, str]]
+    tasks_engine, written: WrittenFiles, repeated: dict[tuple[str, str], set[bytes]]
 ) -> list[dict[str, str]]:
     """Pages fetched twice in one (crawl, segment) slice (CC rarely has them; samples do):
-    every copy but the newest, as (crawl, segment, url, warc_filename).
+    every copy but the newest (ties: the first WARC file and offset), as (crawl, segment,
+    url, warc_filename).
 
     Deduplication stays within a slice so a slice's rows never depend on which other
-    slices shared its run: re-running one segment alone gives the same rows. Only the
-    slices with repeated hashes are read, and only the repeated URLs reach the driver.
+    slices shared its run: re-running one segment alone gives the same rows. Tasks read the
+    staged pages of the slices with repeated hashes, and only the pages whose URL hash is
+    repeated reach the driver.
     """
-    from pyspark.sql import Window
-    from pyspark.sql import functions as F
 
-    key = ["crawl", "segment", "url"]
+    def key(values: dict[str, str]) -> tuple[str, str]:
+        return values["crawl"], values["segment"]
+
     suspects = [
-        f
+        (f.as_dict(), repeated[key(f.partition_values)])
         for f in written.files
-        if (f.partition_values["crawl"], f.partition_values["segment"]) in slices
+        if key(f.partition_values) in repeated
     ]
-    if not suspects:
-        return []
-    pages = read_files(spark, PAGES, WrittenFiles(written.root, suspects)).select(
-        *key, "fetch_time", "warc_filename", "warc_record_offset"
-    )
-    repeated = pages.groupBy(*key).count().where("count > 1").select(*key)
-    order = Window.partitionBy(*key).orderBy(
-        F.col("fetch_time").desc(), "warc_filename", "warc_record_offset"
-    )
-    losers = (
-        pages.join(repeated, key)
-        .withColumn("_rank", F.row_number().over(order))
-        .where("_rank > 1")
-        .select(*key, "warc_filename")
-    )
-    return [row.asDict() for row in losers.collect()]
+    root = written.root
+    found = tasks_engine.map(suspects, lambda part: _pages_with_hashes(root, part))
+    by_url: dict[tuple[str, str, str], list[dict]] = {}
+    for row in found:
+        by_url.setdefault((row["crawl"], row["segment"], row["url"]), []).append(row)
+    losers = []
+    for copies in by_url.values():
+        copies.sort(key=lambda r: (r["warc_filename"], r["warc_record_offset"]))
+        copies.sort(key=lambda r: r["fetch_time"], reverse=True)  # stable: newest first
+        losers += [
+            {k: r[k] for k in ("crawl", "segment", "url", "warc_filename")} for r in copies[1:]
+        ]
+    return losers
+
+
+def _pages_with_hashes(root: str, tasks) -> Iterator[dict]:
+    columns = ["url", "fetch_time", "warc_filename", "warc_record_offset"]
+    for described, hashes in tasks:
+        staged = DataFile.from_dict(described)
+        for row in read_staged(root, [staged], columns).to_pylist():
+            if url_hash(row["url"]) in hashes:
+                yield row | staged.partition_values
 
 
 def drop_copies(
@@ -229,7 +249,7 @@ def drop_copies(
     copies: list[dict[str, str]],
     url_column: str,
 ) -> WrittenFiles:
-    """Rewrite the (uncommitted) files holding dropped copies without their rows."""
+    """Stage the files holding dropped copies again without their rows."""
     drops: dict[tuple[str, str, str], list[str]] = {}
     for copy in copies:
         drops.setdefault((copy["warc_filename"], copy["crawl"], copy["segment"]), []).append(
@@ -251,15 +271,16 @@ def drop_copies(
 
 def _without_urls(spec: TableSpec, root: str, url_column: str, tasks) -> Iterator[dict]:
     import pyarrow.compute as pc
-    import pyarrow.parquet as pq
 
     for described, urls in tasks:
         old = DataFile.from_dict(described)
-        filesystem, where = storage.filesystem(storage.join(root, old.path))
-        table = pq.read_table(where, filesystem=filesystem)
+        table = read_staged(root, [old])
         dropped = pc.is_in(table.column(url_column), value_set=pa_strings(urls))
         kept = table.filter(pc.invert(dropped))
-        new = write_sorted_files(spec, root, old.partition_values, kept, source=old.source)
+        fmt = old.path.rsplit(".", 1)[-1]
+        new = stage_rows(
+            spec, root, old.partition_values, kept, staged_format=fmt, source=old.source
+        )
         delete_files(root, [old])
         yield from (f.as_dict() for f in new)
 
@@ -284,9 +305,6 @@ class SparkTasks:
 
     def map(self, items: list, function) -> list:
         return self.job.context.parallelize(items, len(items)).mapPartitions(function).collect()
-
-    def repeated_copies(self, written: WrittenFiles, slices: set[tuple[str, str]]) -> list[dict]:
-        return repeated_page_copies(self.job.spark, written, slices)
 
 
 def run(pipes: PipesContext, params: JobParams) -> dict[str, Any]:
@@ -319,10 +337,8 @@ def extract_and_commit(
     (crawl -> segments, or None: the whole crawl). Returns the run's counts, the write
     reports and the verdict; nothing is committed when the verdict refuses."""
     staging = new_staging_dir(params.staging_root, "extract")
-    roots = {
-        spec.name: files_root(spec, params.warehouse, params.writer, staging)
-        for spec in (PAGES, HYPERLINKS)
-    }
+    roots = {spec.name: storage.join(staging, spec.name) for spec in (PAGES, HYPERLINKS)}
+    fmt = staged_format(params.writer)
     from extraction.warc import DEFAULT_READER
 
     reader = params.extra.get("reader", DEFAULT_READER)
@@ -332,7 +348,7 @@ def extract_and_commit(
     file_stats: list[dict[str, Any]] = []
     if files:
         file_stats = tasks_engine.map(
-            files, lambda part: extract_files(part, roots, seed_rows, reader)
+            files, lambda part: extract_files(part, roots, seed_rows, reader, fmt)
         )
     described = [stats.pop("written") for stats in file_stats]
     written = {
@@ -351,10 +367,10 @@ def extract_and_commit(
     phases["extract_and_write_files"] = round(job.elapsed() - sum(phases.values()), 2)
     job.log(
         f"extracted {len(file_stats)} files after {job.elapsed():.1f} s "
-        f"(tasks spent {write_seconds:.1f} s of it sorting and writing files)"
+        f"(tasks spent {write_seconds:.1f} s of it staging rows)"
     )
-    repeats = slices_with_repeats(file_stats)
-    copies = tasks_engine.repeated_copies(written["pages"], repeats) if repeats else []
+    repeats = repeated_url_hashes(file_stats)
+    copies = repeated_page_copies(tasks_engine, written["pages"], repeats) if repeats else []
     if copies:
         written["pages"] = drop_copies(tasks_engine, PAGES, written["pages"], copies, "url")
         written["hyperlinks"] = drop_copies(

@@ -1,15 +1,18 @@
 """Executors write a table's final Parquet files; the driver only commits their descriptions.
 
 This is how delta-spark writes, done with pyarrow so the local runtime needs no JVM jars:
-each task sorts its rows along the table's Z-curve (:mod:`spark_jobs.zorder`), cuts them
-into files of at most ``FILE_ROWS`` rows inside the Delta partition folders
-(``crawl=…/segment=…/``) and returns a :class:`DataFile` per file — path, size, partition
+a task sorts a partition's rows along the table's Z-curve (:mod:`spark_jobs.zorder`), cuts
+them into files inside the Delta partition folders (``crawl=…/segment=…/``) and returns a
+:class:`DataFile` per file — path, size, partition
 values and the Delta statistics (``numRecords``, ``minValues``, ``maxValues``,
 ``nullCount``) read from the Parquet footer it just wrote, so Delta-log file skipping works
 as with any other writer. Statistics cover the registry's ``stats_columns`` (the table's
 ``delta.dataSkippingStatsColumns``): free text and ids are left out, as delta-spark would.
 Nothing enters the table until the driver commits the files in one transaction; the files
-of a crashed run are orphans no snapshot references.
+of a crashed run are orphans no snapshot references. Extract tasks, whose rows of one
+partition come from many tasks, stage them first (:func:`stage_rows`) and the commit writes
+each partition's rows as one curve, in parallel shares (``piece`` of
+:func:`write_sorted_files`).
 
 Imports only pyarrow/numpy (and ``spark_jobs.storage``/``tables``/``zorder``): it runs in
 Spark's Python workers.
@@ -29,6 +32,8 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.fs  # noqa: F401 (pa.fs)
+import pyarrow.ipc  # noqa: F401 (pa.ipc)
 import pyarrow.parquet as pq
 
 from spark_jobs import storage
@@ -47,6 +52,8 @@ ROW_GROUP_ROWS = 128 * 1024
 ZORDER_FILE_ROWS = 16_384
 #: Longest string kept in min/max statistics (longer values are cut, as Delta does).
 STATS_STRING_PREFIX = 64
+#: How tasks stage rows for the commit: ``arrow`` (delta-rs), ``parquet`` (delta-spark).
+STAGED_FORMATS = ("arrow", "parquet")
 _SAFE_PARTITION_VALUE = re.compile(r"^[A-Za-z0-9._-]+$")
 
 
@@ -96,19 +103,36 @@ def write_sorted_files(
     *,
     source: str = "",
     file_rows: int = 0,
+    piece: tuple[int, int] = (0, 1),
 ) -> list[DataFile]:
     """Sort ``table`` (the data columns of one partition) along the Z-curve and write it,
-    ``file_rows`` rows per file (0: :data:`FILE_ROWS`)."""
+    ``file_rows`` rows per file (0: :data:`FILE_ROWS`).
+
+    ``piece`` = (i, n) writes only the i-th of n consecutive shares of the curve's files,
+    so n tasks write one partition's files in parallel, each ordering all its rows (the
+    order costs ~0.8 s for 2.5 M rows) and then moving and encoding only its own share.
+    """
     file_rows = file_rows or FILE_ROWS
-    schema = data_schema(spec)
-    table = _conform(table.select(schema.names), schema)
-    for field in schema:
-        if not field.nullable and table.column(field.name).null_count:
-            raise ValueError(f"Invalid data: nulls in non-nullable column {spec.name}.{field.name}")
+    table = _validated(spec, table)
     if table.num_rows == 0:
         return []
+    index, pieces = piece
+    order = None
+    if pieces > 1:
+        keys = zorder_indices(table.select(list(spec.zorder_by)), spec.zorder_by)
+        files = math.ceil(table.num_rows / file_rows)
+        low, high = (
+            min(table.num_rows, files * i // pieces * file_rows) for i in (index, index + 1)
+        )
+        if low == high:
+            return []
+        table = table.take(pa.array(keys[low:high]))
+        order = np.arange(table.num_rows)  # already in curve order
     table = _dictionary_encoded(table, spec)
-    order = pa.array(zorder_indices(table, spec.zorder_by))
+    if order is None:
+        order = zorder_indices(table, spec.zorder_by)
+    order = pa.array(order)
+    schema = data_schema(spec)
     # Each column in one piece (a take across many chunks costs several times more), without
     # copying the ones already in one piece; the sorted rows are gathered one row group at a
     # time while writing, so no sorted copy of the whole table is ever held.
@@ -136,6 +160,83 @@ def write_sorted_files(
         data_file.source = source
         written.append(data_file)
     return written
+
+
+def _validated(spec: TableSpec, table: pa.Table) -> pa.Table:
+    """The table's data columns in its types; nulls in a non-nullable column refused."""
+    schema = data_schema(spec)
+    table = _conform(table.select(schema.names), schema)
+    for field in schema:
+        if not field.nullable and table.column(field.name).null_count:
+            raise ValueError(f"Invalid data: nulls in non-nullable column {spec.name}.{field.name}")
+    return table
+
+
+def stage_rows(
+    spec: TableSpec,
+    root: str,
+    partition_values: dict[str, str],
+    table: pa.Table,
+    *,
+    staged_format: str,
+    source: str = "",
+) -> list[DataFile]:
+    """A task's rows of one partition as they came, in one staged file below ``root`` (a
+    run's staging folder, never a table): the commit (:func:`spark_jobs.delta.write_slices`)
+    writes the table's files from all tasks' staged rows at once.
+
+    ``arrow`` (delta-rs): Arrow IPC, uncompressed, written at memory speed and memory-mapped
+    back whole by the partition writer; measured on the 2.5 M links of ``bench pipeline``'s
+    100 k diverse pages, staging and reading back took 0.5 s, against 9.7 s for the tasks'
+    own sorted Parquet files plus 5.1 s to read them back before the partition's rewrite.
+    ``parquet`` (delta-spark): zstd Parquet, unsorted, which Spark reads back natively.
+    """
+    table = _validated(spec, table)
+    if table.num_rows == 0:
+        return []
+    if staged_format not in STAGED_FORMATS:
+        raise ValueError(f"unknown staged format {staged_format!r}")
+    relative = f"{partition_folder(spec, partition_values)}/part-{uuid.uuid4().hex}.{staged_format}"
+    filesystem, where = storage.filesystem(storage.join(root, relative))
+    filesystem.create_dir(where.rsplit("/", 1)[0], recursive=True)
+    with filesystem.open_output_stream(where) as sink:
+        if staged_format == "arrow":
+            with pa.ipc.new_file(sink, table.schema) as writer:
+                writer.write_table(table, max_chunksize=ROW_GROUP_ROWS)
+        else:
+            pq.write_table(table, sink, compression="zstd", compression_level=1)
+        size = sink.tell()
+    return [
+        DataFile(
+            path=relative,
+            size=size,
+            partition_values=dict(partition_values),
+            rows=table.num_rows,
+            stats=json.dumps({"numRecords": table.num_rows}),
+            source=source,
+        )
+    ]
+
+
+def read_staged(root: str, files: list[DataFile], columns: list[str] | None = None) -> pa.Table:
+    """Staged rows of ``files`` (either format) as one table; local Arrow files are
+    memory-mapped, so a reader holds only the rows it takes from them."""
+    tables = []
+    for data_file in files:
+        uri = storage.join(root, data_file.path)
+        filesystem, where = storage.filesystem(uri)
+        if data_file.path.endswith(".parquet"):
+            tables.append(pq.read_table(where, filesystem=filesystem, columns=columns))
+            continue
+        if isinstance(filesystem, pa.fs.LocalFileSystem):
+            source = pa.memory_map(where)
+        else:
+            source = filesystem.open_input_file(where)
+        table = pa.ipc.open_file(source).read_all()
+        tables.append(table.select(columns) if columns else table)
+    if not tables:
+        raise ValueError("no staged files to read")
+    return pa.concat_tables(tables)
 
 
 def _dictionary_encoded(table: pa.Table, spec: TableSpec) -> pa.Table:

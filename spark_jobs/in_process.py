@@ -20,7 +20,6 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from spark_jobs import storage
 from spark_jobs.delta import WrittenFiles
 from spark_jobs.tables import COMPANY_LINKS
 
@@ -37,40 +36,6 @@ class LocalTasks:
 
     def map(self, items: list, function: Callable[[Iterator], Iterator]) -> list:
         return list(function(iter(items)))
-
-    def repeated_copies(self, written: WrittenFiles, slices: set[tuple[str, str]]) -> list[dict]:
-        """Pages fetched twice in one slice: every copy but the newest, as
-        :func:`spark_jobs.extract.repeated_page_copies` finds them (newest ``fetch_time``
-        kept, ties to the first file and offset)."""
-        import pyarrow.parquet as pq
-
-        suspects = [
-            f
-            for f in written.files
-            if (f.partition_values["crawl"], f.partition_values["segment"]) in slices
-        ]
-        by_key: dict[tuple[str, str, str], list[dict]] = {}
-        for data_file in suspects:
-            filesystem, where = storage.filesystem(storage.join(written.root, data_file.path))
-            table = pq.read_table(
-                where, filesystem=filesystem,
-                columns=["url", "fetch_time", "warc_filename", "warc_record_offset"],
-            )  # fmt: skip
-            values = data_file.partition_values
-            for row in table.to_pylist():
-                key = (values["crawl"], values["segment"], row["url"])
-                by_key.setdefault(key, []).append({**row, **values})
-        losers = []
-        for copies in by_key.values():
-            if len(copies) < 2:
-                continue
-            # newest first; among equals, the first file and offset (the Spark window's order)
-            copies.sort(key=lambda r: (r["warc_filename"], r["warc_record_offset"]))
-            copies.sort(key=lambda r: r["fetch_time"], reverse=True)
-            losers += [
-                {k: r[k] for k in ("crawl", "segment", "url", "warc_filename")} for r in copies[1:]
-            ]
-        return losers
 
 
 def company_links_table(

@@ -3,12 +3,12 @@
 
 Generates one partition of synthetic rows for a table of the registry (heavy-tailed source
 and target domains, every other column filled by its type), writes them as the extract job
-does: T tasks' own Z-sorted files (a task = one WARC file, rows in arrival order), then
-commits with delta-rs (which compacts overlapping files into one Z-curve) and with
-delta-spark (``replaceWhere`` + ``OPTIMIZE ZORDER BY``). Prints one JSON object: per writer,
-files, seconds and the share of the partition's files a point lookup on each Z-order column
-skips (the Delta log's statistics against 500 domains drawn from the column's distinct
-values), plus that share for the tasks' files uncompacted.
+does: T tasks stage their rows as they came (a task = one WARC file), then the slice is
+written with delta-rs (the staged rows written as one Z-curve) and with delta-spark
+(``replaceWhere`` + ``OPTIMIZE ZORDER BY``). Prints one JSON object: per writer, files,
+seconds and the share of the partition's files a point lookup on each Z-order column skips
+(the Delta log's statistics against 500 domains drawn from the column's distinct values),
+plus that share if each task's rows were one file.
 
 ``python -m spark_jobs.skipping_bench --table hyperlinks --rows 2000000 --tasks 40``
 """
@@ -24,10 +24,11 @@ from datetime import UTC, datetime
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from spark_jobs import jars, tables
-from spark_jobs.delta import WrittenFiles, files_root, slice_skip_shares, write_slices
-from spark_jobs.files import write_sorted_files
+from spark_jobs.delta import WrittenFiles, slice_skip_shares, staged_format, write_slices
+from spark_jobs.files import stage_rows
 from spark_jobs.tables import TableSpec
 from spark_jobs.zorder import point_lookup_skip
 
@@ -95,14 +96,19 @@ def lookup_skip(path: str, spec: TableSpec, probes: dict[str, list[str]]) -> dic
     }
 
 
-def task_files(spec: TableSpec, root: str, rows: pa.Table, tasks: int) -> WrittenFiles:
-    """What ``tasks`` extract tasks leave: each its own slice of pages, Z-sorted."""
+def task_parts(rows: pa.Table, tasks: int) -> list[pa.Table]:
+    """What ``tasks`` extract tasks read: each its own slice of the pages."""
+    chunks = np.array_split(np.arange(rows.num_rows), tasks)
+    return [rows.slice(int(chunk[0]), len(chunk)) for chunk in chunks if len(chunk)]
+
+
+def task_files(spec: TableSpec, root: str, parts: list[pa.Table], writer: str) -> WrittenFiles:
+    """What the extract tasks leave for ``writer``: each task's rows, staged."""
     written = []
     values = {"crawl": CRAWL, "segment": SEGMENT}
-    for index, chunk in enumerate(np.array_split(np.arange(rows.num_rows), tasks)):
-        part = rows.slice(int(chunk[0]), len(chunk)) if len(chunk) else None
-        if part is not None:
-            written += write_sorted_files(spec, root, values, part, source=f"task-{index}")
+    fmt = staged_format(writer)
+    for index, part in enumerate(parts):
+        written += stage_rows(spec, root, values, part, staged_format=fmt, source=f"task-{index}")
     return WrittenFiles(root, written)
 
 
@@ -124,12 +130,15 @@ def measure(
     for writer in writers:
         warehouse = os.path.join(folder, writer)
         staging = os.path.join(folder, "staging")
-        root = files_root(spec, warehouse, writer, os.path.join(staging, writer))
-        written = task_files(spec, root, data, tasks)
+        root = os.path.join(staging, writer, spec.name)
+        parts = task_parts(data, tasks)
+        written = task_files(spec, root, parts, writer)
         if "tasks_files" not in figures:
             figures["tasks_files"] = len(written.files)
             figures["tasks_point_lookup_skip"] = {
-                c: point_lookup_skip([f.bounds(c) for f in written.files], probes[c])
+                c: point_lookup_skip(
+                    [tuple(pc.min_max(p.column(c)).as_py().values()) for p in parts], probes[c]
+                )
                 for c in spec.zorder_by
             }
         started = time.perf_counter()

@@ -143,9 +143,10 @@ def figure(metadata: Mapping[str, Any], name: str) -> Any:
     """A figure of a materialization by name, the inverse of :func:`typed`: ``run_<name>``
     where the run spans partitions; name/value tables come back as dicts, other tables as
     lists of rows, everything else as its plain value; None where the figure is absent."""
-    value = metadata.get(name) or metadata.get(f"run_{name}")
-    if value is None:
+    key = name if name in metadata else f"run_{name}"
+    if key not in metadata:
         return None
+    value = metadata[key]
     if isinstance(value, TableMetadataValue):
         rows = [record.data for record in value.records]
         if rows and set(rows[0]) == {"name", "value"}:

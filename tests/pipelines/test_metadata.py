@@ -23,7 +23,7 @@ from dagster._core.storage.tags import (
 from deltalake import write_deltalake
 
 from pipelines.crawl.partitions import crawl_segment_partitions
-from pipelines.metadata import column_schema, publish_per_partition, slice_rows, typed
+from pipelines.metadata import column_schema, figure, publish_per_partition, slice_rows, typed
 from spark_jobs.slice_report import slice_figures
 from spark_jobs.tables import PAGES, TABLES
 
@@ -57,6 +57,22 @@ def test_json_becomes_tables_or_text_and_empty_values_vanish():
         "value": 4.1,
     }
     assert isinstance(shown["slices"], TextMetadataValue)
+
+
+def test_figure_reads_back_what_typed_published_zero_included():
+    shown = typed(
+        {
+            "phase_seconds": MetadataValue.json({"spark_start": 4.1, "commit": 0.5}),
+            "rows_written": 0,
+            "slices": ["a/00", "a/01"],
+        }
+    )
+    run_wide = {f"run_{k}": v for k, v in shown.items()} | {"rows_written": shown["rows_written"]}
+    for metadata in (shown, run_wide):
+        assert figure(metadata, "phase_seconds") == {"spark_start": 4.1, "commit": 0.5}
+        assert figure(metadata, "rows_written") == 0
+    assert figure({"rows_written": 0, "run_rows_written": 7}, "rows_written") == 0
+    assert figure(shown, "absent") is None
 
 
 def test_slice_figures_sum_to_the_file_totals():

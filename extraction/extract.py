@@ -66,6 +66,18 @@ LINK_COLUMNS = (
     "warc_filename",
 )
 
+#: Link columns that repeat one value of their page for every link (a columnar consumer may
+#: keep the value once per page: ``spark_jobs.extract.TableColumns`` does).
+PAGE_LEVEL_LINK_COLUMNS = (
+    "src_url",
+    "src_host",
+    "src_domain",
+    "page_path",
+    "lang",
+    "fetch_time",
+    "warc_filename",
+)
+
 
 @dataclass
 class ExtractStats(ReadStats):
@@ -221,6 +233,7 @@ __all__ = [
     "LINK_COLUMNS",
     "MAX_PARSE_CHARS",
     "PAGE_COLUMNS",
+    "PAGE_LEVEL_LINK_COLUMNS",
     "clear_caches",
     "extract_columns",
     "extract_record",

@@ -236,7 +236,7 @@ def read_staged(root: str, files: list[DataFile], columns: list[str] | None = No
         tables.append(table.select(columns) if columns else table)
     if not tables:
         raise ValueError("no staged files to read")
-    return pa.concat_tables(tables)
+    return pa.concat_tables(tables).unify_dictionaries()  # one dictionary per column
 
 
 def _dictionary_encoded(table: pa.Table, spec: TableSpec) -> pa.Table:

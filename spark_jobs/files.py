@@ -45,8 +45,8 @@ FILE_ROWS = 2_000_000
 #: Rows per row group: small enough for row-group statistics to skip inside a file
 #: (see :mod:`spark_jobs.zorder`), large enough to keep encoding cost and size flat.
 ROW_GROUP_ROWS = 128 * 1024
-#: Rows per file where files themselves must be skippable (the Z-order compaction of many
-#: tasks' files, and delta-spark's OPTIMIZE file size): with two Z-order columns a point
+#: Rows per file where files themselves must be skippable (the partition writer of many
+#: tasks' staged rows, and delta-spark's OPTIMIZE file size): with two Z-order columns a point
 #: lookup on one of them reads about sqrt(files) of a partition's files, so skipping 90 %
 #: takes ~100 files; 16 k rows cut a 2 M-row partition into 123 files of a few MB.
 ZORDER_FILE_ROWS = 16_384

@@ -256,7 +256,7 @@ def run(args: argparse.Namespace) -> int:
         "job phases (s): "
         + ", ".join(f"{name} {seconds}" for name, seconds in phases.items())
         + f"; in tasks: {task_seconds:.1f} s wall ({task_cpu:.1f} s CPU vs "
-        f"{baseline['cpu_seconds']:.1f} s in-process), of which sorting/writing files "
+        f"{baseline['cpu_seconds']:.1f} s in-process), of which staging rows "
         f"{write_seconds:.1f} s"
     )
     print(

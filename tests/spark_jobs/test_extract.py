@@ -52,7 +52,7 @@ def test_task_tables_hold_the_rows_extraction_gave(batch_rows: int):
         for name in table.column_names:
             assert [r[name] for r in got] == [r[name] for r in rows], name
     assert sum(p["external_links"] for p in page_rows) == len(link_rows)
-    for page, columns in extract_warc_columns(FIRST_WARC, warc_filename="x.warc.gz"):
+    for _page, columns in extract_warc_columns(FIRST_WARC, warc_filename="x.warc.gz"):
         for name in PAGE_LEVEL_LINK_COLUMNS:  # what lets the task keep them once per page
             assert len(set(map(str, columns[name]))) <= 1, name
 

@@ -47,7 +47,7 @@ from extraction.weak_labels import (
 from models.cues import heading_cues, sentence_cues
 
 #: Model kind -> version of the feature view it reads.
-FEATURE_VERSIONS = {"spacy": "f10", "transformer": "t10"}
+FEATURE_VERSIONS = {"spacy": "f10", "transformer": "t11"}
 
 
 def feature_version(kind: str) -> str:
@@ -299,7 +299,8 @@ def clear_caches() -> None:
 def text_features(link: LinkInput, gloss: bool = False) -> str:
     """The transformer's input: the most telling fields first, so truncation drops the least.
 
-    Starts with the rule lexicon's cues per field ("heading customer; text partner"): the
+    Starts with the rule lexicon's cues per field ("heading customer; text partner") and the
+    sentence's relation wording of :mod:`models.cues` ("stated supplier", t11): the
     encoder was never taught the EN/DE relation vocabulary, and without it fine-tuning on a
     few hundred examples memorised the training phrasings. Kept short (~35 word pieces):
     transformer cost grows with length, so the sentence is cut to the words around the link,
@@ -378,6 +379,7 @@ _CUE_FIELDS = {
     "h": "heading",
     "p": "section",
     "c": "text",
+    "k": "stated",
     "s": "page",
     "d": "target",
 }

@@ -57,7 +57,10 @@ def test_target_host_region_and_language_are_features():
 def test_groups_flatten_to_the_features_and_text_view_has_every_field():
     link = LinkInput(anchor_text="ACME AG", section_heading="Kunden", context="Für ACME AG.")
     assert [f for g in bow_feature_groups(link) for f in g] == bow_features(link)
-    assert text_features(link) == "heading customer | ACME AG | Kunden | Für ACME AG."
+    # the sentence states the relation ("für X"): the summary says so as "stated"
+    assert (
+        text_features(link) == "heading customer stated customer | ACME AG | Kunden | Für ACME AG."
+    )
     long = LinkInput(anchor_text="ACME", context=" ".join(["x"] * 40 + ["ACME"] + ["y"] * 40))
     window = text_features(long).split(" | ")[-1].split()
     assert len(window) == 14 and "ACME" in window

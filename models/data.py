@@ -21,7 +21,7 @@ GENERATED_LABELLED = REPO_ROOT / "data_samples" / "labelled" / "link_contexts.js
 HANDWRITTEN_DIR = REPO_ROOT / "data_samples" / "labelled"
 HANDWRITTEN_TRAIN = HANDWRITTEN_DIR / "handwritten_train.jsonl"
 HANDWRITTEN_TEST = HANDWRITTEN_DIR / "handwritten_test.jsonl"
-#: Session 11 (issue 15): 140 more hand-written EN/DE train rows, 16 new sites, mostly a
+#: Session 11 (issue 15): 253 more hand-written EN/DE train rows, 32 new sites, mostly a
 #: sentence that states one relation on a page whose heading or path names another.
 HANDWRITTEN_TRAIN_S11 = HANDWRITTEN_DIR / "handwritten_train_s11.jsonl"
 #: The hard evaluation split (issue 15): hand-written logo walls, misleading cues and prose,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
@@ -33,8 +34,9 @@ class LinkClassifier(ABC):
 
     def predict_inputs(self, links: Sequence[LinkInput]) -> list[Prediction]:
         """Label already normalised links, in order, batched internally; a link to a
-        non-business target (:mod:`extraction.targets`) is ``other``, whatever the model
-        said: every model kind applies this one post-rule."""
+        non-business target (:mod:`extraction.targets`) or whose anchor is a site credit
+        ("Website by X", "Webdesign: X") is ``other``, whatever the model said: every model
+        kind applies these post-rules."""
         return with_target_rule(links, self.predict_links(links))
 
     @abstractmethod
@@ -48,12 +50,34 @@ class LinkClassifier(ABC):
 _OTHER = Prediction(NO_RELATION, NON_BUSINESS_CONFIDENCE)
 
 
+#: An anchor that credits the site's makers ("Website by X", "Webdesign: X", "Realisierung
+#: durch X"): the target is the web agency or host, never a business relation. Only whole
+#: credits at the anchor's start; "powered by X" is left to the model (a supplier's product
+#: can power the source's own).
+SITE_CREDIT_ANCHOR = re.compile(
+    r"\s*(?:website|web ?site|site|webdesign|web ?design|design|gestaltung|realisierung"
+    r"|realisation|realization|umsetzung|programmierung|hosting|konzept (?:und|&) design"
+    r"|design (?:und|&) umsetzung|site (?:design|built)|website (?:design|erstellt))"
+    r"\s*(?:by|von|durch|:)\s*\w",
+    re.I,
+)
+
+
 def with_target_rule(links: Sequence[LinkInput], predictions: list[Prediction]) -> list[Prediction]:
-    """``predictions`` with every link to a non-business target set to ``other``."""
+    """``predictions`` with every link to a non-business target, or with a site-credit
+    anchor, set to ``other``."""
     return [
-        _OTHER if p.label != NO_RELATION and non_business_target(link.dst_url) else p
+        _OTHER
+        if p.label != NO_RELATION
+        and (non_business_target(link.dst_url) or site_credit(link.anchor_text))
+        else p
         for link, p in zip(links, predictions, strict=True)
     ]
+
+
+def site_credit(anchor_text: str) -> bool:
+    """True when ``anchor_text`` credits the site's makers (:data:`SITE_CREDIT_ANCHOR`)."""
+    return bool(anchor_text) and SITE_CREDIT_ANCHOR.match(anchor_text) is not None
 
 
 def non_business_target(url: str) -> bool:

@@ -38,7 +38,8 @@ SENTENCE_CUES: dict[str, str] = {
     ),
     "supplier": (
         r"\bfrom zztarget\b|\bvon (?:der |dem )?zztarget\b|\bbei (?:der |dem )?zztarget\b"
-        r"|\bby zztarget\b|\bzztarget (?:makes|manufactures|supplies|delivers|provides|produces"
+        r"|(?<!of the year )(?<!award )(?<!awarded )\bby zztarget\b"  # not "... of the year by X"
+        r"|\bzztarget (?:makes|manufactures|supplies|delivers|provides|produces"
         r"|roasts|extrudes|casts|mills|builds|hosts)|\bzztarget (?:liefert|fertigt|produziert"
         r"|stellt|röstet|gießt|presst|hostet)\b|\b(?:source|sources|sourced|buy|buys|bought"
         r"|purchase|purchased|rent|license|licensed)\b.{0,30}\bfrom\b"

@@ -21,6 +21,9 @@ GENERATED_LABELLED = REPO_ROOT / "data_samples" / "labelled" / "link_contexts.js
 HANDWRITTEN_DIR = REPO_ROOT / "data_samples" / "labelled"
 HANDWRITTEN_TRAIN = HANDWRITTEN_DIR / "handwritten_train.jsonl"
 HANDWRITTEN_TEST = HANDWRITTEN_DIR / "handwritten_test.jsonl"
+#: Session 11 (issue 15): 253 more hand-written EN/DE train rows, 32 new sites, mostly a
+#: sentence that states one relation on a page whose heading or path names another.
+HANDWRITTEN_TRAIN_S11 = HANDWRITTEN_DIR / "handwritten_train_s11.jsonl"
 #: The hard evaluation split (issue 15): hand-written logo walls, misleading cues and prose,
 #: each row tagged with its ``kind``. Test only: never trained on, never read while tuning,
 #: so it is not in :data:`DEFAULT_SOURCES`; :func:`load_hard_eval` reads it.
@@ -30,7 +33,7 @@ HARD_EVAL = HANDWRITTEN_DIR / "handwritten_hard_eval.jsonl"
 HARD_DEV = HANDWRITTEN_DIR / "handwritten_hard_dev.jsonl"
 HARD_KINDS = ("logo_wall", "misleading", "prose")
 #: What ``load_labelled()`` reads when no file is named.
-DEFAULT_SOURCES = (GENERATED_LABELLED, HANDWRITTEN_TRAIN, HANDWRITTEN_TEST)
+DEFAULT_SOURCES = (GENERATED_LABELLED, HANDWRITTEN_TRAIN, HANDWRITTEN_TRAIN_S11, HANDWRITTEN_TEST)
 DEFAULT_LABELLED = GENERATED_LABELLED  # kept for callers of the first session
 SPLITS = ("train", "dev", "test")
 #: Splits a model is evaluated on and never trained on.

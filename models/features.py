@@ -47,7 +47,7 @@ from extraction.weak_labels import (
 from models.cues import heading_cues, sentence_cues
 
 #: Model kind -> version of the feature view it reads.
-FEATURE_VERSIONS = {"spacy": "f9", "transformer": "t10"}
+FEATURE_VERSIONS = {"spacy": "f10", "transformer": "t11"}
 
 
 def feature_version(kind: str) -> str:
@@ -174,6 +174,7 @@ def bow_feature_groups(link: LinkInput) -> list[tuple[str, ...]]:
         parents,
         sentence,
         stated,
+        _conflict_group(stated, h | p | s | path_labels),
         path_words,
         path_cues,
         target,
@@ -248,6 +249,22 @@ def _sentence_cue_group(masked: str) -> tuple[str, ...]:
     return sentence_cues(masked[:400]) * CUE_WEIGHT
 
 
+_RELATION_SET = frozenset(LABEL_ORDER) | {NO_RELATION}
+
+
+@lru_cache(maxsize=100_000)
+def _conflict_group(stated: tuple[str, ...], page: frozenset[str]) -> tuple[str, ...]:
+    """The sentence's relation wording against the page's cues (heading, parents, path):
+    ``x!supplier@customer`` for "woven by X" on a clients page, ``x!customer@customer`` where
+    they agree. A bag-of-features model cannot learn from separate weights alone that the
+    sentence outweighs *this* page cue; one weight per pair can."""
+    if not stated:
+        return ()
+    said = dict.fromkeys(feature[2:] for feature in stated)
+    pages = sorted(label for label in page if label in _RELATION_SET) or ["none"]
+    return tuple(f"x!{label}@{where}" for label in said for where in pages) * CUE_WEIGHT
+
+
 @lru_cache(maxsize=100_000)
 def _shadowed(group: tuple[str, ...]) -> tuple[str, ...]:
     """A page-level group under a sentence that states a relation, as separate features."""
@@ -258,6 +275,7 @@ def clear_caches() -> None:
     """Forget cached feature groups (benchmarks measure cold and warm)."""
     for cached in (
         glossed,
+        _conflict_group,
         _sentence_cue_group,
         _shadowed,
         _page_groups,
@@ -281,7 +299,8 @@ def clear_caches() -> None:
 def text_features(link: LinkInput, gloss: bool = False) -> str:
     """The transformer's input: the most telling fields first, so truncation drops the least.
 
-    Starts with the rule lexicon's cues per field ("heading customer; text partner"): the
+    Starts with the rule lexicon's cues per field ("heading customer; text partner") and the
+    sentence's relation wording of :mod:`models.cues` ("stated supplier", t11): the
     encoder was never taught the EN/DE relation vocabulary, and without it fine-tuning on a
     few hundred examples memorised the training phrasings. Kept short (~35 word pieces):
     transformer cost grows with length, so the sentence is cut to the words around the link,
@@ -360,6 +379,7 @@ _CUE_FIELDS = {
     "h": "heading",
     "p": "section",
     "c": "text",
+    "k": "stated",
     "s": "page",
     "d": "target",
 }

@@ -313,5 +313,11 @@ def _site(url: str) -> str:
 
 
 def _version_hash(kind: str, hashed: str, config: dict[str, Any]) -> str:
-    payload = json.dumps([kind, hashed, feature_version(kind), config], sort_keys=True, default=str)
+    versions: list[str] = [feature_version(kind)]
+    if kind == "transformer":
+        # the artefact also holds spaCy-feature parts (the blended fast model, the wide part):
+        # a spaCy-only feature bump must give a new version, not the old folder, which the
+        # new code refuses to load (versions are never rewritten)
+        versions.append(feature_version("spacy"))
+    payload = json.dumps([kind, hashed, *versions, config], sort_keys=True, default=str)
     return hashlib.sha256(payload.encode()).hexdigest()[:12]

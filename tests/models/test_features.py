@@ -57,7 +57,10 @@ def test_target_host_region_and_language_are_features():
 def test_groups_flatten_to_the_features_and_text_view_has_every_field():
     link = LinkInput(anchor_text="ACME AG", section_heading="Kunden", context="Für ACME AG.")
     assert [f for g in bow_feature_groups(link) for f in g] == bow_features(link)
-    assert text_features(link) == "heading customer | ACME AG | Kunden | Für ACME AG."
+    # the sentence states the relation ("für X"): the summary says so as "stated"
+    assert (
+        text_features(link) == "heading customer stated customer | ACME AG | Kunden | Für ACME AG."
+    )
     long = LinkInput(anchor_text="ACME", context=" ".join(["x"] * 40 + ["ACME"] + ["y"] * 40))
     window = text_features(long).split(" | ")[-1].split()
     assert len(window) == 14 and "ACME" in window
@@ -153,3 +156,25 @@ def test_the_source_names_itself_as_zzself_and_list_headings_carry_cues():
     assert "g!supplier" in bow_features(LinkInput(section_heading="Werkstoffe von"))
     short = LinkInput(src_url="https://www.abc-bau.de/", context="ABC baut für ACME.")
     assert "c=abc" in bow_features(short)  # names under 5 letters stay words
+
+
+def test_sentence_against_page_features_pair_the_stated_relation_with_the_page_cue():
+    woven = LinkInput(
+        section_heading="Clients > Recent clients",
+        page_path="/clients",
+        anchor_text="Ashby Looms",
+        context="Every sofa is upholstered in fabric woven by Ashby Looms.",
+    )
+    features = bow_features(woven)
+    assert "x!supplier@customer" in features and "k!supplier" in features
+    plain = LinkInput(section_heading="Clients", anchor_text="Ashby Looms")
+    assert not [f for f in bow_features(plain) if f.startswith("x!")]
+    no_page = LinkInput(anchor_text="Ashby Looms", context="Fabric woven by Ashby Looms.")
+    assert "x!supplier@none" in bow_features(no_page)
+
+
+def test_supplier_of_the_year_by_x_is_not_a_supplier_cue():
+    from models.cues import sentence_cues
+
+    assert sentence_cues("acme was named supplier of the year by zztarget .") == ("k!customer",)
+    assert sentence_cues("the cloth is woven by zztarget .") == ("k!supplier",)

@@ -51,3 +51,32 @@ def test_non_business_target_reads_the_url():
     assert non_business_target("https://WWW.Facebook.at:443/acme")
     assert not non_business_target("https://www.facebook-fans-gmbh.de/")
     assert not non_business_target("https://www.bäckerei-müller.de/")
+
+
+def test_site_credit_anchor_is_other_for_every_model():
+    from models.base import site_credit
+
+    for anchor in (
+        "Site by Nordlicht Digital",
+        "Website by Harbour Pixel",
+        "Webdesign: Agentur Seeblick",
+        "Realisierung: Pixelwerk",
+        "Realisierung durch Medienhaus Kern",
+        "Design & Umsetzung: Studio Acht",
+        "webdesign von Studio Acht",
+    ):
+        assert site_credit(anchor), anchor
+    for anchor in ("Kern AG", "Designwerk Kern GmbH", "Powered by Lumen Cloud", "Website", ""):
+        assert not site_credit(anchor), anchor
+    credit = {**CLIENT, "anchor_text": "Webdesign: Agentur Seeblick", "region": "footer"}
+    assert RulesClassifier().predict([credit])[0].label == "other"
+    pairs = [
+        (LinkInput(section_heading="Partner", anchor_text=f"Firma {i}"), "partner")
+        for i in range(6)
+    ] + [
+        (LinkInput(section_heading="Presse", anchor_text=f"Zeitung {i}"), "other") for i in range(6)
+    ]
+    model = SpacyClassifier(train_spacy(pairs, {"epochs": 3}), "spacy-test")
+    on_partner_page = {**credit, "section_heading": "Partner"}
+    assert model.predict_links([LinkInput.from_row(on_partner_page)])[0].label == "partner"
+    assert model.predict([on_partner_page])[0].label == "other"

@@ -441,3 +441,36 @@ def test_weight_average_is_what_the_model_keeps(tiny_base, labelled, registry):
         train_model(
             "transformer", labelled, config={**config, "average_decay": 1.0}, registry=registry
         )
+
+
+def test_trained_transformer_loads_by_version_and_as_default_after_a_spacy_feature_bump(
+    tiny_base, labelled, registry, monkeypatch
+):
+    """The defect of session 10: a transformer artefact holds spaCy-feature parts (the blended
+    fast model), but its version id hashed only the transformer's feature version. After a
+    spaCy-only feature bump, retraining gave the *same* id, the registry kept the old folder
+    (versions are never rewritten) and the committed code refused to load it. The id now
+    names every feature version the artefact depends on, so retraining registers a new,
+    loadable version; ``load_model`` reads it by version, by path and as ``default``."""
+    import models.features as features
+
+    config = head_config(tiny_base, epochs=1, head_epochs=0, spacy_blend=1.0)
+    first = train_model("transformer", labelled, config=config, registry=registry, promote="always")
+    assert first.promoted and registry.default_version() == first.version
+    rows = [{"anchor_text": "Kern AG", "section_heading": "Unsere Kunden"}, {}]
+    by_default = load_model("default").predict(rows)
+    assert load_model(first.version, registry).predict(rows) == by_default
+    assert load_model(str(first.path)).predict(rows) == by_default
+
+    bumped = {**FEATURE_VERSIONS, "spacy": FEATURE_VERSIONS["spacy"] + "-next"}
+    monkeypatch.setattr(features, "FEATURE_VERSIONS", bumped)
+    import models.transformer as transformer
+
+    monkeypatch.setattr(transformer, "FEATURE_VERSIONS", bumped)
+    with pytest.raises(ValueError, match="retrain the model"):
+        load_model(first.version, registry)  # the old artefact is refused, as it should be
+    again = train_model("transformer", labelled, config=config, registry=registry, promote="always")
+    assert again.version != first.version
+    model = load_model("default", registry)
+    assert model.version == again.version and model.kind == "transformer"
+    assert len(model.predict(rows)) == 2

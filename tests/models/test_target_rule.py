@@ -18,6 +18,16 @@ CAREERS_ON_CLIENTS_PAGE = {
 CLIENT = {**CAREERS_ON_CLIENTS_PAGE, "dst_url": "https://www.kunde-gmbh.de/"}
 
 
+def tiny_spacy_model(heading: str, label: str) -> SpacyClassifier:
+    """A spaCy model trained on six firms under ``heading`` (``label``) and six press links."""
+    pairs = [
+        (LinkInput(section_heading=heading, anchor_text=f"Firma {i}"), label) for i in range(6)
+    ] + [
+        (LinkInput(section_heading="Presse", anchor_text=f"Zeitung {i}"), "other") for i in range(6)
+    ]
+    return SpacyClassifier(train_spacy(pairs, {"epochs": 3}), "spacy-test")
+
+
 def test_post_rule_overrides_a_business_label():
     rules = RulesClassifier()
     assert rules.predict_links([LinkInput.from_row(CLIENT)])[0].label == "customer"
@@ -29,13 +39,7 @@ def test_post_rule_overrides_a_business_label():
 
 
 def test_trained_spacy_model_applies_the_post_rule():
-    pairs = [
-        (LinkInput(section_heading="Unsere Kunden", anchor_text=f"Firma {i}"), "customer")
-        for i in range(6)
-    ] + [
-        (LinkInput(section_heading="Presse", anchor_text=f"Zeitung {i}"), "other") for i in range(6)
-    ]
-    model = SpacyClassifier(train_spacy(pairs, {"epochs": 3}), "spacy-test")
+    model = tiny_spacy_model("Unsere Kunden", "customer")
     assert model.predict([CLIENT])[0].label == "customer"
     prediction = model.predict([CAREERS_ON_CLIENTS_PAGE])[0]
     assert prediction.label == "other" and prediction.confidence >= 0.9
@@ -70,13 +74,7 @@ def test_site_credit_anchor_is_other_for_every_model():
         assert not site_credit(anchor), anchor
     credit = {**CLIENT, "anchor_text": "Webdesign: Agentur Seeblick", "region": "footer"}
     assert RulesClassifier().predict([credit])[0].label == "other"
-    pairs = [
-        (LinkInput(section_heading="Partner", anchor_text=f"Firma {i}"), "partner")
-        for i in range(6)
-    ] + [
-        (LinkInput(section_heading="Presse", anchor_text=f"Zeitung {i}"), "other") for i in range(6)
-    ]
-    model = SpacyClassifier(train_spacy(pairs, {"epochs": 3}), "spacy-test")
+    model = tiny_spacy_model("Partner", "partner")
     on_partner_page = {**credit, "section_heading": "Partner"}
     assert model.predict_links([LinkInput.from_row(on_partner_page)])[0].label == "partner"
     assert model.predict([on_partner_page])[0].label == "other"

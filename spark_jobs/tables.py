@@ -154,7 +154,10 @@ HYPERLINKS = TableSpec(
     zorder_by=("src_domain", "dst_domain"),
     key=("crawl", "segment", "src_url", "position"),
     description="One outgoing link that leaves its page's registered domain, with its context.",
-    distinct_columns=("dst_url",),
+    # context: ~53 % distinct on diverse pages; hashing it into a dictionary cost the commit
+    # 15 % of its CPU (1.71 -> 1.45 s for 626 k rows) and zstd's window finds the repeats
+    # anyway (files 51.1 -> 50.1 MB).
+    distinct_columns=("dst_url", "context"),
     unindexed_columns=("dst_url", "anchor_text", "context", "section_heading"),
 )
 

@@ -148,9 +148,9 @@ def test_sorted_files_cover_narrow_zorder_ranges_and_carry_footer_stats(tmp_path
         assert action["num_records"] == data.num_rows
         # a file's dictionaries hold its own rows' values, not the whole task's
         coded = pq.read_table(
-            str(tmp_path / "hyperlinks" / action["path"]), read_dictionary=["src_url", "context"]
+            str(tmp_path / "hyperlinks" / action["path"]), read_dictionary=["src_url", "anchor_text"]
         )
-        for column in ("src_url", "context"):
+        for column in ("src_url", "anchor_text"):
             for chunk in coded.column(column).chunks:
                 assert len(chunk.dictionary) == len(chunk.unique().drop_null()), column
         for column in ("src_domain", "dst_domain", "fetch_time", "src_url"):

@@ -148,7 +148,8 @@ def test_sorted_files_cover_narrow_zorder_ranges_and_carry_footer_stats(tmp_path
         assert action["num_records"] == data.num_rows
         # a file's dictionaries hold its own rows' values, not the whole task's
         coded = pq.read_table(
-            str(tmp_path / "hyperlinks" / action["path"]), read_dictionary=["src_url", "anchor_text"]
+            str(tmp_path / "hyperlinks" / action["path"]),
+            read_dictionary=["src_url", "anchor_text"],
         )
         for column in ("src_url", "anchor_text"):
             for chunk in coded.column(column).chunks:

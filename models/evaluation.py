@@ -7,7 +7,7 @@ Macro-F1 averages the F1 of every label in the label set that occurs in the gold
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from extraction.labels import RELATION_LABELS
@@ -107,6 +107,8 @@ class HardEvaluation:
     overall: Evaluation
     kind_accuracy: dict[str, float]
     by_lang: dict[str, Evaluation]
+    #: lang -> kind -> accuracy: the targets hold per kind *in each language*.
+    lang_kind_accuracy: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -116,6 +118,7 @@ class HardEvaluation:
             "kind_accuracy": self.kind_accuracy,
             "lang_macro_f1": {lang: ev.macro_f1 for lang, ev in self.by_lang.items()},
             "lang_accuracy": {lang: ev.accuracy for lang, ev in self.by_lang.items()},
+            "lang_kind_accuracy": self.lang_kind_accuracy,
             "n": self.overall.n,
         }
 
@@ -126,15 +129,22 @@ def evaluate_hard(
     """:func:`evaluate` plus accuracy per kind and an evaluation per language."""
     if not len(gold) == len(predicted) == len(kinds) == len(langs):
         raise ValueError("gold, predicted, kinds and langs differ in length")
-    kind_accuracy = {}
-    for kind in sorted(set(kinds)):
-        rows = [g == p for g, p, k in zip(gold, predicted, kinds, strict=True) if k == kind]
-        kind_accuracy[kind] = round(sum(rows) / len(rows), 4)
-    by_lang = {}
+    hits = [g == p for g, p in zip(gold, predicted, strict=True)]
+    kind_accuracy = _accuracy_by(hits, kinds)
+    by_lang, lang_kind_accuracy = {}, {}
     for lang in sorted(set(langs)):
         idx = [i for i, value in enumerate(langs) if value == lang]
         by_lang[lang] = evaluate([gold[i] for i in idx], [predicted[i] for i in idx])
-    return HardEvaluation(evaluate(gold, predicted), kind_accuracy, by_lang)
+        lang_kind_accuracy[lang] = _accuracy_by([hits[i] for i in idx], [kinds[i] for i in idx])
+    return HardEvaluation(evaluate(gold, predicted), kind_accuracy, by_lang, lang_kind_accuracy)
+
+
+def _accuracy_by(hits: Sequence[bool], groups: Sequence[str]) -> dict[str, float]:
+    accuracy = {}
+    for group in sorted(set(groups)):
+        rows = [hit for hit, g in zip(hits, groups, strict=True) if g == group]
+        accuracy[group] = round(sum(rows) / len(rows), 4)
+    return accuracy
 
 
 def format_hard_report(
@@ -159,4 +169,9 @@ def format_hard_report(
     for lang in first.by_lang:
         row(f"macro-F1 {lang}", [evaluations[n].by_lang[lang].macro_f1 for n in names])
         row(f"accuracy {lang}", [evaluations[n].by_lang[lang].accuracy for n in names])
+        for kind in first.lang_kind_accuracy.get(lang, {}):
+            row(
+                f"accuracy {lang} {kind}",
+                [evaluations[n].lang_kind_accuracy[lang][kind] for n in names],
+            )
     return "\n".join(lines)

@@ -13,7 +13,9 @@ import importlib
 import sys
 
 #: Sub-command modules, in help order.
-COMMANDS = ("extract", "fetch", "classify", "train", "graph", "sample", "vacuum", "bench")
+COMMANDS = (
+    "extract", "fetch", "classify", "train", "evaluate", "graph", "sample", "vacuum", "bench",
+)  # fmt: skip
 
 
 class UserError(Exception):

@@ -69,10 +69,15 @@ def test_hard_evaluation_reports_kinds_and_languages():
     )
     assert report.kind_accuracy == {"logo_wall": 1.0, "misleading": 0.5, "prose": 1.0}
     assert report.by_lang["en"].accuracy == 1.0 and report.by_lang["de"].accuracy == 0.5
+    assert report.lang_kind_accuracy == {
+        "de": {"misleading": 0.0, "prose": 1.0},
+        "en": {"logo_wall": 1.0, "misleading": 1.0},
+    }
     summary = report.summary()
     assert summary["n"] == 4 and set(summary["lang_macro_f1"]) == {"de", "en"}
     text = format_hard_report({"m": report})
     assert "accuracy misleading" in text and "macro-F1 de" in text
+    assert "accuracy de misleading" in text
 
 
 def test_rules_on_the_hard_split():

@@ -105,3 +105,27 @@ def test_train_with_bad_data_is_a_user_error(tmp_path, capsys):
     data.write_text(json.dumps({"label": "competitor", "split": "train"}) + "\n")
     assert main(["train", "--data", str(data)]) == 1
     assert "bad.jsonl:1" in capsys.readouterr().err
+
+
+def test_evaluate_scores_models_on_an_outside_split_and_names_bad_lines(tmp_path, capsys):
+    rows = [
+        {"id": "o1", "section_heading": "Unsere Lieferanten", "anchor_text": "Bosch",
+         "dst_url": "https://bosch.de", "label": "supplier", "kind": "logo_wall",
+         "lang": "de", "split": "outside"},
+        {"id": "o2", "dst_url": "https://www.facebook.com/acme", "anchor_text": "Facebook",
+         "label": "other", "lang": "en", "split": "outside"},
+    ]  # fmt: skip
+    data = tmp_path / "outside.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    assert main(["evaluate", "--data", str(data), "--model", "rules"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == f"{data}, n=2"
+    summary = json.loads(out[-1])["rules-2"]
+    assert summary["n"] == 2 and summary["accuracy"] == 1.0
+    assert summary["kind_accuracy"] == {"all": 1.0, "logo_wall": 1.0}
+    assert summary["lang_kind_accuracy"] == {"de": {"logo_wall": 1.0}, "en": {"all": 1.0}}
+
+    data.write_text(json.dumps(rows[0]) + "\n" + json.dumps({**rows[1], "label": "friend"}) + "\n")
+    assert main(["evaluate", "--data", str(data), "--model", "rules"]) == 1
+    err = capsys.readouterr().err
+    assert f"{data}:2: ValueError" in err and "friend" in err

@@ -750,9 +750,10 @@ static PyMethodDef Page_methods[] = {
      "block_texts(indexes) -> [str | None]: text of each link's block (None: no block)."},
     {"links", (PyCFunction)(void (*)(void))Page_links, METH_FASTCALL,
      "links(base, base_host, page_host, page_domain, fallback, domain_of, id_prefix, "
-     "keep_internal, idna_netloc, context_chars) -> (positions, urls, hosts, domains, ids, "
-     "anchors, regions, rels, headings, contexts, internal, dropped): the page's usable "
-     "links resolved, limited and split internal/external in C (see the URL section)."},
+     "keep_internal, idna_netloc, context_chars[, sink]) -> (positions, urls, hosts, domains, "
+     "ids, anchors, regions, rels, headings, contexts, internal, dropped): the page's usable "
+     "links resolved, limited and split internal/external in C (see the URL section); with a "
+     "LinkSink the kept links go into it and the result is (added, internal, dropped)."},
     {"close", (PyCFunction)Page_close, METH_NOARGS, "Free the parsed document now."},
     {NULL, NULL, 0, NULL},
 };
@@ -2256,6 +2257,202 @@ done:
     return result;
 }
 
+/* ---- LinkSink: kept links in Arrow's columnar layout ---------------------------------- */
+
+/* Page.links(..., sink) appends each kept link here instead of making Python objects and
+ * lists: per string column an int32 offsets buffer, the UTF-8 bytes and one validity byte
+ * per row (packed into Arrow's bitmap by take()), and the positions as int32. take() hands
+ * the buffers over as bytes, which a columnar consumer wraps without copying
+ * (pyarrow.Array.from_buffers); extraction itself stays free of pyarrow. */
+enum { S_URL, S_HOST, S_DOMAIN, S_ANCHOR, S_CONTEXT, S_HEADING, S_REGION, S_REL, S_COUNT };
+static const char *SINK_NAMES[S_COUNT] = {"dst_url", "dst_host", "dst_domain", "anchor_text",
+                                          "context", "section_heading", "region", "rel"};
+
+typedef struct {
+    Buf offsets, data, valid;
+    Py_ssize_t nulls;
+} StrColumn;
+
+typedef struct {
+    PyObject_HEAD
+    Py_ssize_t rows;
+    StrColumn columns[S_COUNT];
+    Buf positions;
+} LinkSink;
+
+static int sink_reset(LinkSink *sink) {
+    sink->rows = 0;
+    sink->positions.len = 0;
+    for (int i = 0; i < S_COUNT; i++) {
+        StrColumn *c = &sink->columns[i];
+        c->offsets.len = c->data.len = c->valid.len = 0;
+        c->nulls = 0;
+        int32_t zero = 0;
+        if (buf_add(&c->offsets, &zero, sizeof zero) < 0) return -1;
+    }
+    return 0;
+}
+
+static int column_put(StrColumn *c, const char *s, Py_ssize_t n, int valid) {
+    if ((size_t)n > (size_t)INT32_MAX - c->data.len) {
+        PyErr_SetString(PyExc_OverflowError, "LinkSink column over 2 GiB: take() more often");
+        return -1;
+    }
+    if (n > 0 && buf_add(&c->data, s, (size_t)n) < 0) return -1;
+    int32_t end = (int32_t)c->data.len;
+    char flag = (char)valid;
+    c->nulls += !valid;
+    if (buf_add(&c->offsets, &end, sizeof end) < 0) return -1;
+    return buf_add(&c->valid, &flag, 1);
+}
+
+/* A str value (None: null) of a column. */
+static int column_put_obj(StrColumn *c, PyObject *value) {
+    if (value == Py_None) return column_put(c, "", 0, 0);
+    Py_ssize_t n;
+    const char *s = PyUnicode_AsUTF8AndSize(value, &n);
+    return s == NULL ? -1 : column_put(c, s, n, 1);
+}
+
+static int LinkSink_init(LinkSink *self, PyObject *args, PyObject *kwds) {
+    if (PyTuple_GET_SIZE(args) || (kwds && PyDict_GET_SIZE(kwds))) {
+        PyErr_SetString(PyExc_TypeError, "LinkSink() takes no arguments");
+        return -1;
+    }
+    return sink_reset(self);
+}
+
+static void LinkSink_dealloc(LinkSink *self) {
+    for (int i = 0; i < S_COUNT; i++) {
+        buf_free(&self->columns[i].offsets);
+        buf_free(&self->columns[i].data);
+        buf_free(&self->columns[i].valid);
+    }
+    buf_free(&self->positions);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyObject *bytes_of(const Buf *b) {
+    return PyBytes_FromStringAndSize(b->data ? b->data : "", (Py_ssize_t)b->len);
+}
+
+/* Arrow's validity bitmap (LSB first) of a column's validity bytes, or None if no nulls. */
+static PyObject *validity_bitmap(const StrColumn *c, Py_ssize_t rows) {
+    if (c->nulls == 0) Py_RETURN_NONE;
+    PyObject *bitmap = PyBytes_FromStringAndSize(NULL, (rows + 7) / 8);
+    if (bitmap == NULL) return NULL;
+    unsigned char *bits = (unsigned char *)PyBytes_AS_STRING(bitmap);
+    memset(bits, 0, (size_t)(rows + 7) / 8);
+    for (Py_ssize_t i = 0; i < rows; i++)
+        if (c->valid.data[i]) bits[i >> 3] |= (unsigned char)(1u << (i & 7));
+    return bitmap;
+}
+
+/* take() -> (rows, positions, {column: (null_count, validity | None, offsets, data)}) and
+ * start empty again. */
+static PyObject *LinkSink_take(LinkSink *self, PyObject *Py_UNUSED(ignored)) {
+    PyObject *columns = PyDict_New(), *result = NULL, *positions = NULL;
+    if (columns == NULL) return NULL;
+    for (int i = 0; i < S_COUNT; i++) {
+        StrColumn *c = &self->columns[i];
+        PyObject *validity = validity_bitmap(c, self->rows);
+        PyObject *entry = validity == NULL ? NULL
+                                           : Py_BuildValue("(nNNN)", c->nulls, validity,
+                                                           bytes_of(&c->offsets), bytes_of(&c->data));
+        if (entry == NULL || PyDict_SetItemString(columns, SINK_NAMES[i], entry) < 0) {
+            Py_XDECREF(entry);
+            goto done;
+        }
+        Py_DECREF(entry);
+    }
+    positions = bytes_of(&self->positions);
+    if (positions == NULL) goto done;
+    result = Py_BuildValue("(nOO)", self->rows, positions, columns);
+    if (result != NULL && sink_reset(self) < 0) Py_CLEAR(result);
+done:
+    Py_XDECREF(positions);
+    Py_DECREF(columns);
+    return result;
+}
+
+static PyObject *LinkSink_len(LinkSink *self, void *Py_UNUSED(closure)) {
+    return PyLong_FromSsize_t(self->rows);
+}
+
+static PyObject *LinkSink_truncate(LinkSink *self, PyObject *arg);
+
+static PyMethodDef LinkSink_methods[] = {
+    {"take", (PyCFunction)LinkSink_take, METH_NOARGS,
+     "take() -> (rows, positions as int32 bytes, {column: (null_count, validity bitmap or "
+     "None, int32 offsets, UTF-8 data)}): the links so far, in Arrow's layout; the sink "
+     "starts empty again."},
+    {"truncate", (PyCFunction)LinkSink_truncate, METH_O,
+     "truncate(rows): forget the links after the first rows (a page that failed)."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyGetSetDef LinkSink_getset[] = {
+    {"rows", (getter)LinkSink_len, NULL, "links appended since the last take()", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyTypeObject LinkSinkType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "extraction._pagewalk.LinkSink",
+    .tp_basicsize = sizeof(LinkSink),
+    .tp_dealloc = (destructor)LinkSink_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "Kept links of many pages, column by column in Arrow's layout (see take()).",
+    .tp_new = PyType_GenericNew,
+    .tp_init = (initproc)LinkSink_init,
+    .tp_methods = LinkSink_methods,
+    .tp_getset = LinkSink_getset,
+};
+
+/* Back to the first ``rows`` links: a page that fails part-way leaves no links behind
+ * (Page.links on its own failures, the caller on its own with LinkSink.truncate). */
+static void sink_truncate(LinkSink *sink, Py_ssize_t rows) {
+    if (rows < 0 || rows >= sink->rows) return;
+    for (int i = 0; i < S_COUNT; i++) {
+        StrColumn *c = &sink->columns[i];
+        Py_ssize_t nulls = 0;
+        for (Py_ssize_t r = 0; r < rows; r++) nulls += !c->valid.data[r];
+        c->nulls = nulls;
+        c->valid.len = (size_t)rows;
+        c->offsets.len = (size_t)(rows + 1) * sizeof(int32_t);
+        c->data.len = (size_t)((int32_t *)c->offsets.data)[rows];
+    }
+    sink->positions.len = (size_t)rows * sizeof(int32_t);
+    sink->rows = rows;
+}
+
+static PyObject *LinkSink_truncate(LinkSink *self, PyObject *arg) {
+    Py_ssize_t rows = PyLong_AsSsize_t(arg);
+    if (rows == -1 && PyErr_Occurred()) return NULL;
+    sink_truncate(self, rows);
+    Py_RETURN_NONE;
+}
+
+/* One kept link into the sink: the URL and host as the resolver left them, the domain as
+ * bytes (dom != NULL) or an object (str | None), the rest as the walk has them. */
+static int sink_link(LinkSink *sink, Py_ssize_t position, const char *url, Py_ssize_t url_len,
+                     const char *host, Py_ssize_t host_len, const char *dom, Py_ssize_t dom_len,
+                     PyObject *domain_obj, PyObject *anchor, PyObject *context, int region,
+                     PyObject *rel, PyObject *heading) {
+    int32_t at = (int32_t)position;
+    StrColumn *c = sink->columns;
+    if (column_put(&c[S_URL], url, url_len, 1) < 0 ||
+        column_put(&c[S_HOST], host, host_len, 1) < 0 ||
+        (dom != NULL ? column_put(&c[S_DOMAIN], dom, dom_len, 1)
+                     : column_put_obj(&c[S_DOMAIN], domain_obj)) < 0 ||
+        column_put_obj(&c[S_ANCHOR], anchor) < 0 || column_put_obj(&c[S_CONTEXT], context) < 0 ||
+        column_put_obj(&c[S_HEADING], heading) < 0 ||
+        column_put(&c[S_REGION], REGION_NAMES[region], (Py_ssize_t)strlen(REGION_NAMES[region]), 1) < 0 ||
+        column_put_obj(&c[S_REL], rel) < 0 || buf_add(&sink->positions, &at, sizeof at) < 0)
+        return -1;
+    sink->rows++;
+    return 0;
+}
+
 /* Page.links(base, base_host, page_host, page_domain, fallback, domain_of, id_prefix,
  *            keep_internal, idna_netloc, context_chars)
  * -> (positions, urls, hosts, domains, ids, anchors, regions, rels, headings, contexts,
@@ -2295,17 +2492,43 @@ static int href_span(const lxb_char_t *s, size_t size, int ascii, PyObject *href
     return RES_FALLBACK;
 }
 
+/* The sentence around a kept external link (its anchor when it has no block); the folded
+ * text of the last block is kept in block_text for the block's next link. */
+static PyObject *link_context(const LinkRec *rec, PyObject *anchor, Ucs *block_text,
+                              lxb_dom_node_t **folded_block, Py_ssize_t context_chars) {
+    lxb_dom_node_t *block = block_of(rec->node);
+    if (block == NULL) return Py_NewRef(anchor);
+    if (block == *folded_block || block_folded(block, block_text) == 0) {
+        *folded_block = block;
+        return sentence_of(block_text->cp, (Py_ssize_t)block_text->len, anchor, context_chars);
+    }
+    *folded_block = NULL;
+    return NULL;
+}
+
 static PyObject *Page_links(Page *self, PyObject *const *args, Py_ssize_t nargs) {
-    if (nargs != 10) {
+    if (nargs != 10 && nargs != 11) {
         PyErr_SetString(PyExc_TypeError,
                         "links(base, base_host, page_host, page_domain, fallback, domain_of, "
-                        "id_prefix, keep_internal, idna_netloc, context_chars)");
+                        "id_prefix, keep_internal, idna_netloc, context_chars[, sink])");
         return NULL;
+    }
+    LinkSink *sink = NULL;
+    if (nargs == 11 && args[10] != Py_None) {
+        if (!PyObject_TypeCheck(args[10], &LinkSinkType)) {
+            PyErr_SetString(PyExc_TypeError, "sink must be a LinkSink or None");
+            return NULL;
+        }
+        sink = (LinkSink *)args[10];
     }
     if (page_open(self) < 0) return NULL;
     PyObject *page_host = args[2], *page_domain = args[3];
     PyObject *fallback = args[4], *domain_of = args[5], *prefix = args[6];
     int keep_internal = PyObject_IsTrue(args[7]);
+    if (sink != NULL && keep_internal) {
+        PyErr_SetString(PyExc_ValueError, "a LinkSink takes the links that leave the site only");
+        return NULL;
+    }
     idna_netloc = args[8] == Py_None ? NULL : args[8];
     Py_ssize_t context_chars = PyLong_AsSsize_t(args[9]);
     if (context_chars == -1 && PyErr_Occurred()) return NULL;
@@ -2321,7 +2544,8 @@ static PyObject *Page_links(Page *self, PyObject *const *args, Py_ssize_t nargs)
     Target t = {0};
     Ucs block_text = {0};
     lxb_dom_node_t *folded_block = NULL; /* the block block_text holds */
-    Py_ssize_t position = 0, internal_count = 0;
+    Py_ssize_t position = 0, internal_count = 0, added = 0;
+    Py_ssize_t sink_rows = sink != NULL ? sink->rows : 0;
     if (dropped == NULL) goto done;
     for (int i = 0; i < C_COUNT; i++)
         if (lists[i] == NULL) goto done;
@@ -2344,7 +2568,8 @@ static PyObject *Page_links(Page *self, PyObject *const *args, Py_ssize_t nargs)
         }
         const char *reason = NULL;
         PyObject *url_obj = NULL, *host_obj = NULL, *domain_obj = NULL;
-        const char *url, *host;
+        const char *url, *host, *dom = NULL; /* dom: the domain as bytes (sink only) */
+        Py_ssize_t dom_len = 0;
         Py_ssize_t url_len, host_len;
         int status = size == 0 ? RES_DROP : href_span(s, size, ascii, href, &base, &t, &reason);
         if (size == 0) reason = "empty_href";
@@ -2411,13 +2636,17 @@ static PyObject *Page_links(Page *self, PyObject *const *args, Py_ssize_t nargs)
             if (start >= 0) {
                 internal = pd != NULL && host_len - start == pdl &&
                            memcmp(host + start, pd, (size_t)pdl) == 0;
-                if (!internal || keep_internal)
+                if (sink != NULL && !internal) {
+                    dom = host + start;
+                    dom_len = host_len - start;
+                } else if (!internal || keep_internal) {
                     domain_obj = internal ? Py_NewRef(page_domain)
                                           : ascii_str(host + start, (size_t)(host_len - start));
+                }
             } else {
                 domain_obj = Py_NewRef(Py_None);
             }
-            if (domain_obj == NULL && (!internal || keep_internal)) goto done;
+            if (domain_obj == NULL && dom == NULL && (!internal || keep_internal)) goto done;
         } else {
             if (host_obj == NULL) host_obj = ascii_str(host, (size_t)host_len);
             if (host_obj == NULL) goto done;
@@ -2437,23 +2666,32 @@ static PyObject *Page_links(Page *self, PyObject *const *args, Py_ssize_t nargs)
             Py_XDECREF(domain_obj);
             continue;
         }
+        if (sink != NULL) { /* no Python object but the anchor, context and rel */
+            PyObject *anchor = link_anchor(self, rec->node), *context = NULL, *rel = NULL;
+            if (anchor != NULL)
+                context = link_context(rec, anchor, &block_text, &folded_block, context_chars);
+            if (context != NULL) rel = rel_value(rec->rel);
+            int failed = rel == NULL ||
+                         sink_link(sink, position, url, url_len, host, host_len, dom, dom_len,
+                                   domain_obj, anchor, context, rec->region, rel,
+                                   PyList_GET_ITEM(self->chains, rec->chain)) < 0;
+            Py_XDECREF(url_obj);
+            Py_XDECREF(host_obj);
+            Py_XDECREF(domain_obj);
+            Py_XDECREF(anchor);
+            Py_XDECREF(context);
+            Py_XDECREF(rel);
+            if (failed) goto done;
+            added++;
+            continue;
+        }
         if (url_obj == NULL) url_obj = PyUnicode_DecodeUTF8(url, url_len, "strict");
         if (host_obj == NULL && url_obj != NULL) host_obj = ascii_str(host, (size_t)host_len);
         PyObject *anchor = url_obj ? link_anchor(self, rec->node) : NULL;
         PyObject *context = NULL;
-        if (anchor != NULL && internal) {
-            context = Py_NewRef(EMPTY_STR);
-        } else if (anchor != NULL) {
-            lxb_dom_node_t *block = block_of(rec->node);
-            if (block == NULL) {
-                context = Py_NewRef(anchor);
-            } else if (block == folded_block || block_folded(block, &block_text) == 0) {
-                folded_block = block;
-                context = sentence_of(block_text.cp, (Py_ssize_t)block_text.len, anchor, context_chars);
-            } else {
-                folded_block = NULL;
-            }
-        }
+        if (anchor != NULL)
+            context = internal ? Py_NewRef(EMPTY_STR)
+                               : link_context(rec, anchor, &block_text, &folded_block, context_chars);
         PyObject *items[C_COUNT] = {
             PyLong_FromSsize_t(position), url_obj, host_obj, domain_obj,
             url_obj ? hex_id(prefix, position, url, (size_t)url_len) : NULL, anchor,
@@ -2468,12 +2706,17 @@ static PyObject *Page_links(Page *self, PyObject *const *args, Py_ssize_t nargs)
         for (int i = 0; i < C_COUNT; i++) Py_XDECREF(items[i]);
         if (failed) goto done;
     }
+    if (sink != NULL) {
+        result = Py_BuildValue("(nnO)", added, internal_count, dropped);
+        goto done;
+    }
     PyObject *internal_out = keep_internal ? Py_NewRef(lists[C_FLAGS]) : PyLong_FromSsize_t(internal_count);
     if (internal_out == NULL) goto done;
     result = PyTuple_Pack(12, lists[0], lists[1], lists[2], lists[3], lists[4], lists[5], lists[6],
                           lists[7], lists[8], lists[9], internal_out, dropped);
     Py_DECREF(internal_out);
 done:
+    if (result == NULL && sink != NULL) sink_truncate(sink, sink_rows);
     buf_free(&t.url);
     PyMem_Free(block_text.cp);
     idna_netloc = NULL;
@@ -2535,7 +2778,7 @@ PyMODINIT_FUNC PyInit__pagewalk(void) {
     if (load_lexbor() < 0 || probe_lexbor() < 0) return NULL;
     crc_init();
     bits_init();
-    if (PyType_Ready(&PageType) < 0) return NULL;
+    if (PyType_Ready(&PageType) < 0 || PyType_Ready(&LinkSinkType) < 0) return NULL;
     EMPTY_STR = PyUnicode_FromStringAndSize("", 0);
     if (EMPTY_STR == NULL) return NULL;
     for (int r = 0; r < R_COUNT; r++) {
@@ -2545,7 +2788,9 @@ PyMODINIT_FUNC PyInit__pagewalk(void) {
     PyObject *module = PyModule_Create(&module_def);
     if (module == NULL) return NULL;
     Py_INCREF(&PageType);
+    Py_INCREF(&LinkSinkType);
     if (PyModule_AddObject(module, "Page", (PyObject *)&PageType) < 0 ||
+        PyModule_AddObject(module, "LinkSink", (PyObject *)&LinkSinkType) < 0 ||
         PyModule_AddIntConstant(module, "MAX_ANCHOR_CHARS", MAX_ANCHOR_CHARS) < 0 ||
         PyModule_AddIntConstant(module, "MAX_BLOCK_CHARS", MAX_BLOCK_CHARS) < 0 ||
         PyModule_AddIntConstant(module, "MAX_URL_CHARS", MAX_URL_BYTES) < 0 ||

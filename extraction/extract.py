@@ -2,7 +2,8 @@
 
 ``extract_columns`` turns one HTML response into a ``pages`` row and the page's
 ``hyperlinks`` as columns (``{column: list}``) whose names are exactly the columns of
-``spark_jobs.tables`` (minus ``crawl``/``segment``, which the caller adds): the hot path of a
+``spark_jobs.tables`` (minus ``crawl``/``segment``, which the caller adds); ``extract_into``
+appends the links to a C ``LinkSink`` in Arrow's layout instead: the hot path of a
 crawl-scale run. Only links that leave the page's registered domain become rows (links
 inside a site, ~90 %, are counted on the page: ``internal_links``); resolving, the
 registered domain and that split run in C, so Python touches only the external links
@@ -67,7 +68,7 @@ LINK_COLUMNS = (
 )
 
 #: Link columns that repeat one value of their page for every link (a columnar consumer may
-#: keep the value once per page: ``spark_jobs.extract.TableColumns`` does).
+#: keep the value once per page: ``spark_jobs.extract.LinkColumns`` does).
 PAGE_LEVEL_LINK_COLUMNS = (
     "src_url",
     "src_host",
@@ -104,70 +105,103 @@ def extract_record(
 def extract_columns(
     record: WarcRecord, seeds: SeedCompanies | None = None, stats: ExtractStats | None = None
 ) -> tuple[dict, dict[str, list]]:
-    """One HTML response -> (page row, link columns): the hot path.
+    """One HTML response -> (page row, link columns) as Python lists.
 
     The link columns are a dict ``{column: list}`` over :data:`LINK_COLUMNS` (in that order,
-    lists of equal length, one entry per link in page order), ready for ``list.extend`` or
-    ``pyarrow.table``. Page-level values are repeated, internal links get cheap fields
-    (``context``, ``section_heading`` and ``weak_*`` are None), and only links that leave
-    the site get the context work and a weak label.
+    lists of equal length, one entry per link that leaves the site, in page order) with
+    page-level values repeated: the form for row consumers (:func:`extract_record`, the JSONL
+    CLI). Crawl-scale writers take :func:`extract_into`, which makes no object per link.
     """
     src_url = normalize_url(record.url) or record.url
     parsed = parse_raw(record.payload, record.url, record.charset, _id_prefix(src_url))
     links: PageLinks = parsed.links
-    src_host = parsed.host
-    src_domain = parsed.domain
-    company = seeds.company_for_domain(src_domain) if seeds is not None else None
-    lang = parsed.lang or None
+    page = _page_row(record, src_url, parsed, seeds, stats)
     external = len(links)
-    page = {
-        "url": src_url,
-        "host": src_host,
-        "registered_domain": src_domain,
-        "company_id": company.company_id if company else None,
-        "fetch_time": record.fetch_time,
-        "status": record.status,
-        "content_type": record.content_type,
-        "charset": parsed.charset,
-        "lang": lang,
-        "title": parsed.title or None,
-        "text_length": parsed.text_length,
-        "internal_links": links.internal,
-        "external_links": external,
-        "truncated": record.truncated or parsed.truncated,
-        "warc_filename": record.warc_filename,
-        "warc_record_offset": record.offset,
-        "warc_record_length": record.length,
-    }
+    shared = page_link_values(page)
     columns = {
         "link_id": links.ids,
-        "src_url": [src_url] * external,
-        "src_host": [src_host] * external,
-        "src_domain": [src_domain] * external,
         "dst_url": links.urls,
         "dst_host": links.hosts,
         "dst_domain": links.domains,
         "anchor_text": links.anchors,
         "context": links.contexts,
         "section_heading": links.headings,
-        "page_path": [url_path(src_url) if external else None] * external,
         "region": links.regions,
         "rel": links.rels,
         "position": links.positions,
-        "lang": [lang] * external,
-        "fetch_time": [record.fetch_time] * external,
-        "warc_filename": [record.warc_filename] * external,
+        **{name: [value] * external for name, value in shared.items()},
+    }
+    return page, {name: columns[name] for name in LINK_COLUMNS}
+
+
+def extract_into(
+    record: WarcRecord,
+    sink: pagewalk.LinkSink,
+    seeds: SeedCompanies | None = None,
+    stats: ExtractStats | None = None,
+) -> dict:
+    """One HTML response -> its page row, its links appended to ``sink``: the crawl's hot
+    path. The sink holds the per-link columns of :data:`LINK_COLUMNS` (no ``link_id``: the
+    tables derive it) in Arrow's layout (``LinkSink.take``); the :data:`PAGE_LEVEL_LINK_COLUMNS`
+    are the page's (:func:`page_link_values`) for its ``external_links`` links. No Python
+    object is made per link but its anchor and context. A page that fails leaves none of its
+    links in the sink."""
+    rows = sink.rows
+    try:
+        src_url = normalize_url(record.url) or record.url
+        parsed = parse_raw(record.payload, record.url, record.charset, sink=sink)
+        return _page_row(record, src_url, parsed, seeds, stats)
+    except BaseException:
+        sink.truncate(rows)
+        raise
+
+
+def page_link_values(page: dict) -> dict:
+    """The :data:`PAGE_LEVEL_LINK_COLUMNS` of every link of ``page`` (a page row)."""
+    return {
+        "src_url": page["url"],
+        "src_host": page["host"],
+        "src_domain": page["registered_domain"],
+        "page_path": url_path(page["url"]) if page["external_links"] else None,
+        "lang": page["lang"],
+        "fetch_time": page["fetch_time"],
+        "warc_filename": page["warc_filename"],
+    }
+
+
+def _page_row(record: WarcRecord, src_url: str, parsed, seeds: SeedCompanies | None, stats) -> dict:
+    """The ``pages`` row of a parsed response; the page and its links counted in ``stats``."""
+    links = parsed.links
+    company = seeds.company_for_domain(parsed.domain) if seeds is not None else None
+    page = {
+        "url": src_url,
+        "host": parsed.host,
+        "registered_domain": parsed.domain,
+        "company_id": company.company_id if company else None,
+        "fetch_time": record.fetch_time,
+        "status": record.status,
+        "content_type": record.content_type,
+        "charset": parsed.charset,
+        "lang": parsed.lang or None,
+        "title": parsed.title or None,
+        "text_length": parsed.text_length,
+        "internal_links": links.internal,
+        "external_links": len(links),
+        "truncated": record.truncated or parsed.truncated,
+        "warc_filename": record.warc_filename,
+        "warc_record_offset": record.offset,
+        "warc_record_length": record.length,
     }
     if stats is not None:
         stats.pages += 1
-        stats.links += links.internal + external
+        stats.links += links.internal + len(links)
         for reason, dropped in parsed.dropped_links.items():
             stats.skipped[f"link_{reason}"] += dropped
         if parsed.flattened:
             stats.skipped["html_flattened"] += 1
         elif parsed.truncated:
             stats.skipped["html_capped"] += 1
-    return page, columns
+    return page
 
 
 def link_id(src_url: str, position: int, dst_url: str) -> str:
@@ -211,7 +245,29 @@ def extract_warc_columns(
     return _extract(extract_columns, source, warc_filename, seeds, stats, reader)
 
 
-def _extract(extract_one, source, warc_filename, seeds, stats, reader) -> Iterator[tuple]:
+def extract_warc_into(
+    source: str | os.PathLike | BinaryIO,
+    sink: pagewalk.LinkSink,
+    warc_filename: str | None = None,
+    seeds: SeedCompanies | None = None,
+    stats: ExtractStats | None = None,
+    reader: str = DEFAULT_READER,
+) -> Iterator[dict]:
+    """The page row of each HTML record, its links appended to ``sink``
+    (:func:`extract_into`); the form for columnar writers (``spark_jobs.extract``)."""
+
+    def extract_one(record, seeds, stats):
+        return extract_into(record, sink, seeds, stats)
+
+    return _extract(extract_one, source, warc_filename, seeds, stats, reader)
+
+
+def new_link_sink() -> pagewalk.LinkSink:
+    """An empty sink for :func:`extract_into`."""
+    return pagewalk.LinkSink()
+
+
+def _extract(extract_one, source, warc_filename, seeds, stats, reader) -> Iterator:
     stats = stats if stats is not None else ExtractStats()
     for record in iter_html_records(source, warc_filename, stats, reader=reader):
         refused = url_limit_reason(record.url)
@@ -236,8 +292,12 @@ __all__ = [
     "PAGE_LEVEL_LINK_COLUMNS",
     "clear_caches",
     "extract_columns",
+    "extract_into",
     "extract_record",
     "extract_warc",
     "extract_warc_columns",
+    "extract_warc_into",
     "link_id",
+    "new_link_sink",
+    "page_link_values",
 ]

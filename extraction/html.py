@@ -120,6 +120,18 @@ class PageLinks:
         return len(self.urls)
 
 
+@dataclass(slots=True)
+class LinkCounts:
+    """A page's links when they went into a ``_pagewalk.LinkSink`` (:func:`parse_raw` with
+    ``sink``): how many it took (the links that leave the site) and how many stayed."""
+
+    external: int
+    internal: int
+
+    def __len__(self) -> int:
+        return self.external
+
+
 @dataclass
 class ParsedPage:
     """What a page says: title, visible text, language guess and its links.
@@ -135,7 +147,7 @@ class ParsedPage:
     text_utf8: bytes
     text_length: int
     lang: str
-    links: list[LinkContext] | PageLinks
+    links: list[LinkContext] | PageLinks | LinkCounts
     truncated: bool
     charset: str = "utf-8"
     host: str | None = None
@@ -177,11 +189,12 @@ def parse_page(payload: bytes, url: str, charset: str | None = None) -> ParsedPa
 
 def parse_raw(
     payload: bytes, url: str, charset: str | None = None, id_prefix: str = "",
-    keep_internal: bool = False,
+    keep_internal: bool = False, sink: _pagewalk.LinkSink | None = None,
 ) -> ParsedPage:  # fmt: skip
     """:func:`parse_page` with the links that leave the site as one :class:`PageLinks`
-    (all usable links when ``keep_internal``): the hot path's form. ``id_prefix`` starts
-    each link id (``extraction.extract.link_id``)."""
+    (all usable links when ``keep_internal``). ``id_prefix`` starts each link id
+    (``extraction.extract.link_id``). With a ``sink`` the links go into it, in Arrow's
+    columnar layout and without link ids, and ``links`` only counts them: the crawl's form."""
     html, used_charset, truncated, flattened, lost = prepare_html(payload, charset)
     if isinstance(html, str):
         html = html.encode("utf-8", "ignore")  # what selectolax feeds Lexbor for text
@@ -198,7 +211,7 @@ def parse_raw(
                 resolver = Resolver(resolved_base[0])
         dropped: Counter = Counter()
         links = _page_links(page, resolver, page_host, page_domain, dropped, id_prefix,
-                            keep_internal)  # fmt: skip
+                            keep_internal, sink)  # fmt: skip
         if lost:
             dropped["after_parse_cap"] += lost
         title, text_utf8, text_length = page.title, page.text_utf8, page.text_length
@@ -371,8 +384,8 @@ def _codec(name: str) -> str | None:
 
 def _page_links(
     page, resolver: Resolver, page_host: str | None, page_domain: str | None, dropped: Counter,
-    id_prefix: str, keep_internal: bool,
-) -> PageLinks:  # fmt: skip
+    id_prefix: str, keep_internal: bool, sink: _pagewalk.LinkSink | None = None,
+) -> PageLinks | LinkCounts:  # fmt: skip
     """A walked page's links, resolved and split in C; unusable hrefs counted in ``dropped``.
 
     Python runs per link only for the rare hrefs the C resolver leaves to
@@ -386,9 +399,11 @@ def _page_links(
 
     *columns, internal, reasons = page.links(
         resolver.base, resolver.host, page_host, page_domain, fallback, registered_domain,
-        id_prefix, keep_internal, idna_netloc, MAX_CONTEXT_CHARS,
+        id_prefix, keep_internal, idna_netloc, MAX_CONTEXT_CHARS, sink,
     )  # fmt: skip
     dropped.update(reasons)
+    if sink is not None:
+        return LinkCounts(columns[0], internal)
     return PageLinks(*columns, internal)
 
 

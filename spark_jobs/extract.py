@@ -2,16 +2,16 @@
 
 A thin shell in the cc-pyspark manner: list the WARC files of the slices from
 ``warc.paths.gz``, give each Spark task one file (shuffled, so big and small files mix),
-run ``extraction.extract.extract_warc_columns`` over it and stage the task's rows as they
+run ``extraction.extract.extract_warc_into`` over it and stage the task's rows as they
 came (Arrow IPC for delta-rs, Parquet for delta-spark: :func:`spark_jobs.files.stage_rows`);
 the commit then writes each partition's staged rows once as the tables' Z-ordered files and
 replaces the slices of both Delta tables (:func:`spark_jobs.delta.write_slices`). A file
 that fails mid-way is counted and reported, and its slice is not committed unless the run
 allows partial slices (:mod:`spark_jobs.completeness`).
 
-The task adds nothing to the extraction's own work: pages and their cross-domain links
-arrive column-wise (links that stay inside a site are only counted, on their page) and
-are collected in lists that become Arrow tables once per file.
+The task adds nothing to the extraction's own work: pages arrive as rows, their
+cross-domain links in a C sink already in Arrow's layout (links that stay inside a site
+are only counted, on their page), wrapped as Arrow tables without copying.
 
 Run by the orchestrator as ``python -m spark_jobs.launch extract`` (local) or ``spark-submit``.
 """
@@ -58,27 +58,16 @@ def plan_files(params: JobParams) -> list[tuple[str, str, str, str]]:
 
 
 class TableColumns:
-    """Rows of one table for one task, column-wise: the extraction hands a page row (dict)
-    and a page's links as ``{column: list}``; both are appended to per-column lists, which
-    become an Arrow record batch every :data:`BATCH_ROWS` rows. A Common Crawl file holds
-    ~1 M cross-domain links: as Python objects (~17 a link) they took ~1.9 GB, as Arrow
-    columns a fraction of that, so only one batch is ever held as objects.
-
-    Link columns that repeat their page's value (``PAGE_LEVEL_LINK_COLUMNS``) are kept once
-    per page and spread over its links (:func:`_spread`): collecting a diverse WARC file of
-    156 k links cost the task 0.77 s of its ~3.8 s with a Python value per link, 0.39 s so.
-    """
+    """``pages`` rows of one task, column-wise: each page row (a dict) is appended to
+    per-column lists, which become an Arrow record batch every :data:`BATCH_ROWS` rows."""
 
     #: Rows held as Python objects before they become one Arrow record batch.
     BATCH_ROWS = 65_536
 
-    def __init__(self, spec: TableSpec, per_page: tuple[str, ...] = ()) -> None:
+    def __init__(self, spec: TableSpec) -> None:
         self.spec = spec
-        names = [name for name in spec.columns if name not in spec.partition_by]
-        self.names = names
-        self.columns: dict[str, list] = {n: [] for n in names if n not in per_page}
-        self.per_page: dict[str, list] = {n: [] for n in names if n in per_page}
-        self.page_rows: list[int] = []  # rows of each page, where per-page values are kept
+        self.names = [name for name in spec.columns if name not in spec.partition_by]
+        self.columns: dict[str, list] = {n: [] for n in self.names}
         self.pending = 0
         self.batches: list = []
         self.rows = 0
@@ -86,39 +75,17 @@ class TableColumns:
     def add_row(self, row: dict[str, Any]) -> None:
         for name, values in self.columns.items():
             values.append(row[name])
-        self._rows_added(1)
-
-    def add_columns(self, columns: dict[str, list]) -> None:
-        count = len(columns[next(iter(self.columns))])
-        if not count:
-            return
-        for name, values in self.columns.items():
-            values.extend(columns[name])
-        if self.per_page:
-            for name, values in self.per_page.items():
-                values.append(columns[name][0])
-            self.page_rows.append(count)
-        self._rows_added(count)
-
-    def _rows_added(self, count: int) -> None:
-        self.rows += count
-        self.pending += count
+        self.rows += 1
+        self.pending += 1
         if self.pending >= self.BATCH_ROWS:
             self._flush()
 
     def _flush(self) -> None:
-        import numpy as np
         import pyarrow as pa
 
         schema = self.spec.schema
-        arrays = {n: pa.array(v, type=schema.field(n).type) for n, v in self.columns.items()}
-        if self.per_page:
-            spread = np.repeat(np.arange(len(self.page_rows), dtype=np.int32), self.page_rows)
-            for name, values in self.per_page.items():
-                arrays[name] = _spread(pa.array(values, type=schema.field(name).type), spread)
-                values.clear()
-            self.page_rows.clear()
-        self.batches.append(pa.record_batch([arrays[n] for n in self.names], names=self.names))
+        arrays = [pa.array(self.columns[n], type=schema.field(n).type) for n in self.names]
+        self.batches.append(pa.record_batch(arrays, names=self.names))
         for values in self.columns.values():
             values.clear()
         self.pending = 0
@@ -131,7 +98,90 @@ class TableColumns:
 
         if self.pending or not self.batches:
             self._flush()
+        return pa.Table.from_batches(self.batches)
+
+
+class LinkColumns:
+    """``hyperlinks`` rows of one task. The extraction writes each link's own columns into
+    a C ``LinkSink`` in Arrow's layout (``extraction.extract.extract_into``: no Python
+    object per link but its anchor and context); this wraps the sink's buffers as Arrow
+    arrays without copying, every :data:`BATCH_ROWS` links, and adds the
+    ``PAGE_LEVEL_LINK_COLUMNS``, kept once per page and spread over its links as
+    dictionary arrays (:func:`_spread`).
+
+    Measured on one diverse WARC file of 156 k links (``bench pipeline``'s): collecting
+    Python lists per link and converting them cost the task 0.77 s, 0.39 s with the
+    page-level values kept once per page, and the lists' extraction itself 4 % more than
+    the sink's.
+    """
+
+    BATCH_ROWS = 65_536
+
+    def __init__(self) -> None:
+        from extraction.extract import PAGE_LEVEL_LINK_COLUMNS, new_link_sink
+
+        self.sink = new_link_sink()
+        self.names = [n for n in HYPERLINKS.columns if n not in HYPERLINKS.partition_by]
+        self.per_page: dict[str, list] = {n: [] for n in PAGE_LEVEL_LINK_COLUMNS}
+        self.page_rows: list[int] = []  # links of each page, where per-page values are kept
+        self.batches: list = []
+        self.rows = 0
+
+    def add_page(self, page: dict[str, Any]) -> None:
+        """Count ``page``'s links, which extraction put into :attr:`sink`, as its own."""
+        from extraction.extract import page_link_values
+
+        count = page["external_links"]
+        if not count:
+            return
+        for name, value in page_link_values(page).items():
+            self.per_page[name].append(value)
+        self.page_rows.append(count)
+        self.rows += count
+        if self.sink.rows >= self.BATCH_ROWS:
+            self._flush()
+
+    def drop_page(self, page: dict[str, Any]) -> None:
+        """Forget the links of ``page``, the last one extracted (a page not kept)."""
+        self.sink.truncate(self.sink.rows - page["external_links"])
+
+    def _flush(self) -> None:
+        import numpy as np
+        import pyarrow as pa
+
+        rows, positions, columns = self.sink.take()
+        if rows != sum(self.page_rows):
+            raise RuntimeError(f"link sink holds {rows} links, its pages {sum(self.page_rows)}")
+        arrays = {
+            name: pa.Array.from_buffers(
+                pa.string(), rows, [_buffer(validity), _buffer(offsets), _buffer(data)], nulls
+            )
+            for name, (nulls, validity, offsets, data) in columns.items()
+        }
+        arrays["position"] = pa.Array.from_buffers(pa.int32(), rows, [None, _buffer(positions)])
+        spread = np.repeat(np.arange(len(self.page_rows), dtype=np.int32), self.page_rows)
+        schema = HYPERLINKS.schema
+        for name, values in self.per_page.items():
+            arrays[name] = _spread(pa.array(values, type=schema.field(name).type), spread)
+            values.clear()
+        self.page_rows.clear()
+        self.batches.append(pa.record_batch([arrays[n] for n in self.names], names=self.names))
+
+    def __len__(self) -> int:
+        return self.rows
+
+    def table(self):
+        import pyarrow as pa
+
+        if self.sink.rows or not self.batches:
+            self._flush()
         return pa.Table.from_batches(self.batches).unify_dictionaries()
+
+
+def _buffer(data: bytes | None):
+    import pyarrow as pa
+
+    return None if data is None else pa.py_buffer(data)
 
 
 def _spread(values, rows):
@@ -161,28 +211,29 @@ def extract_files(
     """Executor side: extract each WARC file of the task, stage its rows below ``roots``
     (:func:`spark_jobs.files.stage_rows`), yield its counts and the files' descriptions."""
     from extraction.companies import SeedCompanies
-    from extraction.extract import PAGE_LEVEL_LINK_COLUMNS, ExtractStats
+    from extraction.extract import ExtractStats
 
     seeds = SeedCompanies.from_rows(seed_rows) if seed_rows else None
     for task in files:
         crawl, segment, path, uri = task[:4]
         started, cpu_started = time.monotonic(), time.process_time()
         pages = TableColumns(PAGES)
-        links = TableColumns(HYPERLINKS, PAGE_LEVEL_LINK_COLUMNS)
+        links = LinkColumns()
         stats = ExtractStats()
         failure = None
         seen_urls: set[str] = set()
         url_hashes = bytearray()  # 8 bytes per kept page: the driver's repeated-URL check
         try:
-            with open_pages(task, seeds, stats, reader) as pages_of_file:
-                for page, link_columns in pages_of_file:
+            with open_pages(task, seeds, stats, reader, links.sink) as pages_of_file:
+                for page in pages_of_file:
                     if page["url"] in seen_urls:  # the same URL fetched twice in one file
                         stats.skipped["duplicate_url"] += 1
+                        links.drop_page(page)
                         continue
                     seen_urls.add(page["url"])
                     url_hashes += url_hash(page["url"])
                     pages.add_row(page)
-                    links.add_columns(link_columns)
+                    links.add_page(page)
         except Exception as exc:  # a file failing mid-way keeps what it read so far
             failure = f"{type(exc).__name__}: {exc}"
             traceback.print_exc()

@@ -98,27 +98,28 @@ def range_requests(files: list[tuple]) -> int:
 
 @contextmanager
 def open_pages(
-    task: tuple, seeds, stats, reader: str, fetch_options: dict | None = None
-) -> Iterator[Iterator[tuple[dict, dict[str, list]]]]:
-    """(page row, link columns) of one extract task: the whole WARC file for a full-scan
+    task: tuple, seeds, stats, reader: str, sink, fetch_options: dict | None = None
+) -> Iterator[Iterator[dict]]:
+    """The page rows of one extract task, their links appended to ``sink`` (a
+    ``LinkSink``: ``extraction.extract.extract_into``): the whole WARC file for a full-scan
     task ``(crawl, segment, path, uri)``, the given records for a targeted one (a fifth
     element, its ``(offset, length)`` ranges). Records that fail to fetch are counted in
     ``stats`` and end the iteration with a :class:`RangeFetchError`."""
-    from extraction.extract import extract_warc_columns
+    from extraction.extract import extract_warc_into
 
     _crawl, _segment, path, uri, *ranges = task
     if not ranges:
         with storage.open_input(uri) as stream:
-            yield extract_warc_columns(
-                stream, warc_filename=path, seeds=seeds, stats=stats, reader=reader
+            yield extract_warc_into(
+                stream, sink, warc_filename=path, seeds=seeds, stats=stats, reader=reader
             )
         return
     root = uri[: -len(path)].rstrip("/") if uri.endswith(path) else ""
-    yield _ranged_pages(root, path, ranges[0], seeds, stats, reader, fetch_options or {})
+    yield _ranged_pages(root, path, ranges[0], seeds, stats, reader, sink, fetch_options or {})
 
 
-def _ranged_pages(root, path, ranges, seeds, stats, reader, fetch_options) -> Iterator[tuple]:
-    from extraction.extract import ExtractStats, extract_warc_columns
+def _ranged_pages(root, path, ranges, seeds, stats, reader, sink, fetch_options) -> Iterator[dict]:
+    from extraction.extract import ExtractStats, extract_warc_into
     from spark_jobs.ranged import RecordRange, fetch_records
 
     wanted = [RecordRange(path, int(offset), int(length)) for offset, length in ranges]
@@ -126,11 +127,12 @@ def _ranged_pages(root, path, ranges, seeds, stats, reader, fetch_options) -> It
     for member in report.members:
         base = member.range.offset
         own = ExtractStats()
-        for page, columns in extract_warc_columns(
-            io.BytesIO(member.data), warc_filename=path, seeds=seeds, stats=own, reader=reader
-        ):
+        for page in extract_warc_into(
+            io.BytesIO(member.data), sink, warc_filename=path, seeds=seeds, stats=own,
+            reader=reader,
+        ):  # fmt: skip
             page["warc_record_offset"] = base  # its place in the original file
-            yield page, columns
+            yield page
         for error in own.errors:
             error["offset"] = base + (error["offset"] or 0)
         stats.merge(own)

@@ -4,7 +4,7 @@ Writes a crawl segment of N generated pages in Common Crawl's layout — diverse
 default (30-60 KB, ~250 links, nothing pooled: ``extraction.synthetic.write_diverse_warc``,
 with a request and a metadata record per page as in CC), ``--pages pooled`` for the old
 benchmark's pre-rendered blocks (~40 KB, ~200 links) — extracts it in this process on
-one core (CPU seconds of ``extract_warc_columns``: the ceiling per core), then in one
+one core (CPU seconds of ``extract_warc_into``: the ceiling per core), then in one
 process per core at once (the machine's parallel scaling, without Spark), then
 materializes ``pages``/``hyperlinks`` over Dagster Pipes on the local runtime (PySpark
 ``local[*]``), then extracts it on one core once more, and compares records/s. The job
@@ -48,21 +48,27 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def in_process(files: list[Path], seeds: list[dict]) -> dict:
-    """Single-core extraction of the same files, as the Spark tasks run it."""
+    """Single-core extraction of the same files, as the Spark tasks run it (links into the
+    C sink, taken as the tasks take them; no tables built or written)."""
     from extraction.companies import SeedCompanies
-    from extraction.extract import ExtractStats, extract_warc_columns
+    from extraction.extract import ExtractStats, extract_warc_into, new_link_sink
+    from pipelines.bench.extract import SINK_BATCH_LINKS
 
     companies = SeedCompanies.from_rows(seeds) if seeds else None
     stats = ExtractStats()
     started = time.process_time()
     wall = time.perf_counter()
     links = 0
+    sink = new_link_sink()
     for path in files:
         with open(path, "rb") as handle:
-            for _page, columns in extract_warc_columns(
-                handle, warc_filename=str(path), seeds=companies, stats=stats
+            for page in extract_warc_into(
+                handle, sink, warc_filename=str(path), seeds=companies, stats=stats
             ):
-                links += len(columns["link_id"])
+                links += page["external_links"]
+                if sink.rows >= SINK_BATCH_LINKS:
+                    sink.take()
+        sink.take()
     return {
         "records": stats.pages,  # HTML pages: CC files hold request/metadata records too
         "warc_records": stats.records_read,

@@ -24,23 +24,33 @@ FIRST_WARC = sorted((CC_ROOT / "crawl-data" / CRAWL / "segments").glob("*/warc/*
 
 @pytest.mark.parametrize("batch_rows", [extract.TableColumns.BATCH_ROWS, 7])
 def test_task_tables_hold_the_rows_extraction_gave(batch_rows: int):
-    """Page rows and link columns collected by the task become the tables' Arrow schema,
-    in order, however many record batches they were turned into on the way, with the
-    page-level link columns kept once per page and spread over its links."""
-    from extraction.extract import PAGE_LEVEL_LINK_COLUMNS
+    """Page rows and the links the C sink collected become the tables' Arrow schema, in
+    order, however many record batches they were turned into on the way, with the
+    page-level link columns kept once per page and spread over its links; a page the task
+    drops (a repeated URL) takes its links with it."""
+    from extraction.extract import PAGE_LEVEL_LINK_COLUMNS, extract_into, extract_warc_into
+    from extraction.warc import ReadStats, iter_html_records
+
+    records = list(iter_html_records(FIRST_WARC, "x.warc.gz", ReadStats()))
 
     link_rows, page_rows = [], []
-    pages = extract.TableColumns(PAGES)
-    links = extract.TableColumns(HYPERLINKS, PAGE_LEVEL_LINK_COLUMNS)
-    pages.BATCH_ROWS = links.BATCH_ROWS = batch_rows
     for page, columns in extract_warc_columns(FIRST_WARC, warc_filename="x.warc.gz"):
-        pages.add_row(page)
-        links.add_columns(columns)
         page_rows.append(page)
         names = list(columns)
         link_rows += [
             dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)
         ]
+    pages = extract.TableColumns(PAGES)
+    links = extract.LinkColumns()
+    pages.BATCH_ROWS = links.BATCH_ROWS = batch_rows
+    dropped = False
+    for number, page in enumerate(extract_warc_into(FIRST_WARC, links.sink, "x.warc.gz")):
+        assert page == page_rows[number]
+        pages.add_row(page)
+        links.add_page(page)
+        if number > 0 and page["external_links"] and not dropped:  # kept, then its copy
+            links.drop_page(extract_into(records[number], links.sink))
+            dropped = True
     for collected, rows, spec in ((pages, page_rows, PAGES), (links, link_rows, HYPERLINKS)):
         table = collected.table()
         assert table.num_rows == len(collected) == len(rows) > 10
@@ -48,10 +58,11 @@ def test_task_tables_hold_the_rows_extraction_gave(batch_rows: int):
         wanted = [(f.name, f.type) for f in spec.schema if f.name not in spec.partition_by]
         plain = [(f.name, getattr(f.type, "value_type", f.type)) for f in table.schema]
         assert plain == wanted  # page-level strings arrive dictionary-encoded
+        table.validate(full=True)
         got = table.to_pylist()
         for name in table.column_names:
             assert [r[name] for r in got] == [r[name] for r in rows], name
-    assert sum(p["external_links"] for p in page_rows) == len(link_rows)
+    assert dropped and sum(p["external_links"] for p in page_rows) == len(link_rows)
     for _page, columns in extract_warc_columns(FIRST_WARC, warc_filename="x.warc.gz"):
         for name in PAGE_LEVEL_LINK_COLUMNS:  # what lets the task keep them once per page
             assert len(set(map(str, columns[name]))) <= 1, name

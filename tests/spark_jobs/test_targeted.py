@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from extraction.companies import SeedCompanies
-from extraction.extract import ExtractStats
+from extraction.extract import ExtractStats, new_link_sink
 from spark_jobs.params import JobParams
 from spark_jobs.runner import load_seed_rows
 from spark_jobs.storage import crawl_warc_segments
@@ -31,8 +31,11 @@ def params(cc_root: str, **extra) -> JobParams:
 
 
 def pages_of(task, seeds, stats=None) -> list[dict]:
-    with open_pages(task, seeds, stats or ExtractStats(), "warcio") as pages:
-        return [page for page, _columns in pages]
+    sink = new_link_sink()
+    with open_pages(task, seeds, stats or ExtractStats(), "warcio", sink) as pages:
+        rows = list(pages)
+    assert sink.rows == sum(page["external_links"] for page in rows)
+    return rows
 
 
 def test_targeted_pages_equal_the_full_scans_seed_pages_offsets_included(tmp_path):

@@ -148,6 +148,7 @@ class LinkColumns:
     def _flush(self) -> None:
         import numpy as np
         import pyarrow as pa
+        import pyarrow.compute as pc
 
         rows, positions, columns = self.sink.take()
         if rows != sum(self.page_rows):
@@ -159,6 +160,9 @@ class LinkColumns:
             for name, (nulls, validity, offsets, data) in columns.items()
         }
         arrays["position"] = pa.Array.from_buffers(pa.int32(), rows, [None, _buffer(positions)])
+        for name in arrays:  # encoded here, in parallel tasks, not in each commit share
+            if name not in HYPERLINKS.distinct_columns and pa.types.is_string(arrays[name].type):
+                arrays[name] = pc.dictionary_encode(arrays[name])
         spread = np.repeat(np.arange(len(self.page_rows), dtype=np.int32), self.page_rows)
         schema = HYPERLINKS.schema
         for name, values in self.per_page.items():

@@ -28,6 +28,9 @@ HANDWRITTEN_TRAIN_S11 = HANDWRITTEN_DIR / "handwritten_train_s11.jsonl"
 #: mostly prose and misleading cues (the weakest kinds in English on the hard split), by a
 #: writer who read neither hard split nor the test split.
 HANDWRITTEN_TRAIN_S12 = HANDWRITTEN_DIR / "handwritten_train_s12.jsonl"
+#: Session 12, second batch: 306 rows from 90 new sites, 85 % English, every row a
+#: misleading cue (page, path or word pointing to another label), same writer's rules.
+HANDWRITTEN_TRAIN_S13 = HANDWRITTEN_DIR / "handwritten_train_s13.jsonl"
 #: The hard evaluation split (issue 15): hand-written logo walls, misleading cues and prose,
 #: each row tagged with its ``kind``. Test only: never trained on, never read while tuning,
 #: so it is not in :data:`DEFAULT_SOURCES`; :func:`load_hard_eval` reads it.
@@ -39,7 +42,7 @@ HARD_KINDS = ("logo_wall", "misleading", "prose")
 #: What ``load_labelled()`` reads when no file is named.
 DEFAULT_SOURCES = (
     GENERATED_LABELLED, HANDWRITTEN_TRAIN, HANDWRITTEN_TRAIN_S11, HANDWRITTEN_TRAIN_S12,
-    HANDWRITTEN_TEST,
+    HANDWRITTEN_TRAIN_S13, HANDWRITTEN_TEST,
 )  # fmt: skip
 DEFAULT_LABELLED = GENERATED_LABELLED  # kept for callers of the first session
 SPLITS = ("train", "dev", "test")

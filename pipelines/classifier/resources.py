@@ -28,10 +28,11 @@ class ClassifierConfig(ConfigurableResource):
     #: Floors on the hard split (models/README.md, "Session 8" and "Session 11"). Session 8
     #: set them at what its spaCy model reached (0.791 macro-F1, customer 0.613, misleading
     #: 0.683, EN 0.734), below the issue's targets of 0.85 / 0.75 / 0.80 / 0.85 per language.
-    #: Session 11 raised the label floor to the issue's 0.75 (the shipped spaCy model's
-    #: weakest label is supplier 0.766); the others stay until the default reaches the
-    #: issue's values (it does not yet: macro 0.848, prose 0.789, EN 0.785).
-    hard_min_macro_f1: float = 0.79
+    #: Session 11 raised the label floor to the issue's 0.75; session 12 the macro floor to
+    #: the issue's 0.85 (the shipped spaCy model: 0.869, weakest label customer 0.771). The
+    #: kind and language floors stay below the issue's 0.80 / 0.85 until the default
+    #: reaches them (EN misleading 0.737, EN macro-F1 0.832).
+    hard_min_macro_f1: float = 0.85
     hard_min_label_f1: float = 0.75
     #: Accuracy floor of the misleading-cue and prose rows (logo walls are easier).
     hard_min_kind_accuracy: float = 0.68

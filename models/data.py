@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -98,7 +98,18 @@ def template_examples() -> list[Example]:
     return [labelled_example(row) for split in ("train", "dev") for row in template_rows(split)]
 
 
-def _read_labelled(path: Path) -> list[tuple[int, Example]]:
+def load_for_scoring(path: str | Path) -> list[Example]:
+    """A labelled split of one's own, to score models on (``supplylinks evaluate``): its
+    rows whatever ``split`` they name (an outside split may name its own); a row without
+    ``kind`` counts under ``all``."""
+    return [
+        replace(example, kind=example.kind or "all")
+        for _, example in _read_labelled(Path(path), split="test")
+    ]
+
+
+def _read_labelled(path: Path, split: str | None = None) -> list[tuple[int, Example]]:
+    """(line number, example) per row; ``split`` overrides the rows' own."""
     if not path.is_file():
         raise FileNotFoundError(f"labelled data not found: {path}")
     examples = []
@@ -107,7 +118,10 @@ def _read_labelled(path: Path) -> list[tuple[int, Example]]:
             if not line.strip():
                 continue
             try:
-                examples.append((number, labelled_example(json.loads(line))))
+                row = json.loads(line)
+                if split is not None:
+                    row = {**row, "split": split}
+                examples.append((number, labelled_example(row)))
             except (ValueError, TypeError, KeyError) as exc:
                 raise ValueError(f"{path}:{number}: {exc}") from None
     return examples

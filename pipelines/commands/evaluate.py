@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-from dataclasses import replace
 from pathlib import Path
 
 from pipelines.cli import UserError
@@ -33,6 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from models import load_model
+    from models.data import load_for_scoring
     from models.evaluation import format_hard_report
     from models.training import evaluate_model_hard
 
@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
     if not path.is_file():
         raise UserError(f"{path}: no such file")
     try:
-        examples = read_examples(path)
+        examples = load_for_scoring(path)
         models = [load_model(ref) for ref in args.model or ["rules", "default"]]
     except (ValueError, FileNotFoundError, KeyError) as exc:
         raise UserError(str(exc)) from None
@@ -50,22 +50,3 @@ def run(args: argparse.Namespace) -> int:
     print(format_hard_report(evaluations, title=str(path)))
     print(json.dumps({version: e.summary() for version, e in evaluations.items()}))
     return 0
-
-
-def read_examples(path: Path) -> list:
-    """The file's rows as examples, whatever ``split`` they name (an outside split may
-    name its own); a row without ``kind`` counts under ``all``. Bad lines name the line."""
-    from models.data import labelled_example
-
-    examples = []
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-                example = labelled_example({**row, "split": "test"})
-            except (ValueError, TypeError, KeyError) as exc:
-                raise UserError(f"{path}:{number}: {type(exc).__name__}: {exc}") from None
-            examples.append(replace(example, kind=example.kind or "all"))
-    return examples

@@ -128,4 +128,4 @@ def test_evaluate_scores_models_on_an_outside_split_and_names_bad_lines(tmp_path
     data.write_text(json.dumps(rows[0]) + "\n" + json.dumps({**rows[1], "label": "friend"}) + "\n")
     assert main(["evaluate", "--data", str(data), "--model", "rules"]) == 1
     err = capsys.readouterr().err
-    assert f"{data}:2: ValueError" in err and "friend" in err
+    assert f"{data}:2: " in err and "friend" in err

@@ -2454,13 +2454,15 @@ static int sink_link(LinkSink *sink, Py_ssize_t position, const char *url, Py_ss
 }
 
 /* Page.links(base, base_host, page_host, page_domain, fallback, domain_of, id_prefix,
- *            keep_internal, idna_netloc, context_chars)
+ *            keep_internal, idna_netloc, context_chars[, sink])
  * -> (positions, urls, hosts, domains, ids, anchors, regions, rels, headings, contexts,
  *     internal, dropped)
  * Per usable href (position counts them from 1), the links that leave page_domain (all
  * of them when keep_internal; then internal holds one flag per link, else their count, and
  * internal links get "" as context). fallback(href) -> (url, host) | reason str;
- * domain_of(host) -> str | None. Only the links returned get Python objects. */
+ * domain_of(host) -> str | None. Only the links returned get Python objects. With a
+ * LinkSink (never with keep_internal) the kept links go into it instead and the result is
+ * (added, internal count, dropped); a failure leaves the sink as it was. */
 enum { C_POSITIONS, C_URLS, C_HOSTS, C_DOMAINS, C_IDS, C_ANCHORS, C_REGIONS, C_RELS,
        C_HEADINGS, C_CONTEXTS, C_FLAGS, C_COUNT };
 

@@ -67,6 +67,9 @@ LINK_COLUMNS = (
     "warc_filename",
 )
 
+#: Links a columnar consumer lets a ``LinkSink`` hold before it takes them as one batch.
+SINK_BATCH_LINKS = 65_536
+
 #: Link columns that repeat one value of their page for every link (a columnar consumer may
 #: keep the value once per page: ``spark_jobs.extract.LinkColumns`` does).
 PAGE_LEVEL_LINK_COLUMNS = (
@@ -290,6 +293,7 @@ __all__ = [
     "MAX_PARSE_CHARS",
     "PAGE_COLUMNS",
     "PAGE_LEVEL_LINK_COLUMNS",
+    "SINK_BATCH_LINKS",
     "clear_caches",
     "extract_columns",
     "extract_into",

@@ -30,7 +30,14 @@ from dagster_pipes import PipesContext
 
 from spark_jobs import completeness, storage
 from spark_jobs.delta import WrittenFiles, new_staging_dir, staged_format, write_slices
-from spark_jobs.files import DataFile, delete_files, read_staged, stage_rows, staged_format_of
+from spark_jobs.files import (
+    DataFile,
+    delete_files,
+    dictionary_encoded,
+    read_staged,
+    stage_rows,
+    staged_format_of,
+)
 from spark_jobs.params import JobParams
 from spark_jobs.pipes_session import open_pipes
 from spark_jobs.runner import JobRun, load_seed_rows
@@ -115,10 +122,10 @@ class LinkColumns:
     the sink's.
     """
 
-    BATCH_ROWS = 65_536
-
     def __init__(self) -> None:
-        from extraction.extract import PAGE_LEVEL_LINK_COLUMNS, new_link_sink
+        from extraction.extract import PAGE_LEVEL_LINK_COLUMNS, SINK_BATCH_LINKS, new_link_sink
+
+        self.BATCH_ROWS = SINK_BATCH_LINKS
 
         self.sink = new_link_sink()
         self.names = [n for n in HYPERLINKS.columns if n not in HYPERLINKS.partition_by]
@@ -148,7 +155,6 @@ class LinkColumns:
     def _flush(self) -> None:
         import numpy as np
         import pyarrow as pa
-        import pyarrow.compute as pc
 
         rows, positions, columns = self.sink.take()
         if rows != sum(self.page_rows):
@@ -160,16 +166,15 @@ class LinkColumns:
             for name, (nulls, validity, offsets, data) in columns.items()
         }
         arrays["position"] = pa.Array.from_buffers(pa.int32(), rows, [None, _buffer(positions)])
-        for name in arrays:  # encoded here, in parallel tasks, not in each commit share
-            if name not in HYPERLINKS.distinct_columns and pa.types.is_string(arrays[name].type):
-                arrays[name] = pc.dictionary_encode(arrays[name])
         spread = np.repeat(np.arange(len(self.page_rows), dtype=np.int32), self.page_rows)
         schema = HYPERLINKS.schema
         for name, values in self.per_page.items():
             arrays[name] = _spread(pa.array(values, type=schema.field(name).type), spread)
             values.clear()
         self.page_rows.clear()
-        self.batches.append(pa.record_batch([arrays[n] for n in self.names], names=self.names))
+        batch = pa.table([arrays[n] for n in self.names], names=self.names)
+        # encoded here, in the parallel tasks, not again in each commit share
+        self.batches += dictionary_encoded(batch, HYPERLINKS).to_batches()
 
     def __len__(self) -> int:
         return self.rows

@@ -128,7 +128,7 @@ def write_sorted_files(
             return []
         table = table.take(pa.array(keys[low:high]))
         order = np.arange(table.num_rows)  # already in curve order
-    table = _dictionary_encoded(table, spec)
+    table = dictionary_encoded(table, spec)
     if order is None:
         order = zorder_indices(table, spec.zorder_by)
     order = pa.array(order)
@@ -244,10 +244,11 @@ def read_staged(root: str, files: list[DataFile], columns: list[str] | None = No
     return pa.concat_tables(tables).unify_dictionaries()  # one dictionary per column
 
 
-def _dictionary_encoded(table: pa.Table, spec: TableSpec) -> pa.Table:
+def dictionary_encoded(table: pa.Table, spec: TableSpec) -> pa.Table:
     """String columns Parquet dictionary-encodes anyway, encoded before the sort: the
     Z-order reuses their codes, the reorder moves 4-byte codes instead of strings, and the
-    Parquet writer takes the dictionary as it is instead of hashing every value again."""
+    Parquet writer takes the dictionary as it is instead of hashing every value again.
+    Columns already dictionary-encoded (by the extract tasks, per batch) stay as they are."""
     import pyarrow.compute as pc
 
     columns = []

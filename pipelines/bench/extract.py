@@ -101,21 +101,28 @@ def bare_pass(path: Path, reader: str) -> dict:
 
 
 def full_pass(path: Path, reader: str, seeds=None) -> dict:
-    from extraction.extract import ExtractStats, extract_warc_into, new_link_sink
+    from extraction.extract import ExtractStats
 
     stats = ExtractStats()
+    return _extracted(stats, sink_pass(path, None, seeds, stats, reader))
+
+
+def sink_pass(source, warc_filename: str | None, seeds, stats, reader: str | None = None) -> int:
+    """Extract one WARC file as the Spark tasks do: links into a C sink, taken every
+    ``SINK_BATCH_LINKS`` links (no table built); returns the links that leave their site."""
+    from extraction.extract import SINK_BATCH_LINKS, extract_warc_into, new_link_sink
+    from extraction.warc import DEFAULT_READER
+
     sink = new_link_sink()
     external = 0
-    for page in extract_warc_into(path, sink, seeds=seeds, stats=stats, reader=reader):
+    for page in extract_warc_into(
+        source, sink, warc_filename, seeds=seeds, stats=stats, reader=reader or DEFAULT_READER
+    ):
         external += page["external_links"]
         if sink.rows >= SINK_BATCH_LINKS:
             sink.take()
     sink.take()
-    return _extracted(stats, external)
-
-
-#: Links a task's sink holds before they become a record batch (spark_jobs.extract).
-SINK_BATCH_LINKS = 65_536
+    return external
 
 
 def full_columns_pass(path: Path, reader: str, seeds=None) -> dict:

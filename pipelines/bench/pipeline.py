@@ -51,24 +51,17 @@ def in_process(files: list[Path], seeds: list[dict]) -> dict:
     """Single-core extraction of the same files, as the Spark tasks run it (links into the
     C sink, taken as the tasks take them; no tables built or written)."""
     from extraction.companies import SeedCompanies
-    from extraction.extract import ExtractStats, extract_warc_into, new_link_sink
-    from pipelines.bench.extract import SINK_BATCH_LINKS
+    from extraction.extract import ExtractStats
+    from pipelines.bench.extract import sink_pass
 
     companies = SeedCompanies.from_rows(seeds) if seeds else None
     stats = ExtractStats()
     started = time.process_time()
     wall = time.perf_counter()
     links = 0
-    sink = new_link_sink()
     for path in files:
         with open(path, "rb") as handle:
-            for page in extract_warc_into(
-                handle, sink, warc_filename=str(path), seeds=companies, stats=stats
-            ):
-                links += page["external_links"]
-                if sink.rows >= SINK_BATCH_LINKS:
-                    sink.take()
-        sink.take()
+            links += sink_pass(handle, str(path), companies, stats)
     return {
         "records": stats.pages,  # HTML pages: CC files hold request/metadata records too
         "warc_records": stats.records_read,

@@ -37,8 +37,6 @@ def run(args: argparse.Namespace) -> int:
     from models.training import evaluate_model_hard
 
     path = Path(args.data)
-    if not path.is_file():
-        raise UserError(f"{path}: no such file")
     try:
         examples = load_for_scoring(path)
         models = [load_model(ref) for ref in args.model or ["rules", "default"]]

@@ -172,9 +172,12 @@ class LinkColumns:
             arrays[name] = _spread(pa.array(values, type=schema.field(name).type), spread)
             values.clear()
         self.page_rows.clear()
-        batch = pa.table([arrays[n] for n in self.names], names=self.names)
         # encoded here, in the parallel tasks, not again in each commit share
-        self.batches += dictionary_encoded(batch, HYPERLINKS).to_batches()
+        encoded = dictionary_encoded(
+            pa.table([arrays[n] for n in self.names], names=self.names), HYPERLINKS
+        )
+        columns = [column.combine_chunks() for column in encoded.columns]  # one chunk each
+        self.batches.append(pa.record_batch(columns, names=self.names))  # even with no rows
 
     def __len__(self) -> int:
         return self.rows

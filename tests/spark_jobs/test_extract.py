@@ -68,6 +68,14 @@ def test_task_tables_hold_the_rows_extraction_gave(batch_rows: int):
             assert len(set(map(str, columns[name]))) <= 1, name
 
 
+def test_a_task_without_links_still_gives_the_tables_schema():
+    """A file that fails before its first page (missing, unreadable) stages no rows but its
+    tables still have their columns."""
+    table = extract.LinkColumns().table()
+    assert table.num_rows == 0
+    assert table.column_names == [n for n in HYPERLINKS.columns if n not in HYPERLINKS.partition_by]
+
+
 @pytest.fixture
 def twice_fetched_crawl(tmp_path):
     """One segment whose two WARC files hold the same records: every page fetched twice."""

@@ -395,8 +395,9 @@ for _piece, _patterns in _PIECE_PATTERNS.items():
 
 
 @lru_cache(maxsize=200_000)
-def _word_patterns(word: str) -> frozenset[str]:
-    """Patterns that may fire on a text containing ``word`` (a piece inside it)."""
+def word_patterns(word: str) -> frozenset[str]:
+    """Patterns (their source strings) that may fire on a text containing ``word``: those
+    with a piece inside it. A text none of whose words names a pattern cannot match it."""
     found: set[str] = set()
     for start in range(len(word) - 1):
         for piece, patterns in _PIECES_BY_PREFIX.get(word[start : start + 2], ()):
@@ -412,7 +413,7 @@ def _candidate_patterns(lowered: str) -> set[str]:
     candidates: set[str] = set()
     for word in _TEXT_WORD.findall(lowered):
         if not word.isdigit():
-            candidates |= _word_patterns(word)
+            candidates |= word_patterns(word)
     return candidates
 
 

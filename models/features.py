@@ -43,6 +43,7 @@ from extraction.weak_labels import (
     PATH_TERMS,
     TERMS,
     required_strings,
+    word_patterns,
 )
 from models.cues import heading_cues, sentence_cues
 
@@ -491,8 +492,18 @@ def _span_cues(span: str) -> tuple[str, ...]:
     Scanning every text with the whole lexicon cost ~60 µs per field; words and word pairs
     repeat, so per-span answers are nearly always cache hits. Cues longer than two words
     ("part of the X group") are left to the neighbouring word cues.
+    A pattern runs only if one of the span's words holds one of its pieces
+    (:func:`extraction.weak_labels.word_patterns`, cached per word): on crawl text most new
+    spans are a new word next to a known one and name no pattern, so no regex runs.
     """
-    return tuple(label for label, pattern in _LABEL_CUES if pattern.search(span))
+    candidates = frozenset().union(*map(word_patterns, span.split(" ")))
+    if not candidates:
+        return ()
+    return tuple(
+        label
+        for label, pattern in _LABEL_CUES
+        if pattern.pattern in candidates and pattern.search(span)
+    )
 
 
 @lru_cache(maxsize=100_000)

@@ -178,3 +178,32 @@ def test_supplier_of_the_year_by_x_is_not_a_supplier_cue():
 
     assert sentence_cues("acme was named supplier of the year by zztarget .") == ("k!customer",)
     assert sentence_cues("the cloth is woven by zztarget .") == ("k!supplier",)
+
+
+def test_word_piece_prefilter_finds_the_same_cues_as_running_every_pattern():
+    """Cue spans skip patterns none of whose pieces occur in a word; over every word and word
+    pair of the labelled rows (and glued pairs, as German compounds are) the answer must be
+    what running all patterns gives."""
+    import itertools
+
+    from models import features
+    from models.data import load_labelled
+
+    def every_pattern(span: str) -> tuple[str, ...]:
+        return tuple(label for label, pattern in features._LABEL_CUES if pattern.search(span))
+
+    spans: set[str] = set()
+    for example in load_labelled():
+        link = example.link
+        for text in (link.anchor_text, link.context, link.section_heading):
+            words = features._WORD.findall(text.lower())
+            spans.update(words)
+            spans.update(f"{a} {b}" for a, b in itertools.pairwise(words))
+            spans.update(a + b for a, b in itertools.pairwise(words))
+    assert len(spans) > 10_000
+    found = 0
+    for span in spans:
+        cues = features._span_cues.__wrapped__(span)
+        assert cues == every_pattern(span), span
+        found += bool(cues)
+    assert found > 500  # the lexicon does fire: the prefilter is not simply "never"

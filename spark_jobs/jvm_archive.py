@@ -10,8 +10,9 @@ run it; it starts a local session, runs a small RDD, SQL and ``mapInArrow`` job 
 classes are in it, and exits). :func:`java_options` adds ``-XX:SharedArchiveFile`` to the
 local driver only when the archive exists. It is a cache, never required: a JVM that does
 not match the archive (another JDK, other jars) ignores it and loads classes from the jars
-as before. The archive is named by PySpark version and the ``java`` binary, so upgrading
-either builds a new one. Clusters never use it.
+as before. The archive is named by PySpark version, the ``java`` binary and the PySpark
+install (whose jars are the JVM's class path), so upgrading either, or another clone with its
+own venv, builds a new one. Clusters never use it.
 """
 
 from __future__ import annotations
@@ -39,7 +40,8 @@ def java_binary() -> str | None:
 
 
 def archive_path() -> Path | None:
-    """Where this PySpark + JVM pair's archive lives (``$SUPPLYLINKS_JVM_ARCHIVE`` overrides)."""
+    """Where this PySpark install + JVM pair's archive lives (``$SUPPLYLINKS_JVM_ARCHIVE``
+    overrides)."""
     if os.environ.get(ARCHIVE_ENV):
         return Path(os.environ[ARCHIVE_ENV])
     java = java_binary()
@@ -47,7 +49,12 @@ def archive_path() -> Path | None:
         return None
     import pyspark
 
-    jvm = hashlib.sha256(os.path.realpath(java).encode()).hexdigest()[:12]
+    # The archive holds the JVM's class path, i.e. this PySpark's jars folder: a JVM of another
+    # install (a second clone's venv) rejects it, so each install gets its own archive (one
+    # clone's `make test` silently undid another's: session start +1.3 s on every local job).
+    installed = os.path.realpath(os.path.dirname(pyspark.__file__))
+    key = f"{os.path.realpath(java)}\0{installed}"
+    jvm = hashlib.sha256(key.encode()).hexdigest()[:12]
     cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "supplylinks"
     return cache / f"spark-{pyspark.__version__}-jvm-{jvm}.jsa"
 

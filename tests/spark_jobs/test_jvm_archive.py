@@ -33,3 +33,17 @@ def test_default_archive_is_per_pyspark_version_and_java_binary(tmp_path, monkey
     for path in paths:
         assert path.parent == Path(tmp_path) / "supplylinks"
         assert path.name.startswith(f"spark-{pyspark.__version__}-") and path.suffix == ".jsa"
+
+
+def test_default_archive_is_per_pyspark_install(tmp_path, monkeypatch) -> None:
+    """Two clones, two venvs: the same PySpark version at two places has two class paths,
+    and a JVM rejects an archive recorded with the other one."""
+    import pyspark
+
+    monkeypatch.delenv(jvm_archive.ARCHIVE_ENV, raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    here = jvm_archive.archive_path()
+    elsewhere = tmp_path / "other-venv" / "pyspark"
+    elsewhere.mkdir(parents=True)
+    monkeypatch.setattr(pyspark, "__file__", str(elsewhere / "__init__.py"))
+    assert jvm_archive.archive_path() != here

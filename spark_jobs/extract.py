@@ -65,8 +65,9 @@ def plan_files(params: JobParams) -> list[tuple[str, str, str, str]]:
 
 
 class TableColumns:
-    """``pages`` rows of one task, column-wise: each page row (a dict) is appended to
-    per-column lists, which become an Arrow record batch every :data:`BATCH_ROWS` rows."""
+    """``pages`` rows of one task, column-wise: the page rows (dicts) are held as they come
+    and become an Arrow record batch every :data:`BATCH_ROWS` rows, one column at a time
+    (a list per column filled row by row cost ~8 µs a page, 1 % of the task)."""
 
     #: Rows held as Python objects before they become one Arrow record batch.
     BATCH_ROWS = 65_536
@@ -74,28 +75,25 @@ class TableColumns:
     def __init__(self, spec: TableSpec) -> None:
         self.spec = spec
         self.names = [name for name in spec.columns if name not in spec.partition_by]
-        self.columns: dict[str, list] = {n: [] for n in self.names}
-        self.pending = 0
+        self.pending: list[dict[str, Any]] = []
         self.batches: list = []
         self.rows = 0
 
     def add_row(self, row: dict[str, Any]) -> None:
-        for name, values in self.columns.items():
-            values.append(row[name])
+        self.pending.append(row)
         self.rows += 1
-        self.pending += 1
-        if self.pending >= self.BATCH_ROWS:
+        if len(self.pending) >= self.BATCH_ROWS:
             self._flush()
 
     def _flush(self) -> None:
         import pyarrow as pa
 
-        schema = self.spec.schema
-        arrays = [pa.array(self.columns[n], type=schema.field(n).type) for n in self.names]
+        schema, rows = self.spec.schema, self.pending
+        arrays = [
+            pa.array([row[n] for row in rows], type=schema.field(n).type) for n in self.names
+        ]
         self.batches.append(pa.record_batch(arrays, names=self.names))
-        for values in self.columns.values():
-            values.clear()
-        self.pending = 0
+        self.pending = []
 
     def __len__(self) -> int:
         return self.rows
@@ -129,20 +127,18 @@ class LinkColumns:
 
         self.sink = new_link_sink()
         self.names = [n for n in HYPERLINKS.columns if n not in HYPERLINKS.partition_by]
-        self.per_page: dict[str, list] = {n: [] for n in PAGE_LEVEL_LINK_COLUMNS}
-        self.page_rows: list[int] = []  # links of each page, where per-page values are kept
+        self.page_columns = PAGE_LEVEL_LINK_COLUMNS
+        self.pages: list[dict[str, Any]] = []  # pages with links, their values read at flush
+        self.page_rows: list[int] = []  # links of each of those pages
         self.batches: list = []
         self.rows = 0
 
     def add_page(self, page: dict[str, Any]) -> None:
         """Count ``page``'s links, which extraction put into :attr:`sink`, as its own."""
-        from extraction.extract import page_link_values
-
         count = page["external_links"]
         if not count:
             return
-        for name, value in page_link_values(page).items():
-            self.per_page[name].append(value)
+        self.pages.append(page)
         self.page_rows.append(count)
         self.rows += count
         if self.sink.rows >= self.BATCH_ROWS:
@@ -156,6 +152,8 @@ class LinkColumns:
         import numpy as np
         import pyarrow as pa
 
+        from extraction.extract import page_link_values
+
         rows, positions, columns = self.sink.take()
         if rows != sum(self.page_rows):
             raise RuntimeError(f"link sink holds {rows} links, its pages {sum(self.page_rows)}")
@@ -168,9 +166,11 @@ class LinkColumns:
         arrays["position"] = pa.Array.from_buffers(pa.int32(), rows, [None, _buffer(positions)])
         spread = np.repeat(np.arange(len(self.page_rows), dtype=np.int32), self.page_rows)
         schema = HYPERLINKS.schema
-        for name, values in self.per_page.items():
-            arrays[name] = _spread(pa.array(values, type=schema.field(name).type), spread)
-            values.clear()
+        per_page = [page_link_values(page) for page in self.pages]
+        for name in self.page_columns:
+            values = pa.array([row[name] for row in per_page], type=schema.field(name).type)
+            arrays[name] = _spread(values, spread)
+        self.pages.clear()
         self.page_rows.clear()
         # encoded here, in the parallel tasks, not again in each commit share
         encoded = dictionary_encoded(

@@ -142,11 +142,12 @@ class SpacyClassifier(LinkClassifier):
             n = 0
             for group in bow_feature_groups(link):
                 if group:
-                    entry = by_id.get(id(group))  # _hashes_of's hit, inlined: ~8 a link
+                    # groups come from caches, so most are the same tuple object again
+                    entry = by_id.get(id(group))
                     if entry is not None and entry[0] is group:
                         hashes = entry[1]
                     else:
-                        hashes = _hashes_of(group)
+                        hashes = _remembered_hashes(group)
                     append(hashes)
                     n += len(hashes)
             lengths.append(n)
@@ -165,16 +166,12 @@ class SpacyClassifier(LinkClassifier):
         return [Prediction(labels[j], float(scores[i, j])) for i, j in enumerate(best.tolist())]
 
 
-def _hashes_of(group: tuple[str, ...]) -> np.ndarray:
-    """:func:`_group_hashes` looked up by the group object's identity first.
-
-    Feature groups come from caches, so the same tuple object returns again and again; an
-    ``lru_cache`` would hash the whole tuple (~100 strings for a sentence) on every call.
-    The entry keeps the group alive and is checked with ``is``, so a reused id cannot match.
+def _remembered_hashes(group: tuple[str, ...]) -> np.ndarray:
+    """:func:`_group_hashes` of a group the batch loop found no entry for, kept by the group
+    object's identity (the loop looks that up first: ~8 groups a link). An ``lru_cache``
+    would hash the whole tuple (~100 strings for a sentence) on every call. The entry keeps
+    the group alive and is checked with ``is``, so a reused id cannot match.
     """
-    entry = _BY_ID.get(id(group))
-    if entry is not None and entry[0] is group:
-        return entry[1]
     if len(_BY_ID) > _MAX_BY_ID:
         _BY_ID.clear()
     hashes = _group_hashes(group)

@@ -34,6 +34,7 @@ from spark_jobs.files import (
     DataFile,
     delete_files,
     dictionary_encoded,
+    one_array,
     read_staged,
     stage_rows,
     staged_format_of,
@@ -122,13 +123,12 @@ class LinkColumns:
     """
 
     def __init__(self) -> None:
-        from extraction.extract import PAGE_LEVEL_LINK_COLUMNS, SINK_BATCH_LINKS, new_link_sink
+        from extraction.extract import SINK_BATCH_LINKS, new_link_sink
 
         self.BATCH_ROWS = SINK_BATCH_LINKS
 
         self.sink = new_link_sink()
         self.names = [n for n in HYPERLINKS.columns if n not in HYPERLINKS.partition_by]
-        self.page_columns = PAGE_LEVEL_LINK_COLUMNS
         self.pages: list[dict[str, Any]] = []  # pages with links, their values read at flush
         self.page_rows: list[int] = []  # links of each of those pages
         self.batches: list = []
@@ -153,7 +153,7 @@ class LinkColumns:
         import numpy as np
         import pyarrow as pa
 
-        from extraction.extract import page_link_values
+        from extraction.extract import PAGE_LEVEL_LINK_COLUMNS, page_link_values
 
         rows, positions, columns = self.sink.take()
         if rows != sum(self.page_rows):
@@ -168,7 +168,7 @@ class LinkColumns:
         spread = np.repeat(np.arange(len(self.page_rows), dtype=np.int32), self.page_rows)
         schema = HYPERLINKS.schema
         per_page = [page_link_values(page) for page in self.pages]
-        for name in self.page_columns:
+        for name in PAGE_LEVEL_LINK_COLUMNS:
             values = pa.array([row[name] for row in per_page], type=schema.field(name).type)
             arrays[name] = _spread(values, spread)
         self.pages.clear()
@@ -177,7 +177,7 @@ class LinkColumns:
         encoded = dictionary_encoded(
             pa.table([arrays[n] for n in self.names], names=self.names), HYPERLINKS
         )
-        columns = [column.combine_chunks() for column in encoded.columns]  # one chunk each
+        columns = [one_array(column) for column in encoded.columns]
         self.batches.append(pa.record_batch(columns, names=self.names))  # even with no rows
 
     def __len__(self) -> int:

@@ -136,10 +136,7 @@ def write_sorted_files(
     # Each column in one piece (a take across many chunks costs several times more), without
     # copying the ones already in one piece; the sorted rows are gathered one row group at a
     # time while writing, so no sorted copy of the whole table is ever held.
-    columns = [
-        column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
-        for column in table.columns
-    ]
+    columns = [one_array(column) for column in table.columns]
     # The declared nullability, over the arrays' own types (dictionary arrays stay so: the
     # footer carries plain Parquet string columns, read back as strings).
     file_schema = pa.schema(
@@ -254,9 +251,15 @@ def dictionary_encoded(table: pa.Table, spec: TableSpec) -> pa.Table:
     columns = []
     for name, column in zip(table.column_names, table.columns, strict=True):
         if pa.types.is_string(column.type) and name not in spec.distinct_columns:
-            column = pc.dictionary_encode(column.combine_chunks())
+            column = pc.dictionary_encode(one_array(column))
         columns.append(column)
     return pa.table(columns, names=table.column_names)
+
+
+def one_array(column: pa.ChunkedArray) -> pa.Array:
+    """A column as one array: its only chunk as it is (``combine_chunks`` copies even one
+    chunk), several chunks joined."""
+    return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
 
 
 def _conform(table: pa.Table, schema: pa.Schema) -> pa.Table:

@@ -81,7 +81,15 @@ def load_artefact(path: Path) -> LinkClassifier:
     elif meta.kind == "transformer":
         from models.transformer import TransformerClassifier
 
-        model = TransformerClassifier.load(path, meta.version)
+        try:
+            model = TransformerClassifier.load(path, meta.version)
+        except ModuleNotFoundError as exc:  # e.g. a cluster that installed no extras
+            raise ModuleNotFoundError(
+                f"model {meta.version} is a transformer and this Python lacks {exc.name}: "
+                "install supplylinks[transformer] where it runs, or name a spaCy version "
+                "(SUPPLYLINKS_MODEL, crawl_config.model) as crawl-scale runs do",
+                name=exc.name,
+            ) from exc
     else:
         raise ValueError(f"model {meta.version} has unknown kind {meta.kind!r}")
     log.info("loaded model %s (%s) from %s", meta.version, meta.kind, path)

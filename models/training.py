@@ -29,12 +29,11 @@ from models.base import LinkClassifier
 from models.data import HARD_DEV, HARD_EVAL, Example, data_hash, load_hard_dev, load_hard_eval
 from models.evaluation import Evaluation, HardEvaluation, evaluate, evaluate_hard
 from models.features import feature_version
-from models.registry import ArtefactMeta, Registry
+from models.registry import KINDS, ArtefactMeta, Registry
 from models.rules import RULES_VERSION, RulesClassifier
 
 log = logging.getLogger(__name__)
 
-KINDS = ("spacy", "transformer")
 #: When a new version becomes the registry default.
 PROMOTE_POLICIES = ("if-better", "always", "never")
 
@@ -216,6 +215,19 @@ def _maybe_promote(registry: Registry, result: TrainResult, policy: str) -> bool
     current = registry.default_version()
     if current == result.version:
         return True
+    in_use_kind = _registered_kind(registry, result.in_use["version"] if result.in_use else None)
+    if policy == "if-better" and in_use_kind not in (None, result.meta.kind):
+        # Dev scores do not choose between kinds (spaCy leads the transformer on dev and on
+        # hard dev, trails it on the hard split): the default kind was chosen by issue 15's
+        # rule, on the hard split, and a retrain of the other kind must not undo it.
+        log.warning(
+            "%s stays registered but not default: the default %s is a %s model, and "
+            "if-better compares models of one kind (promote 'always' to switch kinds)",
+            result.version,
+            current,
+            in_use_kind,
+        )
+        return False
     in_use_f1 = result.in_use["evaluation"].macro_f1 if result.in_use else 0.0
     if policy == "always" or result.evaluation.macro_f1 >= in_use_f1:
         registry.set_default(result.version)
@@ -228,6 +240,13 @@ def _maybe_promote(registry: Registry, result: TrainResult, policy: str) -> bool
         in_use_f1,
     )
     return False
+
+
+def _registered_kind(registry: Registry, version: str | None) -> str | None:
+    """The kind of a registered version; None for the rules (nothing usable registered)."""
+    if version is None or version == RULES_VERSION or not registry.has(version):
+        return None
+    return registry.meta(version).kind
 
 
 def _default_config(kind: str) -> dict[str, Any]:

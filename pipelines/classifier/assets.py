@@ -120,6 +120,7 @@ def _hard_metadata(result) -> dict:
         "hard_per_label_f1": MetadataValue.json(summary["per_label_f1"]),
         "hard_kind_accuracy": MetadataValue.json(summary["kind_accuracy"]),
         "hard_lang_macro_f1": MetadataValue.json(summary["lang_macro_f1"]),
+        "hard_lang_kind_accuracy": MetadataValue.json(summary["lang_kind_accuracy"]),
         "rules_hard_macro_f1": result.baseline_hard.overall.macro_f1,
         "hard_examples": summary["n"],
     }

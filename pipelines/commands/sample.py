@@ -230,15 +230,20 @@ def _alive(pid: int) -> bool:
 
 
 def train_default_model_if_missing(steps: JobSteps, resources: dict, model: str) -> None:
-    """A fresh checkout has no trained model; train the fast one once (~20 s) through the
-    ``retrain_classifier`` job so the sample is labelled by it rather than by the rules. Its
-    quality checks run too: a model below the configured F1 floors stops the sample."""
+    """A fresh checkout has no trained model; train one of the default kind once (the
+    transformer: ~7 min on two cores) through the ``retrain_classifier`` job so the sample
+    is labelled by it rather than by the rules. Its quality checks run too: a model below
+    the configured F1 floors stops the sample."""
     from models.registry import Registry
 
     config = resources["classifier_config"]
     if model != "default" or Registry(config.models or None).default_version() is not None:
         return
-    print("sample: no trained classifier registered; training the spaCy model", file=steps.terminal)
+    print(
+        f"sample: no trained classifier registered; training a {config.kind} model "
+        "(a few minutes, once)",
+        file=steps.terminal,
+    )
     no_weak_labels = {"resources": {"classifier_config": {"config": {"use_weak_labels": False}}}}
     trained = steps.run("retrain_classifier", {}, 1, run_config=no_weak_labels)
     if trained.failures:

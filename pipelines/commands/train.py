@@ -16,12 +16,15 @@ import json
 import logging
 from pathlib import Path
 
+from models.registry import DEFAULT_KIND, KINDS
 from pipelines.cli import UserError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("train", help="train, evaluate and register a link classifier")
-    parser.add_argument("--kind", choices=("spacy", "transformer"), default="spacy")
+    parser.add_argument(
+        "--kind", choices=KINDS, default=DEFAULT_KIND, help=f"model kind (default: {DEFAULT_KIND})"
+    )
     parser.add_argument(
         "--data",
         action="append",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 pytest.importorskip("torch")
@@ -57,7 +59,7 @@ def tiny_base(tmp_path_factory):
     return folder
 
 
-def test_fine_tunes_registers_and_loads(tiny_base, labelled, registry):
+def test_fine_tunes_registers_and_loads(tiny_base, labelled, registry, monkeypatch):
     config = {"base_model": str(tiny_base), "epochs": 16, "learn_rate": 1e-3, "batch_size": 8}
     result = train_model("transformer", labelled, config=config, registry=registry, promote="never")
     meta = ArtefactMeta.read(result.path)
@@ -68,6 +70,12 @@ def test_fine_tunes_registers_and_loads(tiny_base, labelled, registry):
 
     model = load_model(str(result.path))
     assert model.kind == "transformer" and model.version == result.version
+    # where the extra is not installed (a cluster's bare wheel), the error says what to do
+    with monkeypatch.context() as bare, pytest.raises(
+        ModuleNotFoundError, match=r"lacks transformers: install supplylinks\["
+    ):
+        bare.setitem(sys.modules, "transformers", None)
+        load_model(str(result.path))
     rows = [
         {
             "anchor_text": "Kern AG",
@@ -474,3 +482,20 @@ def test_trained_transformer_loads_by_version_and_as_default_after_a_spacy_featu
     model = load_model("default", registry)
     assert model.version == again.version and model.kind == "transformer"
     assert len(model.predict(rows)) == 2
+
+
+def test_if_better_never_switches_the_default_kind(tiny_base, labelled, registry):
+    """Dev scores do not choose between kinds (the default kind was chosen on the hard split,
+    models/README.md "Session 14"): ``if-better`` replaces the default only with a model of
+    its kind, whatever the dev figures say; ``always`` switches kinds."""
+    fast = train_model("spacy", labelled, config={"epochs": 2, "length": 2**12}, registry=registry)
+    assert fast.promoted and registry.default_version() == fast.version  # vs rules: compared
+    config = head_config(tiny_base, epochs=1, head_epochs=0)
+    other = train_model("transformer", labelled, config=config, registry=registry)
+    assert not other.promoted and registry.default_version() == fast.version
+    switched = train_model(
+        "transformer", labelled, config=config, registry=registry, promote="always"
+    )
+    assert switched.promoted and registry.default_version() == switched.version
+    back = train_model("spacy", labelled, config={"epochs": 3, "length": 2**12}, registry=registry)
+    assert not back.promoted and registry.default_version() == switched.version

@@ -116,7 +116,7 @@ def test_train_draws_a_bar_of_epochs_with_the_log_above_it(tmp_path):
             for row in [r for r in rows if r["split"] == split][:count]
         )
     )
-    args = ["train", "--data", str(tiny), "--epochs", "2", "--promote", "never"]
+    args = ["train", "--kind", "spacy", "--data", str(tiny), "--epochs", "2", "--promote", "never"]
     shown_out, shown_err = run_cli([*args, "--models", str(tmp_path / "a")], tty=True)
     piped_out, piped_err = run_cli([*args, "--models", str(tmp_path / "b")], tty=False)
     assert drawn(shown_err) and "train spacy: 2epoch [" in shown_err, shown_err

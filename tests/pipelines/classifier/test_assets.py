@@ -27,6 +27,7 @@ def config(tmp_path, monkeypatch):
         labelled=str(write_labelled(tmp_path / "labelled.jsonl")),
         warehouse=str(tmp_path / "warehouse"),
         models=str(tmp_path / "models"),
+        kind="spacy",  # the fast kind: these tests are about the asset, not the model
         epochs=6,
         min_macro_f1=0.8,
         # a fixture-trained model is not measured on the hard split: floors off
@@ -149,6 +150,11 @@ def test_hard_split_verdicts():
     assert not passed and "F1 partner 0.700" in text and "accuracy misleading 0.790" in text
     assert "logo_wall" not in text  # logo walls are not held to the misleading/prose floor
     assert hard_label_kind_verdict(meta, 0.7, 0.79)[0] is True
+    # issue 15's kind targets hold in each language, not only pooled
+    by_lang = {"en": {"misleading": 0.74, "prose": 0.9}, "de": {"misleading": 0.84}}
+    with_langs = {**meta, "hard_lang_kind_accuracy": by_lang}
+    passed, text, _ = hard_label_kind_verdict(with_langs, 0.7, 0.79)
+    assert not passed and text.endswith("accuracy en misleading 0.740")
     assert hard_macro_f1_verdict({"version": "x"}, 0.0, 0.0)[0] is False
 
 

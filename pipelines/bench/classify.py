@@ -5,9 +5,9 @@ Inputs are crawl-like: rows of the labelled set, each with a fresh target, ancho
 sentence (so anchors, sentences and targets miss every cache) while headings and page paths
 repeat as they do on real pages; or ``--input FILE.jsonl`` (e.g. contexts from a crawl).
 Throughput is links per CPU-second of this process with one torch thread, i.e. per core.
-The spaCy model is the registry's (``--spacy``) or, if none is registered, one trained here
-on the labelled train split; the transformer is ``--transformer`` or, if none is registered,
-the local MiniLM base with an untrained head (speed does not depend on the weights' values).
+The spaCy model is ``--spacy``, else the newest registered one, else one trained here on the
+labelled train split; the transformer is ``--transformer``, else the newest registered one,
+else the local MiniLM base with an untrained head (speed does not depend on the weights).
 The last printed line is one JSON object.
 """
 
@@ -28,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--links", type=int, default=100_000, help="links for rules and spaCy")
     parser.add_argument("--transformer-links", type=int, default=2_000)
     parser.add_argument("--input", help="JSONL of link contexts instead of generated ones")
-    parser.add_argument("--spacy", help="spaCy model ref (default: the registered default)")
+    parser.add_argument("--spacy", help="spaCy model ref (default: the newest registered)")
     parser.add_argument("--transformer", help="transformer model ref (default: see above)")
     parser.add_argument("--skip-transformer", action="store_true")
     parser.set_defaults(func=run)
@@ -127,11 +127,14 @@ def _spacy_model(ref: str | None, scratch: Path):
     from models.registry import Registry
     from models.training import train_model
 
-    model = load_model(ref)
-    if model.kind == "spacy":
-        return model
     if ref:
-        raise SystemExit(f"--spacy {ref} is a {model.kind} model")
+        model = load_model(ref)
+        if model.kind != "spacy":
+            raise SystemExit(f"--spacy {ref} is a {model.kind} model")
+        return model
+    for meta in reversed(Registry().versions()):  # the default may be another kind
+        if meta.kind == "spacy":
+            return load_model(meta.version)
     print("no spaCy model registered: training one on the labelled train split", flush=True)
     result = train_model("spacy", load_labelled(), registry=Registry(scratch), promote="never")
     return load_model(str(result.path))

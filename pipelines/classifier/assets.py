@@ -33,7 +33,7 @@ OWNERS = ["team:supplylinks"]
 @asset(
     name="link_classifier",
     group_name=GROUP,
-    kinds={"spacy"},
+    kinds={"pytorch", "spacy"},  # the default kind (transformer) and the fast one
     owners=OWNERS,
     description="The link-relation classifier: trained, evaluated on dev, registered.",
 )

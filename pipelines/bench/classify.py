@@ -132,9 +132,8 @@ def _spacy_model(ref: str | None, scratch: Path):
         if model.kind != "spacy":
             raise SystemExit(f"--spacy {ref} is a {model.kind} model")
         return model
-    for meta in reversed(Registry().versions()):  # the default may be another kind
-        if meta.kind == "spacy":
-            return load_model(meta.version)
+    if newest := Registry().newest("spacy"):
+        return load_model(newest.version)
     print("no spaCy model registered: training one on the labelled train split", flush=True)
     result = train_model("spacy", load_labelled(), registry=Registry(scratch), promote="never")
     return load_model(str(result.path))
@@ -146,9 +145,8 @@ def _transformer_model(ref: str | None):
 
     if ref:
         return load_model(ref)
-    for meta in reversed(Registry().versions()):
-        if meta.kind == "transformer":
-            return load_model(meta.version)
+    if newest := Registry().newest("transformer"):
+        return load_model(newest.version)
     from models.transformer import (
         DEFAULT_CONFIG,
         TransformerClassifier,

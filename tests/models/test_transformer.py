@@ -499,3 +499,5 @@ def test_if_better_never_switches_the_default_kind(tiny_base, labelled, registry
     assert switched.promoted and registry.default_version() == switched.version
     back = train_model("spacy", labelled, config={"epochs": 3, "length": 2**12}, registry=registry)
     assert not back.promoted and registry.default_version() == switched.version
+    assert registry.newest("spacy").version == back.version  # what bench classify times
+    assert registry.newest("transformer").version == switched.version
